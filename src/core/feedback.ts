@@ -1,0 +1,108 @@
+/**
+ * The Feedback schema: the single source of truth for the API's response type, the OpenAPI document
+ * and (through ModelGradeSchema) the model's structured-output format. Field names follow
+ * shared/contract.md and may only be added to, never renamed.
+ */
+import { z } from "@hono/zod-openapi";
+import { PRINCIPLE_IDS } from "./principles.js";
+import { STAR_PARTS } from "./star-split.js";
+
+const Score04 = z.number().int().min(0).max(4);
+
+export const PartSchema = z.object({
+  present: z.boolean(),
+  score: Score04,
+  evidence: z.array(z.string()).describe("Quotes that occur verbatim in the answer"),
+  feedback: z.string(),
+  fix: z.string().nullable(),
+});
+
+export const BANDS = ["weak", "developing", "solid", "strong"] as const;
+
+export const SegmentSchema = z.object({
+  start: z.number().int(),
+  end: z.number().int(),
+  part: z.enum(STAR_PARTS),
+});
+
+export const FeedbackSchema = z
+  .object({
+    id: z.string(),
+    createdAt: z.string().describe("ISO 8601 timestamp"),
+    principle: z.object({ id: z.string(), name: z.string() }),
+    question: z.string().nullable(),
+    answer: z.string().describe("The graded answer, as submitted"),
+    overall: z.object({ score: z.number().int().min(0).max(100), band: z.enum(BANDS) }),
+    star: z.object({ situation: PartSchema, task: PartSchema, action: PartSchema, result: PartSchema }),
+    ownership: z.object({
+      iCount: z.number().int(),
+      weCount: z.number().int(),
+      iRatio: z.number().nullable(),
+      actionIRatio: z.number().nullable(),
+      weSentences: z.array(z.string()),
+      verdict: z.enum(["strong", "mixed", "weak", "unclear"]),
+    }),
+    length: z.object({
+      words: z.number().int(),
+      sentences: z.number().int(),
+      speakingSeconds: z.number().int(),
+      wordsPerMinute: z.number(),
+      targetSeconds: z.object({ min: z.number(), max: z.number() }),
+      verdict: z.enum(["too_short", "ok", "too_long"]),
+    }),
+    principleFit: z.object({
+      score: Score04,
+      rationale: z.string(),
+      evidence: z.array(z.string()),
+      betterFits: z.array(z.string()).describe("Ids of principles this story demonstrates better"),
+    }),
+    metrics: z.object({ numbers: z.array(z.string()), quantifiedResult: z.boolean() }),
+    improvements: z.array(z.string()),
+    followUps: z.array(z.string()),
+    segments: z.array(SegmentSchema).describe("Character ranges of the answer's sentences with their STAR part"),
+    meta: z.object({
+      mode: z.enum(["llm", "offline"]),
+      model: z.string().nullable(),
+      promptVersion: z.string(),
+      usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int() }).nullable(),
+      latencyMs: z.number().int(),
+      cached: z.boolean(),
+      samples: z.number().int(),
+      droppedQuotes: z.number().int().describe("Evidence quotes from the model not found in the answer"),
+      notice: z.string().nullable().describe("Plain-language note on the mode, e.g. how to enable the LLM"),
+    }),
+  })
+  .openapi("Feedback");
+
+export type Feedback = z.infer<typeof FeedbackSchema>;
+export type Part = z.infer<typeof PartSchema>;
+export type Band = (typeof BANDS)[number];
+
+/**
+ * What the model returns. Evidence and reasoning come before each score (rubric grading is more
+ * reliable when the judge explains first); all fields are required for strict structured outputs.
+ */
+const ModelPartSchema = z.object({
+  evidence: z.array(z.string()).describe("Short quotes copied exactly from the answer; empty if the part is missing"),
+  feedback: z.string().describe("What this part does well or badly, specific to this answer"),
+  fix: z.string().nullable().describe("One concrete rewrite suggestion, or null if nothing to fix"),
+  present: z.boolean(),
+  score: Score04,
+});
+
+export const ModelGradeSchema = z.object({
+  situation: ModelPartSchema,
+  task: ModelPartSchema,
+  action: ModelPartSchema,
+  result: ModelPartSchema,
+  principleFit: z.object({
+    evidence: z.array(z.string()),
+    rationale: z.string(),
+    score: Score04,
+    betterFits: z.array(z.enum(PRINCIPLE_IDS)).max(3),
+  }),
+  improvements: z.array(z.string()).min(1).max(5),
+  followUps: z.array(z.string()).min(1).max(5),
+});
+
+export type ModelGrade = z.infer<typeof ModelGradeSchema>;

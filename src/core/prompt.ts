@@ -1,0 +1,72 @@
+/**
+ * Builds the grading prompt from the rubric template (prompts/star-rubric.md, passed in as text so
+ * this module stays free of I/O) and derives promptVersion from the template and output schema.
+ */
+import { z } from "@hono/zod-openapi";
+import type { Analysis } from "./analyze.js";
+import { ModelGradeSchema } from "./feedback.js";
+import { PRINCIPLES, type Principle } from "./principles.js";
+
+export interface Prompt {
+  system: string;
+  user: string;
+}
+
+const SYSTEM_MARK = "=== SYSTEM ===";
+const USER_MARK = "=== USER ===";
+
+function percent(ratio: number | null): string {
+  return ratio === null ? "n/a (no I or we)" : `${Math.round(ratio * 100)}%`;
+}
+
+export function factsBlock(a: Analysis): string {
+  const lines = [
+    `- words: ${a.words}; sentences: ${a.sentences.length}`,
+    `- estimated speaking time: ${a.speakingSeconds}s at ${a.wordsPerMinute} words/min (target ${a.targetSeconds.min}–${a.targetSeconds.max}s): ${a.lengthVerdict}`,
+    `- "I" references: ${a.iCount}; "we" references: ${a.weCount}; I-ratio overall: ${percent(a.iRatio)}; in the Action sentences: ${percent(a.actionIRatio)}`,
+    `- numbers in the answer: ${a.numbers.length ? a.numbers.join(", ") : "none"}; in the result sentences: ${a.resultNumbers.length ? a.resultNumbers.join(", ") : "none"}`,
+    `- told as a hypothetical ("I would …"): ${a.hypothetical ? "yes" : "no"}`,
+  ];
+  if (a.weSentences.length) lines.push(`- Action sentences that say "we": ${a.weSentences.map((s) => JSON.stringify(s)).join(" | ")}`);
+  return lines.join("\n");
+}
+
+/** Keep the answer inside its fence: a closing tag in the answer cannot end the data block. */
+export function fenceAnswer(answer: string): string {
+  return answer.replace(/<\s*\/?\s*answer\s*>/gi, (tag) => tag.replace("<", "‹").replace(">", "›"));
+}
+
+export function buildPrompt(template: string, input: { answer: string; question: string | null; principle: Principle; analysis: Analysis }): Prompt {
+  const sys = template.indexOf(SYSTEM_MARK);
+  const usr = template.indexOf(USER_MARK);
+  if (sys < 0 || usr < sys) throw new Error(`prompt template needs "${SYSTEM_MARK}" then "${USER_MARK}"`);
+  const p = input.principle;
+  const values: Record<string, string> = {
+    principle_name: p.name,
+    principle_id: p.id,
+    principle_description: p.description,
+    strong_signals: p.strongSignals.map((s) => `- ${s}`).join("\n"),
+    weak_signals: p.weakSignals.map((s) => `- ${s}`).join("\n"),
+    other_principles: PRINCIPLES.filter((o) => o.id !== p.id).map((o) => o.id).join(", "),
+    question: input.question ?? "(not given)",
+    facts: factsBlock(input.analysis),
+    answer: fenceAnswer(input.answer),
+  };
+  // One pass over the template, so placeholder-like text inside the answer is never expanded.
+  const fill = (text: string) => text.replace(/\{\{(\w+)\}\}/g, (m, key: string) => values[key] ?? m);
+  return {
+    system: fill(template.slice(sys + SYSTEM_MARK.length, usr)).trim(),
+    user: fill(template.slice(usr + USER_MARK.length)).trim(),
+  };
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** A short content hash of the rubric template and the model output schema. */
+export async function promptVersion(template: string): Promise<string> {
+  const schema = JSON.stringify(z.toJSONSchema(ModelGradeSchema));
+  return `star-${(await sha256Hex(`${template}\n${schema}`)).slice(0, 12)}`;
+}

@@ -1,0 +1,101 @@
+/** Turns the analysis plus a part grading (model or rule-based) into contract Feedback. */
+import type { Analysis } from "../core/analyze.js";
+import type { Feedback, ModelGrade, Part } from "../core/feedback.js";
+import type { Principle } from "../core/principles.js";
+import { band, groundQuotes, overallScore } from "../core/score.js";
+import { STAR_PARTS, type StarPart } from "../core/star-split.js";
+import { computedImprovements } from "./offline.js";
+
+export interface AssembleInput {
+  id: string;
+  createdAt: string;
+  answer: string;
+  question: string | null;
+  principle: Principle;
+  analysis: Analysis;
+  grade: ModelGrade;
+  meta: Omit<Feedback["meta"], "droppedQuotes">;
+}
+
+const MAX_IMPROVEMENTS = 5;
+
+function dedupe(items: string[]): string[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = item.toLowerCase().replace(/\W+/g, " ").trim();
+    if (!key || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export function assembleFeedback(input: AssembleInput): Feedback {
+  const { analysis: a, grade, answer } = input;
+  let droppedQuotes = 0;
+  const ground = (quotes: string[]) => {
+    const g = groundQuotes(answer, quotes);
+    droppedQuotes += g.dropped;
+    return g.kept;
+  };
+
+  const star = Object.fromEntries(
+    STAR_PARTS.map((part) => {
+      const g = grade[part];
+      const graded: Part = {
+        present: g.present,
+        score: g.present ? g.score : 0,
+        evidence: ground(g.evidence),
+        feedback: g.feedback,
+        fix: g.fix,
+      };
+      return [part, graded];
+    }),
+  ) as Record<StarPart, Part>;
+
+  const fit = {
+    score: grade.principleFit.score,
+    rationale: grade.principleFit.rationale,
+    evidence: ground(grade.principleFit.evidence),
+    betterFits: grade.principleFit.betterFits.filter((id) => id !== input.principle.id),
+  };
+  const score = overallScore({
+    situation: star.situation.score,
+    task: star.task.score,
+    action: star.action.score,
+    result: star.result.score,
+    principleFit: fit.score,
+  });
+  const partFixes = STAR_PARTS.flatMap((p) => (star[p].fix && star[p].score <= 2 ? [star[p].fix] : []));
+
+  return {
+    id: input.id,
+    createdAt: input.createdAt,
+    principle: { id: input.principle.id, name: input.principle.name },
+    question: input.question,
+    answer,
+    overall: { score, band: band(score) },
+    star,
+    ownership: {
+      iCount: a.iCount,
+      weCount: a.weCount,
+      iRatio: a.iRatio,
+      actionIRatio: a.actionIRatio,
+      weSentences: a.weSentences,
+      verdict: a.ownershipVerdict,
+    },
+    length: {
+      words: a.words,
+      sentences: a.sentences.length,
+      speakingSeconds: a.speakingSeconds,
+      wordsPerMinute: a.wordsPerMinute,
+      targetSeconds: a.targetSeconds,
+      verdict: a.lengthVerdict,
+    },
+    principleFit: fit,
+    metrics: { numbers: a.numbers, quantifiedResult: a.resultNumbers.length > 0 },
+    improvements: dedupe([...computedImprovements(a), ...grade.improvements, ...partFixes]).slice(0, MAX_IMPROVEMENTS),
+    followUps: grade.followUps,
+    segments: a.sentences.map((s) => ({ start: s.start, end: s.end, part: s.part })),
+    meta: { ...input.meta, droppedQuotes },
+  };
+}

@@ -1,0 +1,43 @@
+/** What a grader is: given the answer and its analysis, produce part grades (model or rules). */
+import type { Analysis } from "../core/analyze.js";
+import type { ModelGrade } from "../core/feedback.js";
+import type { Principle } from "../core/principles.js";
+
+export interface GradeRequest {
+  answer: string;
+  question: string | null;
+  principle: Principle;
+  analysis: Analysis;
+}
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface GradeOutcome {
+  grade: ModelGrade;
+  usage: Usage | null;
+}
+
+export interface Grader {
+  readonly mode: "llm" | "offline";
+  readonly model: string | null;
+  readonly promptVersion: string;
+  /** A plain-language note shown with every result of this grader (e.g. how to enable the LLM). */
+  readonly notice: string | null;
+  grade(request: GradeRequest): Promise<GradeOutcome>;
+}
+
+/** A model failure with a stable code; the HTTP layer maps the status, the CLI prints the message. */
+export class ModelError extends Error {
+  constructor(
+    readonly code: "model_output_invalid" | "model_timeout" | "model_rate_limited" | "model_auth_failed" | "model_unavailable",
+    readonly status: 502 | 503 | 504,
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = "ModelError";
+  }
+}

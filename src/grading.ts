@@ -1,0 +1,113 @@
+/**
+ * The grading use case: resolve the principle, analyse, serve from cache or ask the grader,
+ * assemble grounded Feedback, store it. Every adapter (HTTP, CLI, batch, Worker) goes through here.
+ */
+import { analyze, type LengthOptions } from "./core/analyze.js";
+import type { Feedback } from "./core/feedback.js";
+import { findPrinciple, PRINCIPLE_IDS } from "./core/principles.js";
+import { assembleFeedback } from "./grader/assemble.js";
+import type { Grader } from "./grader/types.js";
+import type { Store } from "./store/types.js";
+
+export const MAX_ANSWER_CHARS = 20_000;
+export const MAX_QUESTION_CHARS = 1_000;
+
+export interface GradeInput {
+  answer: string;
+  principle: string;
+  question?: string | null;
+}
+
+/** Bad input with a stable code, mapped to a 4xx by the HTTP layer and to an error row by the CLI. */
+export class InputError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: 400 | 404 | 413 | 415 = 400,
+  ) {
+    super(message);
+    this.name = "InputError";
+  }
+}
+
+export interface GradingDeps {
+  store: Store;
+  grader: Grader;
+  length: LengthOptions;
+  now?: () => Date;
+  newId?: () => string;
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export function cacheKey(parts: { answer: string; principleId: string; question: string | null; model: string | null; promptVersion: string; length: LengthOptions }): Promise<string> {
+  return sha256Hex(JSON.stringify([parts.answer, parts.principleId, parts.question, parts.model, parts.promptVersion, parts.length]));
+}
+
+export function validateInput(input: GradeInput): { answer: string; question: string | null; principleId: string } {
+  const answer = input.answer;
+  if (!answer.trim()) throw new InputError("answer_empty", "The answer is empty: paste the text of your answer.");
+  if (answer.length > MAX_ANSWER_CHARS) {
+    throw new InputError("answer_too_long", `The answer has ${answer.length} characters; the limit is ${MAX_ANSWER_CHARS} (about 20 minutes of speech). Shorten it.`, 413);
+  }
+  const question = input.question?.trim() || null;
+  if (question && question.length > MAX_QUESTION_CHARS) {
+    throw new InputError("question_too_long", `The question has ${question.length} characters; the limit is ${MAX_QUESTION_CHARS}.`);
+  }
+  const principle = findPrinciple(input.principle);
+  if (!principle) {
+    throw new InputError("unknown_principle", `Unknown principle "${input.principle.slice(0, 80)}". Use one of: ${PRINCIPLE_IDS.join(", ")}.`);
+  }
+  return { answer, question, principleId: principle.id };
+}
+
+export function createGradingService(deps: GradingDeps) {
+  const now = deps.now ?? (() => new Date());
+  const newId = deps.newId ?? (() => crypto.randomUUID());
+  const { grader, store } = deps;
+
+  return {
+    grader,
+    async grade(input: GradeInput): Promise<Feedback> {
+      const { answer, question, principleId } = validateInput(input);
+      const principle = findPrinciple(principleId)!;
+      // Only model gradings are cached: they cost money and vary; offline grading is instant.
+      const key = grader.mode === "llm"
+        ? await cacheKey({ answer, principleId, question, model: grader.model, promptVersion: grader.promptVersion, length: deps.length })
+        : null;
+      if (key) {
+        const hit = await store.findCached(key);
+        if (hit) return { ...hit, meta: { ...hit.meta, cached: true } };
+      }
+      const started = performance.now();
+      const analysis = analyze(answer, deps.length);
+      const outcome = await grader.grade({ answer, question, principle, analysis });
+      const feedback = assembleFeedback({
+        id: newId(),
+        createdAt: now().toISOString(),
+        answer,
+        question,
+        principle,
+        analysis,
+        grade: outcome.grade,
+        meta: {
+          mode: grader.mode,
+          model: grader.model,
+          promptVersion: grader.promptVersion,
+          usage: outcome.usage,
+          latencyMs: Math.round(performance.now() - started),
+          cached: false,
+          samples: 1,
+          notice: grader.notice,
+        },
+      });
+      await store.saveGrading(feedback, key);
+      return feedback;
+    },
+  };
+}
+
+export type GradingService = ReturnType<typeof createGradingService>;

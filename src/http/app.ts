@@ -1,0 +1,57 @@
+/**
+ * The Hono app factory. Everything the app needs comes in through `deps`, so the Node server, the
+ * Worker and the tests build the same app with their own store and model.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import type { AppDeps, AppEnv } from "./context.js";
+import { describeIssues, errorResponse, handleError } from "./errors.js";
+import { docsRoutes } from "./routes/docs.js";
+import { gradeRoutes } from "./routes/grade.js";
+import { gradingsRoutes } from "./routes/gradings.js";
+import { principlesRoutes } from "./routes/principles.js";
+
+/** Far above the longest answer (20,000 characters, up to 80 KB of UTF-8) plus JSON overhead. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export function createApp(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) return errorResponse(c, 400, "invalid_request", describeIssues(result.error.issues));
+    },
+  });
+
+  app.use(async (c, next) => {
+    c.set("deps", deps);
+    await next();
+  });
+  app.use(
+    "/v1/*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => errorResponse(c, 413, "body_too_large", `The request body is over ${MAX_BODY_BYTES / 1024} KiB.`),
+    }),
+  );
+
+  app.get("/healthz", (c) =>
+    c.json({ status: "ok", mode: deps.grading.grader.mode, model: deps.grading.grader.model, promptVersion: deps.grading.grader.promptVersion }),
+  );
+  app.route("/", principlesRoutes);
+  app.route("/", gradeRoutes);
+  app.route("/", gradingsRoutes);
+  app.route("/", docsRoutes);
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "starcoach API",
+      version: "1",
+      description: "Structured, grounded feedback on STAR answers to behavioural interview questions.",
+    },
+  });
+
+  app.notFound((c) => errorResponse(c, 404, "not_found", `No route for ${c.req.method} ${c.req.path}.`));
+  app.onError(handleError);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,45 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { FeedbackSchema } from "../../core/feedback.js";
+import { MAX_ANSWER_CHARS } from "../../grading.js";
+import type { AppEnv } from "../context.js";
+import { ErrorSchema, errorResponse } from "../errors.js";
+
+export const GradeRequestSchema = z
+  .object({
+    answer: z.string().openapi({ description: `The answer text, 1–${MAX_ANSWER_CHARS} characters`, example: "In my last role, I led …" }),
+    principle: z.string().openapi({ description: "Principle id or name, case- and punctuation-insensitive", example: "ownership" }),
+    question: z.string().nullable().optional().openapi({ description: "The interview question answered", example: "Tell me about a time you disagreed with your team." }),
+  })
+  .openapi("GradeRequest");
+
+const errors = (codes: string) => ({ description: codes, content: { "application/json": { schema: ErrorSchema } } });
+
+const gradeRoute = createRoute({
+  method: "post",
+  path: "/v1/grade",
+  tags: ["grading"],
+  summary: "Grade one answer",
+  request: { body: { required: true, content: { "application/json": { schema: GradeRequestSchema } } } },
+  responses: {
+    200: { description: "Feedback", content: { "application/json": { schema: FeedbackSchema } } },
+    400: errors("invalid_json, invalid_request, answer_empty, unknown_principle, question_too_long"),
+    413: errors("answer_too_long, body_too_large"),
+    415: errors("unsupported_media_type"),
+    502: errors("model_output_invalid, model_unavailable, model_auth_failed"),
+    503: errors("model_rate_limited"),
+    504: errors("model_timeout"),
+  },
+});
+
+export const gradeRoutes = new OpenAPIHono<AppEnv>();
+gradeRoutes.use("/v1/grade", async (c, next) => {
+  if (c.req.method === "POST" && !/^application\/(.+\+)?json\b/i.test(c.req.header("content-type") ?? "")) {
+    return errorResponse(c, 415, "unsupported_media_type", "Send the request body as JSON with the header Content-Type: application/json.");
+  }
+  return next();
+});
+gradeRoutes.openapi(gradeRoute, async (c) => {
+  const body = c.req.valid("json");
+  const feedback = await c.var.deps.grading.grade(body);
+  return c.json(feedback, 200);
+});

@@ -1,0 +1,77 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { FeedbackSchema } from "../../core/feedback.js";
+import type { AppEnv } from "../context.js";
+import { InputError } from "../../grading.js";
+import { ErrorSchema } from "../errors.js";
+
+const IdParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" } }) });
+const notFound = { description: "not_found", content: { "application/json": { schema: ErrorSchema } } };
+
+const SummarySchema = z
+  .object({
+    id: z.string(),
+    createdAt: z.string(),
+    principle: z.object({ id: z.string(), name: z.string() }),
+    question: z.string().nullable(),
+    overall: FeedbackSchema.shape.overall,
+    mode: z.enum(["llm", "offline"]),
+  })
+  .openapi("GradingSummary");
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/v1/gradings",
+  tags: ["history"],
+  summary: "Past gradings, newest first",
+  request: {
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(200).default(20).openapi({ description: "1–200, default 20" }),
+      before: z.string().max(100).optional().openapi({ description: "Return gradings older than this id (from nextBefore)" }),
+    }),
+  },
+  responses: {
+    200: {
+      description: "A page of history",
+      content: { "application/json": { schema: z.object({ items: z.array(SummarySchema), nextBefore: z.string().nullable() }) } },
+    },
+    400: { description: "invalid_request", content: { "application/json": { schema: ErrorSchema } } },
+  },
+});
+
+const getRoute = createRoute({
+  method: "get",
+  path: "/v1/gradings/{id}",
+  tags: ["history"],
+  summary: "One stored grading",
+  request: { params: IdParam },
+  responses: { 200: { description: "Feedback", content: { "application/json": { schema: FeedbackSchema } } }, 404: notFound },
+});
+
+const deleteRoute = createRoute({
+  method: "delete",
+  path: "/v1/gradings/{id}",
+  tags: ["history"],
+  summary: "Delete one stored grading",
+  request: { params: IdParam },
+  responses: { 204: { description: "Deleted" }, 404: notFound },
+});
+
+const notFoundError = (id: string) => new InputError("not_found", `No grading with id "${id}".`, 404);
+
+export const gradingsRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(listRoute, async (c) => {
+    const { limit, before } = c.req.valid("query");
+    const items = await c.var.deps.store.listGradings({ limit, ...(before ? { before } : {}) });
+    return c.json({ items, nextBefore: items.length === limit ? items[items.length - 1]!.id : null }, 200);
+  })
+  .openapi(getRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const feedback = await c.var.deps.store.getGrading(id);
+    if (!feedback) throw notFoundError(id);
+    return c.json(feedback, 200);
+  })
+  .openapi(deleteRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    if (!(await c.var.deps.store.deleteGrading(id))) throw notFoundError(id);
+    return c.body(null, 204);
+  });
