@@ -1,0 +1,36 @@
+/** Build the real app on a temporary SQLite file, offline or against the MSW-mocked model. */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEFAULT_LENGTH } from "../../src/core/analyze.js";
+import { createLlmGrader } from "../../src/grader/llm.js";
+import { createOfflineGrader } from "../../src/grader/offline-grader.js";
+import type { Grader } from "../../src/grader/types.js";
+import { createGradingService } from "../../src/grading.js";
+import { createApp } from "../../src/http/app.js";
+import { docsAsset, RUBRIC_FILE } from "../../src/node.js";
+import { openSqliteStore } from "../../src/store/sqlite.js";
+import { MOCK_BASE_URL } from "./openai-mock.js";
+
+export const RUBRIC = readFileSync(RUBRIC_FILE, "utf8");
+
+export function tempDbFile(): string {
+  return join(mkdtempSync(join(tmpdir(), "starcoach-test-")), "test.db");
+}
+
+export function llmGrader(overrides: { timeoutMs?: number; maxRetries?: number; baseURL?: string } = {}): Promise<Grader> {
+  return createLlmGrader(
+    { apiKey: "sk-test", baseURL: overrides.baseURL ?? MOCK_BASE_URL, model: "gpt-4.1-mini", timeoutMs: overrides.timeoutMs ?? 5_000, maxRetries: overrides.maxRetries ?? 2 },
+    RUBRIC,
+  );
+}
+
+export async function buildTestApp(options: { grader?: Grader; dbFile?: string } = {}) {
+  const store = openSqliteStore(options.dbFile ?? tempDbFile());
+  const grader = options.grader ?? createOfflineGrader();
+  const grading = createGradingService({ store, grader, length: DEFAULT_LENGTH });
+  const app = createApp({ store, grading, docsAsset });
+  return { app, store, grading, grader };
+}
+
+export const SAMPLE_ANSWER = `In my last role at Acme, I was the tech lead on a payments team of 6 engineers. Our checkout service was timing out for 4% of customers during peak hours. My task was to cut the error rate below 0.5% before Black Friday, which was 5 weeks away. The team wanted to rewrite the service, but I disagreed because it was too risky. I analyzed two weeks of traces and found that 80% of the timeouts came from one database query. I proposed a targeted fix and presented the data to my manager. Then I added an index and a cache, and we rolled it out behind a feature flag. As a result, the error rate dropped to 0.2% and we handled 3x the traffic on Black Friday with no incidents. I learned that data beats opinions in a disagreement.`;

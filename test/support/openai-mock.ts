@@ -1,0 +1,104 @@
+/**
+ * MSW mock of the OpenAI Chat Completions endpoint that @ai-sdk/openai's `provider.chat()` calls
+ * (POST {baseURL}/chat/completions), with the response shape the real API sends
+ * (test/fixtures/chat-completion.json). Tests queue replies; every request is recorded.
+ */
+import { readFileSync } from "node:fs";
+import { delay, http, HttpResponse } from "msw";
+import { setupServer } from "msw/node";
+import type { ModelGrade } from "../../src/core/feedback.js";
+
+export const MOCK_BASE_URL = "https://llm.test/v1";
+const template = readFileSync(new URL("../fixtures/chat-completion.json", import.meta.url), "utf8");
+
+/** A realistic Chat Completions body whose message content is `content`. */
+export function chatCompletionBody(content: string): Record<string, unknown> {
+  const body = JSON.parse(template) as { choices: Array<{ message: { content: string } }> } & Record<string, unknown>;
+  body.choices[0]!.message.content = content;
+  return body;
+}
+
+export type Reply =
+  | { kind: "json"; content: string }
+  | { kind: "status"; status: number; headers?: Record<string, string>; body?: Record<string, unknown> | string }
+  | { kind: "delay"; ms: number; content: string }
+  | { kind: "network-error" };
+
+export interface RecordedCall {
+  url: string;
+  body: { model: string; messages: Array<{ role: string; content: string }>; temperature?: number; response_format?: unknown };
+}
+
+/** A valid model grading whose quotes are taken from `answer`. */
+export function modelGrade(answer: string, overrides: Partial<ModelGrade> = {}): ModelGrade {
+  const sentences = answer.split(/(?<=[.!?])\s+/);
+  const q = (i: number) => sentences[Math.min(i, sentences.length - 1)]!;
+  const part = (i: number, score: number) => ({
+    evidence: [q(i)],
+    feedback: `Specific feedback on “${q(i).slice(0, 30)}”.`,
+    fix: score < 4 ? "Say what you measured before and after." : null,
+    present: true,
+    score,
+  });
+  return {
+    situation: part(0, 3),
+    task: part(1, 3),
+    action: part(2, 4),
+    result: part(sentences.length - 1, 2),
+    principleFit: { evidence: [q(2)], rationale: "Shows ownership of the outcome.", score: 3, betterFits: [] },
+    improvements: ["Quantify the result with the before and after error rate."],
+    followUps: ["How did you decide which fix to ship first?"],
+    ...overrides,
+  };
+}
+
+export function createOpenAiMock(baseURL: string = MOCK_BASE_URL) {
+  const queue: Reply[] = [];
+  const calls: RecordedCall[] = [];
+  let fallback: Reply | null = null;
+
+  const server = setupServer(
+    http.post(`${baseURL}/chat/completions`, async ({ request }) => {
+      calls.push({ url: request.url, body: (await request.json()) as RecordedCall["body"] });
+      const reply = queue.shift() ?? fallback;
+      if (!reply) return HttpResponse.json({ error: { message: "no reply queued in test", type: "test" } }, { status: 500 });
+      switch (reply.kind) {
+        case "json":
+          return HttpResponse.json(chatCompletionBody(reply.content));
+        case "delay":
+          await delay(reply.ms);
+          return HttpResponse.json(chatCompletionBody(reply.content));
+        case "status":
+          return HttpResponse.json(reply.body ?? { error: { message: `mock ${reply.status}`, type: "server_error" } }, {
+            status: reply.status,
+            ...(reply.headers ? { headers: reply.headers } : {}),
+          });
+        case "network-error":
+          return HttpResponse.error();
+      }
+    }),
+  );
+
+  return {
+    server,
+    calls,
+    /** Queue replies for the next calls, in order. */
+    reply(...replies: Reply[]) {
+      queue.push(...replies);
+    },
+    /** Reply with this to every call once the queue is empty. */
+    always(reply: Reply | null) {
+      fallback = reply;
+    },
+    grade(grade: ModelGrade): Reply {
+      return { kind: "json", content: JSON.stringify(grade) };
+    },
+    reset() {
+      queue.length = 0;
+      calls.length = 0;
+      fallback = null;
+    },
+  };
+}
+
+export type OpenAiMock = ReturnType<typeof createOpenAiMock>;
