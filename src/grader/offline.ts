@@ -16,7 +16,7 @@ const GOAL = /\b(goal|target|deadline|needed to|had to|responsible|by (monday|fr
 const FIRST_PERSON = /\b(I|my|me)\b/;
 
 const clamp = (n: number) => Math.max(0, Math.min(4, n));
-const quote = (s: string) => `“${s.length > 90 ? `${s.slice(0, 87)}…` : s}”`;
+const quote = (s: string) => `“${s.length > 90 ? `${s.slice(0, 87)}…` : s.replace(/[.!?]+$/u, "")}”`;
 
 function absent(part: StarPart, fix: string): PartGrade {
   return { evidence: [], feedback: `No ${part} part was found in this answer.`, fix, present: false, score: 0 };
