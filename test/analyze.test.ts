@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { analyze, lengthVerdict, speakingSeconds } from "../src/core/analyze.js";
 import { splitSentences } from "../src/core/sentences.js";
+import { countTokens } from "../src/core/tokens.js";
 import { SAMPLE_ANSWER } from "./support/app.js";
 
 describe("sentence splitting", () => {
@@ -89,8 +90,10 @@ describe("edge cases", () => {
   it("never throws and stays consistent on arbitrary text (property)", () => {
     const sentence = fc.array(fc.constantFrom("I", "we", "We", "US", "I/O", "fixed", "the", "35%", "—", "it.", "our", "my", "Then", "As", "a", "result,", "\n", "“quoted”"), { maxLength: 60 }).map((w) => w.join(" "));
     fc.assert(
-      fc.property(fc.oneof(sentence, fc.string({ maxLength: 300 })), (text) => {
+      fc.property(fc.oneof(sentence, fc.string({ maxLength: 300 }), fc.string({ unit: "grapheme", maxLength: 200 })), (text) => {
         const a = analyze(text);
+        const direct = countTokens(text);
+        expect([a.words, a.iCount, a.weCount, a.numbers]).toEqual([direct.words, direct.iCount, direct.weCount, direct.numbers]);
         expect(a.iCount + a.weCount).toBeLessThanOrEqual(a.words);
         expect(a.resultNumbers.length).toBeLessThanOrEqual(a.numbers.length);
         const labelled = Object.values(a.parts).reduce((n, p) => n + p.sentences.length, 0);

@@ -2,7 +2,7 @@
  * Deterministic analysis of one answer: every figure that can be counted is computed here, and these
  * figures are authoritative (the model is told them as facts and never asked to count).
  */
-import { countTokens, iRatio, tokenize, isFirstPersonPlural, isFirstPersonSingular } from "./tokens.js";
+import { countTokens, iRatio, type TokenCounts } from "./tokens.js";
 import { splitSentences } from "./sentences.js";
 import { cueScores, labelSentences, STAR_PARTS, type LabelledSentence, type StarPart } from "./star-split.js";
 
@@ -53,10 +53,6 @@ export function lengthVerdict(seconds: number, opts: Pick<LengthOptions, "minSec
   return "ok";
 }
 
-function hasWe(text: string): boolean {
-  return tokenize(text).some(isFirstPersonPlural);
-}
-
 function ownershipVerdict(actionRatio: number | null, overall: number | null): OwnershipVerdict {
   const ratio = actionRatio ?? overall;
   if (ratio === null) return "unclear";
@@ -68,30 +64,38 @@ function ownershipVerdict(actionRatio: number | null, overall: number | null): O
 const HYPOTHETICAL = /\bI (would|'d|’d) (first |then )?(speak|talk|ask|try|make|do|go|start|set|schedule|escalate|follow|work|meet|arrange)\b/gi;
 
 export function analyze(answer: string, length: LengthOptions = DEFAULT_LENGTH): Analysis {
-  const counts = countTokens(answer);
   const sentences = labelSentences(splitSentences(answer));
+  // Sentences are separated by whitespace only, so a token never straddles two and the answer's
+  // counts are the sums of its sentences' counts (the property test checks this against countTokens).
+  const sentenceCounts = new Map<LabelledSentence, TokenCounts>(sentences.map((s) => [s, countTokens(s.text)]));
+  const sum = (list: LabelledSentence[], key: "words" | "iCount" | "weCount") =>
+    list.reduce((n, s) => n + sentenceCounts.get(s)![key], 0);
+  const counts: TokenCounts = {
+    words: sum(sentences, "words"),
+    iCount: sum(sentences, "iCount"),
+    weCount: sum(sentences, "weCount"),
+    numbers: sentences.flatMap((s) => sentenceCounts.get(s)!.numbers),
+  };
 
+  const byPart = Object.fromEntries(STAR_PARTS.map((part) => [part, sentences.filter((s) => s.part === part)])) as Record<StarPart, LabelledSentence[]>;
   const parts = Object.fromEntries(
     STAR_PARTS.map((part) => {
-      const own = sentences.filter((s) => s.part === part);
-      const cueStrength = own.reduce((sum, s) => sum + cueScores(s.text)[part], 0);
+      const own = byPart[part];
+      const cueStrength = own.reduce((total, s) => total + cueScores(s.text)[part], 0);
       const analysis: PartAnalysis = {
         present: own.length > 0 && cueStrength >= 1,
         sentences: own.map((s) => s.text),
-        words: own.reduce((sum, s) => sum + countTokens(s.text).words, 0),
+        words: sum(own, "words"),
         cueStrength,
       };
       return [part, analysis];
     }),
   ) as Record<StarPart, PartAnalysis>;
 
-  const actionTokens = parts.action.sentences.flatMap(tokenize);
-  const actionI = actionTokens.filter(isFirstPersonSingular).length;
-  const actionWe = actionTokens.filter(isFirstPersonPlural).length;
-  const actionRatio = iRatio(actionI, actionWe);
+  const actionRatio = iRatio(sum(byPart.action, "iCount"), sum(byPart.action, "weCount"));
   const overallRatio = iRatio(counts.iCount, counts.weCount);
   const seconds = speakingSeconds(counts.words, length.wordsPerMinute);
-  const resultNumbers = parts.result.sentences.flatMap((s) => countTokens(s).numbers);
+  const resultNumbers = byPart.result.flatMap((s) => sentenceCounts.get(s)!.numbers);
 
   return {
     words: counts.words,
@@ -100,7 +104,7 @@ export function analyze(answer: string, length: LengthOptions = DEFAULT_LENGTH):
     weCount: counts.weCount,
     iRatio: overallRatio,
     actionIRatio: actionRatio,
-    weSentences: parts.action.sentences.filter(hasWe),
+    weSentences: byPart.action.filter((s) => sentenceCounts.get(s)!.weCount > 0).map((s) => s.text),
     ownershipVerdict: ownershipVerdict(actionRatio, overallRatio),
     speakingSeconds: seconds,
     wordsPerMinute: length.wordsPerMinute,

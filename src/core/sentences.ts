@@ -20,7 +20,7 @@ const ABBREVIATIONS = new Set([
 const BOUNDARY = /[.!?…]+["'”’)\]]*(?=\s)/gu;
 
 function endsWithAbbreviation(before: string): boolean {
-  const lastWord = before.slice(before.search(/\S+$/u)).toLowerCase().replace(/^["'“‘(\[]+/u, "");
+  const lastWord = before.slice(Math.max(before.lastIndexOf(" "), before.lastIndexOf("\t")) + 1).toLowerCase().replace(/^["'“‘(\[]+/u, "");
   const bare = lastWord.replace(/\.+$/u, "");
   if (ABBREVIATIONS.has(bare)) return true;
   // Single initials such as "J." or "A.B."
