@@ -65,7 +65,14 @@ export function assembleFeedback(input: AssembleInput): Feedback {
     result: star.result.score,
     principleFit: fit.score,
   });
-  const partFixes = STAR_PARTS.flatMap((p) => (star[p].fix && star[p].score <= 2 ? [star[p].fix] : []));
+  // Missing parts first, then the model's (or rules') priorities, then fixes for weak parts.
+  const fixes = (keep: (part: Part) => boolean) => STAR_PARTS.flatMap((p) => (star[p].fix && keep(star[p]) ? [star[p].fix] : []));
+  const improvements = [
+    ...computedImprovements(a),
+    ...fixes((part) => !part.present),
+    ...grade.improvements,
+    ...fixes((part) => part.present && part.score <= 2),
+  ];
 
   return {
     id: input.id,
@@ -93,7 +100,7 @@ export function assembleFeedback(input: AssembleInput): Feedback {
     },
     principleFit: fit,
     metrics: { numbers: a.numbers, quantifiedResult: a.resultNumbers.length > 0 },
-    improvements: dedupe([...computedImprovements(a), ...grade.improvements, ...partFixes]).slice(0, MAX_IMPROVEMENTS),
+    improvements: dedupe(improvements).slice(0, MAX_IMPROVEMENTS),
     followUps: grade.followUps,
     segments: a.sentences.map((s) => ({ start: s.start, end: s.end, part: s.part })),
     meta: { ...input.meta, droppedQuotes },

@@ -116,9 +116,6 @@ export function computedImprovements(a: Analysis): string[] {
   if (a.lengthVerdict === "too_short") out.push(`At about ${a.speakingSeconds}s spoken the answer is under ${a.targetSeconds.min}s; add the concrete steps you took and the measured result.`);
   if (a.weSentences.length) out.push(`Replace “we” with “I” where you did the work: ${a.weSentences.length} action sentence${a.weSentences.length === 1 ? " says" : "s say"} “we”.`);
   if (!a.resultNumbers.length) out.push("Back the result with a number (%, time, money, users).");
-  for (const part of ["situation", "task", "action", "result"] as const) {
-    if (!a.parts[part].present) out.push(`Add the missing ${part} part.`);
-  }
   return out;
 }
 
