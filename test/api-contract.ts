@@ -1,0 +1,167 @@
+/**
+ * The API contract both runtimes must meet, as one suite of HTTP cases run against the Node server
+ * (test/api-contract-node.test.ts) and the Worker in workerd (test/worker.test.ts). Both targets
+ * are in LLM mode against the loopback mock model (test/support/openai-server.ts) with retries off.
+ */
+import { request as httpRequest } from "node:http";
+import { describe, expect, it } from "vitest";
+import { PRINCIPLES } from "../src/core/principles.js";
+import { SAMPLE_ANSWER } from "./support/app.js";
+import type { OpenAiServer } from "./support/openai-server.js";
+
+export interface ContractTarget {
+  /** e.g. http://127.0.0.1:8787, no trailing slash */
+  baseUrl: string;
+  model: OpenAiServer;
+}
+
+const JSON_HEADERS = { "content-type": "application/json" };
+
+/** A bad request and the error every runtime must answer it with. */
+export interface BadRequest {
+  name: string;
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  status: number;
+  code: string;
+}
+
+const grade = (body: unknown): Pick<BadRequest, "method" | "path" | "headers" | "body"> => ({
+  method: "POST",
+  path: "/v1/grade",
+  headers: JSON_HEADERS,
+  body: typeof body === "string" ? body : JSON.stringify(body),
+});
+
+export const BAD_REQUESTS: BadRequest[] = [
+  { name: "empty answer", ...grade({ answer: "   ", principle: "ownership" }), status: 400, code: "answer_empty" },
+  { name: "unknown principle", ...grade({ answer: SAMPLE_ANSWER, principle: "be nice" }), status: 400, code: "unknown_principle" },
+  { name: "missing principle", ...grade({ answer: SAMPLE_ANSWER }), status: 400, code: "invalid_request" },
+  { name: "answer not a string", ...grade({ answer: 42, principle: "ownership" }), status: 400, code: "invalid_request" },
+  { name: "malformed JSON", ...grade('{"answer": "x", '), status: 400, code: "invalid_json" },
+  { name: "question too long", ...grade({ answer: SAMPLE_ANSWER, principle: "ownership", question: "q".repeat(1001) }), status: 400, code: "question_too_long" },
+  { name: "answer too long", ...grade({ answer: "word ".repeat(4001), principle: "ownership" }), status: 413, code: "answer_too_long" },
+  { name: "body over the limit", ...grade({ answer: "x".repeat(300 * 1024), principle: "ownership" }), status: 413, code: "body_too_large" },
+  { name: "not JSON", method: "POST", path: "/v1/grade", headers: { "content-type": "text/plain" }, body: "hello", status: 415, code: "unsupported_media_type" },
+  { name: "unknown grading", method: "GET", path: "/v1/gradings/does-not-exist", status: 404, code: "not_found" },
+  { name: "bad list limit", method: "GET", path: "/v1/gradings?limit=0", status: 400, code: "invalid_request" },
+  { name: "unknown route", method: "GET", path: "/v1/nothing-here", status: 404, code: "not_found" },
+];
+
+/**
+ * One request on its own connection (node:http, agent: false): a server may answer 413 before
+ * reading the whole body and close the socket, which would break a pooled keep-alive connection.
+ */
+export function send(baseUrl: string, r: Pick<BadRequest, "method" | "path" | "headers" | "body">): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const body = r.body === undefined ? undefined : Buffer.from(r.body);
+    const headers = { ...r.headers, ...(body ? { "content-length": String(body.length) } : {}) };
+    const req = httpRequest(`${baseUrl}${r.path}`, { method: r.method, agent: false, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null });
+      });
+      res.on("error", reject);
+    });
+    // The server may close early after answering (413); the response has already arrived.
+    req.on("error", (err: NodeJS.ErrnoException) => (err.code === "EPIPE" || err.code === "ECONNRESET" ? undefined : reject(err)));
+    req.end(body);
+  });
+}
+
+export function defineApiContract(runtime: string, target: () => ContractTarget) {
+  const post = (body: unknown) => send(target().baseUrl, grade(body));
+  const get = (path: string) => send(target().baseUrl, { method: "GET", path });
+
+  describe(`API contract on ${runtime}`, () => {
+    it("reports health, mode and prompt version", async () => {
+      const { status, body } = await get("/healthz");
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ status: "ok", mode: "llm", model: "gpt-4.1-mini" });
+      expect(body.promptVersion).toMatch(/^star-[0-9a-f]{12}$/);
+    });
+
+    it("lists the 16 principles", async () => {
+      const { status, body } = await get("/v1/principles");
+      expect(status).toBe(200);
+      expect(body).toHaveLength(16);
+      expect(body.map((p: { id: string }) => p.id)).toEqual(PRINCIPLES.map((p) => p.id));
+      expect(body[0]).toMatchObject({ id: expect.any(String), name: expect.any(String) });
+    });
+
+    it("grades an answer through the model, stores it and reads it back", async () => {
+      const before = target().model.calls.length;
+      const { status, body } = await post({ answer: SAMPLE_ANSWER, principle: "Have Backbone; Disagree and Commit", question: "Tell me about a time you disagreed." });
+      expect(status).toBe(200);
+      expect(target().model.calls.length).toBe(before + 1);
+      expect(body.principle).toEqual({ id: "have-backbone-disagree-and-commit", name: "Have Backbone; Disagree and Commit" });
+      expect(body.meta).toMatchObject({ mode: "llm", model: "gpt-4.1-mini", usage: { inputTokens: 1874, outputTokens: 612 }, cached: false });
+      expect(body.star.action.score).toBe(4);
+      for (const part of Object.values(body.star) as Array<{ evidence: string[] }>) {
+        for (const quote of part.evidence) expect(SAMPLE_ANSWER).toContain(quote);
+      }
+      expect(body.ownership).toMatchObject({ iCount: 9, weCount: 3, iRatio: 0.75 });
+
+      const stored = await get(`/v1/gradings/${body.id}`);
+      expect(stored.status).toBe(200);
+      expect(stored.body).toEqual(body);
+    });
+
+    it("serves a repeated answer from the store without calling the model", async () => {
+      const answer = `${SAMPLE_ANSWER} (cache check)`;
+      const first = await post({ answer, principle: "ownership" });
+      const calls = target().model.calls.length;
+      const second = await post({ answer, principle: "ownership" });
+      expect(second.status).toBe(200);
+      expect(target().model.calls.length).toBe(calls);
+      expect(second.body.id).toBe(first.body.id);
+      expect(second.body.meta.cached).toBe(true);
+    });
+
+    it("pages through history newest first and deletes a grading", async () => {
+      const ids: string[] = [];
+      for (const n of [1, 2, 3]) ids.push((await post({ answer: `${SAMPLE_ANSWER} Paging ${n}.`, principle: "dive-deep" })).body.id);
+      const seen: Array<{ id: string; createdAt: string }> = [];
+      for (let before: string | null = null, page = 0; page < 50; page++) {
+        const res = await get(`/v1/gradings?limit=2${before ? `&before=${before}` : ""}`);
+        expect(res.status).toBe(200);
+        seen.push(...res.body.items);
+        before = res.body.nextBefore;
+        if (!before) break;
+      }
+      const seenIds = seen.map((s) => s.id);
+      expect(new Set(seenIds).size).toBe(seenIds.length);
+      for (const id of ids) expect(seenIds).toContain(id);
+      const times = seen.map((s) => s.createdAt);
+      expect([...times].sort().reverse()).toEqual(times);
+
+      const del = await send(target().baseUrl, { method: "DELETE", path: `/v1/gradings/${ids[0]}` });
+      expect(del.status).toBe(204);
+      expect((await get(`/v1/gradings/${ids[0]}`)).status).toBe(404);
+    });
+
+    it("maps a failing model to 502 model_unavailable", async () => {
+      const { status, body } = await post({ answer: `${SAMPLE_ANSWER} MOCK_HTTP_500`, principle: "ownership" });
+      expect(status).toBe(502);
+      expect(body.error.code).toBe("model_unavailable");
+    });
+
+    it("retries output that breaks the schema once, then 502 model_output_invalid", async () => {
+      const before = target().model.calls.length;
+      const { status, body } = await post({ answer: `${SAMPLE_ANSWER} MOCK_BAD_JSON`, principle: "ownership" });
+      expect(status).toBe(502);
+      expect(body.error.code).toBe("model_output_invalid");
+      expect(target().model.calls.length).toBe(before + 2);
+    });
+
+    it.each(BAD_REQUESTS)("rejects bad input: $name → $status $code", async (r) => {
+      const { status, body } = await send(target().baseUrl, r);
+      expect(status).toBe(r.status);
+      expect(body).toEqual({ error: { code: r.code, message: expect.any(String) } });
+    });
+  });
+}

@@ -1,0 +1,51 @@
+/**
+ * A real HTTP mock of the OpenAI Chat Completions endpoint on a 127.0.0.1 port, for code that
+ * msw/node cannot intercept (the Worker runs inside workerd, a separate process). It answers with
+ * the recorded response shape (chatCompletionBody) and a grade whose quotes come from the answer
+ * in the prompt, so any answer grades. Markers in the answer pick a failure:
+ * MOCK_HTTP_500 → HTTP 500, MOCK_BAD_JSON → content that breaks the schema.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { chatCompletionBody, modelGrade, type RecordedCall } from "./openai-mock.js";
+
+export interface OpenAiServer {
+  baseURL: string;
+  calls: RecordedCall[];
+  close(): Promise<void>;
+}
+
+function answerIn(body: RecordedCall["body"]): string {
+  const text = body.messages.map((m) => (typeof m.content === "string" ? m.content : JSON.stringify(m.content))).join("\n");
+  // The last fenced block: the system prompt also mentions the tags in prose.
+  const blocks = [...text.matchAll(/<answer>\s*([\s\S]*?)\s*<\/answer>/g)];
+  return blocks.at(-1)?.[1] ?? "";
+}
+
+export async function startOpenAiServer(): Promise<OpenAiServer> {
+  const calls: RecordedCall[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const send = (status: number, payload: unknown) => {
+        res.writeHead(status, { "content-type": "application/json", "x-request-id": `req_mock_${calls.length}` });
+        res.end(JSON.stringify(payload));
+      };
+      if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) return send(404, { error: { message: "not found", type: "invalid_request_error" } });
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as RecordedCall["body"];
+      calls.push({ url: `http://${req.headers.host}${req.url}`, body });
+      const answer = answerIn(body);
+      if (answer.includes("MOCK_HTTP_500")) return send(500, { error: { message: "The server had an error", type: "server_error" } });
+      const content = answer.includes("MOCK_BAD_JSON") ? '{"situation": "nope"}' : JSON.stringify(modelGrade(answer));
+      send(200, chatCompletionBody(content));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    calls,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
