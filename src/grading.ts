@@ -2,11 +2,11 @@
  * The grading use case: resolve the principle, analyse, serve from cache or ask the grader,
  * assemble grounded Feedback, store it. Every adapter (HTTP, CLI, batch, Worker) goes through here.
  */
-import { analyze, type LengthOptions } from "./core/analyze.js";
+import { analyze, type Analysis, type LengthOptions } from "./core/analyze.js";
 import type { Feedback } from "./core/feedback.js";
 import { findPrinciple, PRINCIPLE_IDS } from "./core/principles.js";
 import { assembleFeedback } from "./grader/assemble.js";
-import type { Grader } from "./grader/types.js";
+import type { Grader, PartialGrade } from "./grader/types.js";
 import type { Store } from "./store/types.js";
 
 export const MAX_ANSWER_CHARS = 20_000;
@@ -28,6 +28,14 @@ export class InputError extends Error {
     super(message);
     this.name = "InputError";
   }
+}
+
+/** Progress callbacks for adapters that show grading as it happens (the web page's SSE stream). */
+export interface GradeHooks {
+  /** The computed figures, before the grader runs; not called on a cache hit. */
+  onAnalysis?(analysis: Analysis): void | Promise<void>;
+  /** The model's partial output; only called when the grader can stream. */
+  onPartial?(partial: PartialGrade): void | Promise<void>;
 }
 
 export interface GradingDeps {
@@ -71,7 +79,8 @@ export function createGradingService(deps: GradingDeps) {
 
   return {
     grader,
-    async grade(input: GradeInput): Promise<Feedback> {
+    length: deps.length,
+    async grade(input: GradeInput, hooks: GradeHooks = {}): Promise<Feedback> {
       const { answer, question, principleId } = validateInput(input);
       const principle = findPrinciple(principleId)!;
       // Only model gradings are cached: they cost money and vary; offline grading is instant.
@@ -84,7 +93,9 @@ export function createGradingService(deps: GradingDeps) {
       }
       const started = performance.now();
       const analysis = analyze(answer, deps.length);
-      const outcome = await grader.grade({ answer, question, principle, analysis });
+      await hooks.onAnalysis?.(analysis);
+      const request = { answer, question, principle, analysis };
+      const outcome = hooks.onPartial && grader.gradeStream ? await grader.gradeStream(request, hooks.onPartial) : await grader.grade(request);
       const feedback = assembleFeedback({
         id: newId(),
         createdAt: now().toISOString(),

@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig, type Config } from "./config.js";
 import { createLlmGrader } from "./grader/llm.js";
+import { withStreaming } from "./grader/llm-stream.js";
 import { createOfflineGrader } from "./grader/offline-grader.js";
 import type { Grader } from "./grader/types.js";
 import { createGradingService } from "./grading.js";
@@ -19,7 +20,9 @@ export const RUBRIC_FILE = join(ROOT, "prompts", "star-rubric.md");
 export async function createGrader(config: Config, fetchImpl?: typeof fetch): Promise<Grader> {
   if (!config.llm) return createOfflineGrader();
   const template = await readFile(RUBRIC_FILE, "utf8");
-  return createLlmGrader({ ...config.llm, ...(fetchImpl ? { fetch: fetchImpl } : {}) }, template);
+  const settings = { ...config.llm, ...(fetchImpl ? { fetch: fetchImpl } : {}) };
+  // Streaming only adds gradeStream (used by the web page); grade() is the plain LLM grader.
+  return withStreaming(await createLlmGrader(settings, template), settings, template);
 }
 
 const swaggerDir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));

@@ -29,8 +29,33 @@ function dedupe(items: string[]): string[] {
   });
 }
 
+/** The Feedback fields computed by code alone, available before any model output (the web page streams them first). */
+export function computedFigures(a: Analysis): Pick<Feedback, "ownership" | "length" | "metrics" | "segments"> {
+  return {
+    ownership: {
+      iCount: a.iCount,
+      weCount: a.weCount,
+      iRatio: a.iRatio,
+      actionIRatio: a.actionIRatio,
+      weSentences: a.weSentences,
+      verdict: a.ownershipVerdict,
+    },
+    length: {
+      words: a.words,
+      sentences: a.sentences.length,
+      speakingSeconds: a.speakingSeconds,
+      wordsPerMinute: a.wordsPerMinute,
+      targetSeconds: a.targetSeconds,
+      verdict: a.lengthVerdict,
+    },
+    metrics: { numbers: a.numbers, quantifiedResult: a.resultNumbers.length > 0 },
+    segments: a.sentences.map((s) => ({ start: s.start, end: s.end, part: s.part })),
+  };
+}
+
 export function assembleFeedback(input: AssembleInput): Feedback {
   const { analysis: a, grade, answer } = input;
+  const figures = computedFigures(a);
   let droppedQuotes = 0;
   const ground = (quotes: string[]) => {
     const g = groundQuotes(answer, quotes);
@@ -82,27 +107,13 @@ export function assembleFeedback(input: AssembleInput): Feedback {
     answer,
     overall: { score, band: band(score) },
     star,
-    ownership: {
-      iCount: a.iCount,
-      weCount: a.weCount,
-      iRatio: a.iRatio,
-      actionIRatio: a.actionIRatio,
-      weSentences: a.weSentences,
-      verdict: a.ownershipVerdict,
-    },
-    length: {
-      words: a.words,
-      sentences: a.sentences.length,
-      speakingSeconds: a.speakingSeconds,
-      wordsPerMinute: a.wordsPerMinute,
-      targetSeconds: a.targetSeconds,
-      verdict: a.lengthVerdict,
-    },
+    ownership: figures.ownership,
+    length: figures.length,
     principleFit: fit,
-    metrics: { numbers: a.numbers, quantifiedResult: a.resultNumbers.length > 0 },
+    metrics: figures.metrics,
     improvements: dedupe(improvements).slice(0, MAX_IMPROVEMENTS),
     followUps: grade.followUps,
-    segments: a.sentences.map((s) => ({ start: s.start, end: s.end, part: s.part })),
+    segments: figures.segments,
     meta: { ...input.meta, droppedQuotes },
   };
 }

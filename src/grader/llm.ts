@@ -62,14 +62,19 @@ export function toModelError(error: unknown, settings: Pick<LlmSettings, "timeou
   return new ModelError("model_unavailable", 502, "The model could not be reached; check OPENAI_BASE_URL and try again.");
 }
 
-export async function createLlmGrader(settings: LlmSettings, template: string): Promise<Grader> {
+/** The configured model, shared by the one-shot grader here and the streaming one (llm-stream.ts). */
+export function chatModel(settings: LlmSettings): LanguageModel {
   const provider = createOpenAI({
     apiKey: settings.apiKey,
     ...(settings.baseURL ? { baseURL: settings.baseURL } : {}),
     ...(settings.fetch ? { fetch: settings.fetch } : {}),
   });
   // Chat Completions: the API every OpenAI-compatible server (Ollama, vLLM, …) implements.
-  const model: LanguageModel = provider.chat(settings.model);
+  return provider.chat(settings.model);
+}
+
+export async function createLlmGrader(settings: LlmSettings, template: string): Promise<Grader> {
+  const model = chatModel(settings);
   const version = await promptVersion(template);
 
   async function callOnce(request: GradeRequest): Promise<GradeOutcome> {

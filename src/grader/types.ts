@@ -1,5 +1,7 @@
 /** What a grader is: given the answer and its analysis, produce part grades (model or rules). */
+import type { DeepPartial } from "ai";
 import type { Analysis } from "../core/analyze.js";
+import type { ModelBarRaiser } from "../core/bar-raiser.js";
 import type { ModelGrade } from "../core/feedback.js";
 import type { Principle } from "../core/principles.js";
 
@@ -20,14 +22,31 @@ export interface GradeOutcome {
   usage: Usage | null;
 }
 
+export interface GradeOptions {
+  /** Sampling temperature; 0 (the default) for one sample, higher for self-consistency samples. */
+  temperature?: number;
+}
+
+export interface BarRaiseOutcome {
+  barRaiser: ModelBarRaiser;
+  usage: Usage | null;
+}
+
 export interface Grader {
   readonly mode: "llm" | "offline";
   readonly model: string | null;
   readonly promptVersion: string;
   /** A plain-language note shown with every result of this grader (e.g. how to enable the LLM). */
   readonly notice: string | null;
-  grade(request: GradeRequest): Promise<GradeOutcome>;
+  grade(request: GradeRequest, options?: GradeOptions): Promise<GradeOutcome>;
+  /** The stricter bar-raiser pass over an answer already graded (`firstPass`). */
+  barRaise(request: GradeRequest, firstPass: ModelGrade): Promise<BarRaiseOutcome>;
+  /** Optional: the same grading, reporting the model's partial output as it streams (llm-stream.ts). */
+  gradeStream?(request: GradeRequest, onPartial: (partial: PartialGrade) => void | Promise<void>): Promise<GradeOutcome>;
 }
+
+/** A model grading still being written: any field may be missing or cut short. */
+export type PartialGrade = DeepPartial<ModelGrade>;
 
 /** A model failure with a stable code; the HTTP layer maps the status, the CLI prints the message. */
 export class ModelError extends Error {

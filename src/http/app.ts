@@ -10,6 +10,9 @@ import { docsRoutes } from "./routes/docs.js";
 import { gradeRoutes } from "./routes/grade.js";
 import { gradingsRoutes } from "./routes/gradings.js";
 import { principlesRoutes } from "./routes/principles.js";
+import { questionsRoutes } from "./routes/questions.js";
+import { gradeStreamRoutes } from "./routes/grade-stream.js";
+import { webRoutes } from "../web/routes.js";
 
 /** Far above the longest answer (20,000 characters, up to 80 KB of UTF-8) plus JSON overhead. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -40,6 +43,9 @@ export function createApp(deps: AppDeps) {
   app.route("/", gradeRoutes);
   app.route("/", gradingsRoutes);
   app.route("/", docsRoutes);
+  app.route("/", questionsRoutes);
+  app.route("/", gradeStreamRoutes);
+  app.route("/", webRoutes);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {

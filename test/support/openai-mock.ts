@@ -18,15 +18,46 @@ export function chatCompletionBody(content: string): Record<string, unknown> {
   return body;
 }
 
+/**
+ * The Server-Sent Events OpenAI sends for `stream: true`: a role chunk, content deltas, a finish
+ * chunk, the usage chunk (stream_options.include_usage) and `data: [DONE]`.
+ */
+export function chatCompletionChunks(content: string, pieces = 24): string[] {
+  const base = JSON.parse(template) as Record<string, unknown>;
+  const head = { id: base.id, object: "chat.completion.chunk", created: base.created, model: base.model, service_tier: base.service_tier, system_fingerprint: base.system_fingerprint };
+  const event = (choices: unknown[], usage: unknown = null) => `data: ${JSON.stringify({ ...head, choices, usage })}\n\n`;
+  const delta = (d: Record<string, unknown>, finish: string | null = null) => ({ index: 0, delta: d, logprobs: null, finish_reason: finish });
+  const size = Math.max(1, Math.ceil(content.length / pieces));
+  const out = [event([delta({ role: "assistant", content: "", refusal: null })])];
+  for (let i = 0; i < content.length; i += size) out.push(event([delta({ content: content.slice(i, i + size) })]));
+  out.push(event([delta({}, "stop")]), event([], base.usage), "data: [DONE]\n\n");
+  return out;
+}
+
+function streamedResponse(content: string, chunkDelayMs: number): Response {
+  const encoder = new TextEncoder();
+  const chunks = chatCompletionChunks(content);
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      for (const chunk of chunks) {
+        if (chunkDelayMs) await delay(chunkDelayMs);
+        controller.enqueue(encoder.encode(chunk));
+      }
+      controller.close();
+    },
+  });
+  return new HttpResponse(body, { headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" } });
+}
+
 export type Reply =
-  | { kind: "json"; content: string }
+  | { kind: "json"; content: string; /** when the client asks to stream: pause between chunks */ chunkDelayMs?: number }
   | { kind: "status"; status: number; headers?: Record<string, string>; body?: Record<string, unknown> | string }
   | { kind: "delay"; ms: number; content: string }
   | { kind: "network-error" };
 
 export interface RecordedCall {
   url: string;
-  body: { model: string; messages: Array<{ role: string; content: string }>; temperature?: number; response_format?: unknown };
+  body: { model: string; messages: Array<{ role: string; content: string }>; temperature?: number; response_format?: unknown; stream?: boolean };
 }
 
 /** A valid model grading whose quotes are taken from `answer`. */
@@ -59,14 +90,18 @@ export function createOpenAiMock(baseURL: string = MOCK_BASE_URL) {
 
   const server = setupServer(
     http.post(`${baseURL}/chat/completions`, async ({ request }) => {
-      calls.push({ url: request.url, body: (await request.json()) as RecordedCall["body"] });
+      const body = (await request.json()) as RecordedCall["body"];
+      calls.push({ url: request.url, body });
       const reply = queue.shift() ?? fallback;
       if (!reply) return HttpResponse.json({ error: { message: "no reply queued in test", type: "test" } }, { status: 500 });
       switch (reply.kind) {
         case "json":
+          // Like the real API: a client that asks to stream gets Server-Sent Events.
+          if (body.stream) return streamedResponse(reply.content, reply.chunkDelayMs ?? 0);
           return HttpResponse.json(chatCompletionBody(reply.content));
         case "delay":
           await delay(reply.ms);
+          if (body.stream) return streamedResponse(reply.content, 0);
           return HttpResponse.json(chatCompletionBody(reply.content));
         case "status":
           return HttpResponse.json(reply.body ?? { error: { message: `mock ${reply.status}`, type: "server_error" } }, {

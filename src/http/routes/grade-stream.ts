@@ -1,0 +1,68 @@
+/**
+ * POST /v1/grade/stream: the same grading as /v1/grade, as Server-Sent Events. With a model:
+ * `analysis` (the computed figures: length, I/we, segments) at once, then `partial` (the model's
+ * output so far), then `feedback` (the stored Feedback, identical to /v1/grade's body). Offline (or a
+ * cache hit): just `feedback`. Bad input is rejected before the stream starts, with the usual
+ * JSON error; a failure during the stream is an `error` event carrying { error: { code, message } }.
+ */
+import { Hono } from "hono";
+import { streamSSE } from "hono/streaming";
+import { computedFigures } from "../../grader/assemble.js";
+import { ModelError, type PartialGrade } from "../../grader/types.js";
+import { InputError, validateInput } from "../../grading.js";
+import type { AppEnv } from "../context.js";
+import { describeIssues, errorBody, errorResponse } from "../errors.js";
+import { GradeRequestSchema } from "./grade.js";
+
+/** Partial output arrives per token; a few updates a second is all a reader can follow. */
+const PARTIAL_INTERVAL_MS = 80;
+
+function streamErrorBody(err: unknown) {
+  if (err instanceof InputError || err instanceof ModelError) return errorBody(err.code, err.message);
+  console.error("[starcoach] streamed grading failed:", err);
+  return errorBody("internal_error", "Something went wrong on our side; the grading was not completed.");
+}
+
+export const gradeStreamRoutes = new Hono<AppEnv>().post("/v1/grade/stream", async (c) => {
+  if (!/^application\/(.+\+)?json\b/i.test(c.req.header("content-type") ?? "")) {
+    return errorResponse(c, 415, "unsupported_media_type", "Send the request body as JSON with the header Content-Type: application/json.");
+  }
+  let json: unknown;
+  try {
+    json = await c.req.json();
+  } catch {
+    return errorResponse(c, 400, "invalid_json", "The request body is not valid JSON.");
+  }
+  const parsed = GradeRequestSchema.safeParse(json);
+  if (!parsed.success) return errorResponse(c, 400, "invalid_request", describeIssues(parsed.error.issues));
+  validateInput(parsed.data); // throws InputError → the app's JSON error, before any event is sent
+
+  const { grading } = c.var.deps;
+  const canStream = Boolean(grading.grader.gradeStream);
+  return streamSSE(c, async (stream) => {
+    let lastPartial = 0;
+    let pending: PartialGrade | null = null;
+    const sendPartial = async (partial: PartialGrade) => {
+      pending = partial;
+      if (performance.now() - lastPartial < PARTIAL_INTERVAL_MS) return;
+      lastPartial = performance.now();
+      pending = null;
+      await stream.writeSSE({ event: "partial", data: JSON.stringify(partial) });
+    };
+    try {
+      const feedback = await grading.grade(
+        parsed.data,
+        canStream
+          ? {
+              onAnalysis: (analysis) => stream.writeSSE({ event: "analysis", data: JSON.stringify(computedFigures(analysis)) }),
+              onPartial: sendPartial,
+            }
+          : {},
+      );
+      if (pending) await stream.writeSSE({ event: "partial", data: JSON.stringify(pending) });
+      await stream.writeSSE({ event: "feedback", data: JSON.stringify(feedback), id: feedback.id });
+    } catch (err) {
+      await stream.writeSSE({ event: "error", data: JSON.stringify(streamErrorBody(err)) });
+    }
+  });
+});

@@ -1,0 +1,41 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { findPrinciple, PRINCIPLE_IDS } from "../../core/principles.js";
+import { questionsFor } from "../../core/questions.js";
+import { InputError } from "../../grading.js";
+import type { AppEnv } from "../context.js";
+import { ErrorSchema } from "../errors.js";
+
+const QuestionSchema = z
+  .object({
+    id: z.string(),
+    text: z.string(),
+    principles: z.array(z.string()).describe("Ids of the principles this question probes"),
+    source: z.string(),
+  })
+  .openapi("Question");
+
+const listQuestions = createRoute({
+  method: "get",
+  path: "/v1/questions",
+  tags: ["principles"],
+  summary: "The question bank, optionally only the questions for one principle",
+  request: {
+    query: z.object({
+      principle: z.string().max(100).optional().openapi({ description: "Principle id or name, case- and punctuation-insensitive", example: "ownership" }),
+    }),
+  },
+  responses: {
+    200: { description: "Questions", content: { "application/json": { schema: z.array(QuestionSchema) } } },
+    400: { description: "invalid_request, unknown_principle", content: { "application/json": { schema: ErrorSchema } } },
+  },
+});
+
+export const questionsRoutes = new OpenAPIHono<AppEnv>().openapi(listQuestions, (c) => {
+  const { principle } = c.req.valid("query");
+  let id: string | undefined;
+  if (principle) {
+    id = findPrinciple(principle)?.id;
+    if (!id) throw new InputError("unknown_principle", `Unknown principle "${principle.slice(0, 80)}". Use one of: ${PRINCIPLE_IDS.join(", ")}.`);
+  }
+  return c.json(questionsFor(id), 200);
+});

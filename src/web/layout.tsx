@@ -1,0 +1,40 @@
+/** The page shell: head, top bar with the grading mode, main content. Assets come from the app itself. */
+import type { Child } from "hono/jsx";
+import type { Grader } from "../grader/types.js";
+import { ASSET_VERSION } from "./assets.js";
+
+export function Layout(props: { title: string; grader: Pick<Grader, "mode" | "model">; active?: "practise" | "history"; children: Child }) {
+  const { grader } = props;
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <title>{props.title}</title>
+        <link rel="stylesheet" href={`/assets/app.css?v=${ASSET_VERSION}`} />
+        <script src={`/assets/app.js?v=${ASSET_VERSION}`} defer></script>
+      </head>
+      <body>
+        <a class="skip" href="#main">Skip to content</a>
+        <header class="topbar">
+          <a class="brand" href="/">
+            <span class="brand-mark" aria-hidden="true">★</span> starcoach
+          </a>
+          <nav aria-label="Main">
+            <a href="/" aria-current={props.active === "practise" ? "page" : undefined}>Practise</a>
+            <a href="/history" aria-current={props.active === "history" ? "page" : undefined}>History</a>
+            <a href="/docs">API</a>
+          </nav>
+          <span class={`mode mode-${grader.mode}`} title={grader.mode === "llm" ? "Feedback from a language model" : "Rule-based feedback only"}>
+            {grader.mode === "llm" ? `Model: ${grader.model}` : "Offline mode"}
+          </span>
+        </header>
+        <main id="main">{props.children}</main>
+        <footer class="foot">
+          Your answers stay on this machine (SQLite). Aim for 1–2 minutes, “I” in the actions, a number in the result.
+        </footer>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,134 @@
+/**
+ * The web pages, mounted at "/": the practice form, the result page, history. Plain form posts work
+ * without JavaScript (post → redirect → result page); the script in client.js.ts enhances them.
+ */
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { csrf } from "hono/csrf";
+import type { Child } from "hono/jsx";
+import { findPrinciple, PRINCIPLES } from "../core/principles.js";
+import { questionsFor } from "../core/questions.js";
+import { ModelError } from "../grader/types.js";
+import { InputError } from "../grading.js";
+import type { AppEnv } from "../http/context.js";
+import { ASSETS } from "./assets.js";
+import { findPreviousVersion, scoreChange } from "./compare.js";
+import { GradeForm, type FormError, type FormValues } from "./form.js";
+import { HistoryView } from "./history.js";
+import { Layout } from "./layout.js";
+import { EmptyResult, ResultView } from "./result.js";
+
+// Defence in depth: even if markup slipped through escaping, no inline script could run.
+/** Room for the longest answer (20,000 characters, URL-encoded) plus the other fields. */
+const MAX_FORM_BYTES = 512 * 1024;
+
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+type C = Context<AppEnv>;
+
+async function html(c: C, node: Child, status: 200 | 400 | 404 | 413 | 415 | 500 | 502 | 503 | 504 = 200) {
+  c.header("content-security-policy", CSP);
+  c.header("x-content-type-options", "nosniff");
+  c.header("referrer-policy", "same-origin");
+  return c.html("<!doctype html>" + (await node)!.toString(), status);
+}
+
+function page(c: C, title: string, active: "practise" | "history", body: Child) {
+  return <Layout title={title} grader={c.var.deps.grading.grader} active={active}>{body}</Layout>;
+}
+
+function principleOrDefault(id: string | undefined) {
+  return (id && findPrinciple(id)) || PRINCIPLES[0]!;
+}
+
+function workspace(c: C, values: FormValues, result: Child, error: FormError | null = null) {
+  const principle = principleOrDefault(values.principle);
+  return (
+    <div class="workspace">
+      <div class="col-form">
+        <GradeForm values={{ ...values, principle: principle.id }} questions={questionsFor(principle.id)} length={c.var.deps.grading.length} error={error} />
+      </div>
+      <div class="col-result">{result}</div>
+    </div>
+  );
+}
+
+function formString(v: unknown): string {
+  return typeof v === "string" ? v : "";
+}
+
+function randomQuestion(principleId: string, current: string): string {
+  const pool = questionsFor(principleId).map((q) => q.text).filter((q) => q !== current);
+  return pool[Math.floor(Math.random() * pool.length)] ?? current;
+}
+
+export const webRoutes = new Hono<AppEnv>();
+
+webRoutes.get("/assets/:file", (c) => {
+  const asset = ASSETS[c.req.param("file")];
+  if (!asset) return c.text("Not found", 404);
+  return c.body(asset.body, 200, { "content-type": asset.type, "cache-control": "public, max-age=31536000, immutable" });
+});
+
+webRoutes.get("/", (c) => {
+  const values = { principle: principleOrDefault(c.req.query("principle")).id, question: c.req.query("question") ?? "", answer: "" };
+  return html(c, page(c, "Practise · starcoach", "practise", workspace(c, values, <EmptyResult />)));
+});
+
+webRoutes.post(
+  "/grade",
+  csrf(),
+  bodyLimit({
+    maxSize: MAX_FORM_BYTES,
+    onError: (c) =>
+      html(c as C, page(c as C, "Too long · starcoach", "practise", workspace(c as C, { principle: "", question: "", answer: "" }, <EmptyResult />, { code: "body_too_large", message: "The form was too large to read. Go back: your browser still has the text; shorten it to under 20,000 characters." })), 413),
+  }),
+  async (c) => {
+    const form = await c.req.parseBody();
+    const values: FormValues = { principle: formString(form.principle), question: formString(form.question), answer: formString(form.answer) };
+    if (form.intent === "random") {
+      const principle = principleOrDefault(values.principle);
+      values.question = randomQuestion(principle.id, values.question);
+      return html(c, page(c, "Practise · starcoach", "practise", workspace(c, values, <EmptyResult />)));
+    }
+    try {
+      const feedback = await c.var.deps.grading.grade(values);
+      return c.redirect(`/result/${encodeURIComponent(feedback.id)}`, 303);
+    } catch (err) {
+      if (!(err instanceof InputError || err instanceof ModelError)) console.error("[starcoach] web grading failed:", err);
+      const known = err instanceof InputError || err instanceof ModelError;
+      const error = known ? { code: err.code, message: err.message } : { code: "internal_error", message: "Something went wrong on our side. Your text is still here; try again." };
+      // The form is rendered again with exactly what was typed: an error never loses the answer.
+      return html(c, page(c, "Not graded · starcoach", "practise", workspace(c, values, <EmptyResult />, error)), known ? err.status : 500);
+    }
+  },
+);
+
+webRoutes.get("/result/:id", async (c) => {
+  const { store } = c.var.deps;
+  const feedback = await store.getGrading(c.req.param("id"));
+  if (!feedback) {
+    const missing = <section class="card"><h1>Not found</h1><p>No grading with that id: it may have been deleted. <a href="/history">Back to history</a>.</p></section>;
+    return html(c, page(c, "Not found · starcoach", "history", missing), 404);
+  }
+  const previous = await findPreviousVersion(store, feedback);
+  const view = <ResultView feedback={feedback} change={previous ? scoreChange(feedback, previous) : null} />;
+  // The script swaps this fragment in after a streamed grading, so results render in one place.
+  if (c.req.query("fragment") === "1") return html(c, view);
+  const values = { principle: feedback.principle.id, question: feedback.question ?? "", answer: feedback.answer };
+  return html(c, page(c, `Feedback ${feedback.overall.score}/100 · starcoach`, "practise", workspace(c, values, view)));
+});
+
+webRoutes.get("/history", async (c) => {
+  const limit = 50;
+  const before = c.req.query("before");
+  const items = await c.var.deps.store.listGradings({ limit, ...(before ? { before } : {}) });
+  const notice = c.req.query("deleted") === "1" ? "Deleted." : null;
+  return html(c, page(c, "History · starcoach", "history", <HistoryView items={items} nextBefore={items.length === limit ? items[items.length - 1]!.id : null} notice={notice} />));
+});
+
+webRoutes.post("/history/:id/delete", csrf(), async (c) => {
+  await c.var.deps.store.deleteGrading(c.req.param("id"));
+  return c.redirect("/history?deleted=1", 303);
+});
