@@ -42,10 +42,11 @@ function principleOrDefault(id: string | undefined) {
   return (id && findPrinciple(id)) || PRINCIPLES[0]!;
 }
 
-function workspace(c: C, values: FormValues, result: Child, error: FormError | null = null) {
+function workspace(c: C, values: FormValues, result: Child, error: FormError | null = null, hasResult = false) {
   const principle = principleOrDefault(values.principle);
   return (
-    <div class="workspace">
+    // On a phone a finished result comes first; the form to edit and re-grade follows it.
+    <div class={hasResult ? "workspace has-result" : "workspace"}>
       <div class="col-form">
         <GradeForm values={{ ...values, principle: principle.id }} questions={questionsFor(principle.id)} length={c.var.deps.grading.length} error={error} />
       </div>
@@ -117,7 +118,7 @@ webRoutes.get("/result/:id", async (c) => {
   // The script swaps this fragment in after a streamed grading, so results render in one place.
   if (c.req.query("fragment") === "1") return html(c, view);
   const values = { principle: feedback.principle.id, question: feedback.question ?? "", answer: feedback.answer };
-  return html(c, page(c, `Feedback ${feedback.overall.score}/100 · starcoach`, "practise", workspace(c, values, view)));
+  return html(c, page(c, `Feedback ${feedback.overall.score}/100 · starcoach`, "practise", workspace(c, values, view, null, true)));
 });
 
 webRoutes.get("/history", async (c) => {

@@ -49,7 +49,7 @@ main { max-width: 1320px; margin: 0 auto; padding: 1.25rem clamp(.75rem, 3vw, 2r
 .card { background: var(--surface); border: 1px solid var(--line); border-radius: var(--radius); box-shadow: var(--shadow); padding: 1.1rem 1.25rem; }
 .workspace { display: grid; grid-template-columns: minmax(320px, 5fr) 7fr; gap: 1.25rem; align-items: start; }
 .workspace > .col-form { position: sticky; top: 1rem; }
-@media (max-width: 960px) { .workspace { grid-template-columns: 1fr; } .workspace > .col-form { position: static; } }
+@media (max-width: 960px) { .workspace { grid-template-columns: 1fr; } .workspace > .col-form { position: static; } .has-result > .col-result { order: -1; } }
 
 .form-title { margin-bottom: .9rem; }
 .field { margin-bottom: 1rem; }
@@ -119,7 +119,7 @@ button.danger { color: var(--danger); }
 .seg-action { background: var(--a-bg); } .seg-action .seg-tag { background: var(--a-ink); }
 .seg-result { background: var(--r-bg); } .seg-result .seg-tag { background: var(--r-ink); }
 mark { color: inherit; background: none; }
-mark.ev { text-decoration: underline; text-decoration-thickness: 2px; text-underline-offset: 3px; text-decoration-color: var(--ev); font-weight: 600; }
+mark.ev { text-decoration: underline; text-decoration-thickness: 2px; text-underline-offset: 4px; text-decoration-color: color-mix(in srgb, var(--ev) 70%, transparent); }
 mark.we { background: var(--we-bg); color: var(--we-ink); border-radius: 3px; padding: 0 .15em; outline: 1.5px dashed var(--we-ink); outline-offset: -1px; }
 
 .figures { display: grid; grid-template-columns: repeat(3, 1fr); gap: 1rem; }
