@@ -17,7 +17,53 @@ const EnvSchema = z.object({
   STARCOACH_WPM: intFrom(150, 60, 400),
   STARCOACH_MIN_SECONDS: intFrom(60, 0, 3600),
   STARCOACH_MAX_SECONDS: intFrom(120, 1, 3600),
+  // Reliability and security (docs/RELIABILITY.md).
+  STARCOACH_API_TOKEN: z.string().min(16, "use at least 16 characters (e.g. `openssl rand -hex 32`)").optional(),
+  STARCOACH_RATE_LIMIT: intFrom(30, 0, 100_000),
+  STARCOACH_MAX_CONCURRENT: intFrom(16, 1, 10_000),
+  STARCOACH_MAX_QUEUE: intFrom(64, 0, 100_000),
+  STARCOACH_QUEUE_TIMEOUT_MS: intFrom(30_000, 100, 600_000),
+  STARCOACH_CORS_ORIGINS: z.string().optional(),
+  STARCOACH_TRUST_PROXY: z.enum(["0", "1", "true", "false"]).optional(),
+  STARCOACH_LOG: z.enum(["json", "off"]).default("json"),
+  STARCOACH_LOG_ANSWERS: z.enum(["0", "1", "true", "false"]).optional(),
+  STARCOACH_SHUTDOWN_TIMEOUT_MS: intFrom(30_000, 0, 600_000),
 });
+
+const truthy = (v: string | undefined) => v === "1" || v === "true";
+
+/** Access, limits, headers and logging (src/http/middleware); every field has a safe default. */
+export interface SecurityConfig {
+  /** When set, /v1 needs `Authorization: Bearer <token>` (or the login cookie) and pages need the login cookie. */
+  apiToken: string | null;
+  /** Grading requests per minute per client (token bucket, burst = the same number); 0 turns it off. */
+  rateLimitPerMinute: number;
+  /** Gradings (model calls) running at once; more wait in a queue of maxQueue, then get 503. */
+  maxConcurrent: number;
+  maxQueue: number;
+  /** A queued grading that has waited this long gets 503 + Retry-After instead of waiting on. */
+  queueTimeoutMs: number;
+  /** Origins allowed to call the API from a browser; empty: CORS off (same origin only). */
+  corsOrigins: string[];
+  /** Take the client address from X-Forwarded-For / CF-Connecting-IP (only behind a proxy you run). */
+  trustProxy: boolean;
+  log: { enabled: boolean; answers: boolean };
+  shutdownTimeoutMs: number;
+}
+
+export function securityDefaults(): SecurityConfig {
+  return {
+    apiToken: null,
+    rateLimitPerMinute: 30,
+    maxConcurrent: 16,
+    maxQueue: 64,
+    queueTimeoutMs: 30_000,
+    corsOrigins: [],
+    trustProxy: false,
+    log: { enabled: true, answers: false },
+    shutdownTimeoutMs: 30_000,
+  };
+}
 
 export interface Config {
   port: number;
@@ -26,6 +72,7 @@ export interface Config {
   offline: boolean;
   llm: { apiKey: string; baseURL?: string; model: string; timeoutMs: number; maxRetries: number } | null;
   length: { wordsPerMinute: number; minSeconds: number; maxSeconds: number };
+  security: SecurityConfig;
 }
 
 export class ConfigError extends Error {
@@ -60,5 +107,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           maxRetries: e.STARCOACH_MODEL_RETRIES,
         },
     length: { wordsPerMinute: e.STARCOACH_WPM, minSeconds: e.STARCOACH_MIN_SECONDS, maxSeconds: e.STARCOACH_MAX_SECONDS },
+    security: {
+      apiToken: e.STARCOACH_API_TOKEN ?? null,
+      rateLimitPerMinute: e.STARCOACH_RATE_LIMIT,
+      maxConcurrent: e.STARCOACH_MAX_CONCURRENT,
+      maxQueue: e.STARCOACH_MAX_QUEUE,
+      queueTimeoutMs: e.STARCOACH_QUEUE_TIMEOUT_MS,
+      corsOrigins: (e.STARCOACH_CORS_ORIGINS ?? "").split(",").map((o) => o.trim().replace(/\/$/, "")).filter(Boolean),
+      trustProxy: truthy(e.STARCOACH_TRUST_PROXY),
+      log: { enabled: e.STARCOACH_LOG === "json", answers: truthy(e.STARCOACH_LOG_ANSWERS) },
+      shutdownTimeoutMs: e.STARCOACH_SHUTDOWN_TIMEOUT_MS,
+    },
   };
 }

@@ -1,5 +1,5 @@
 /** Node entry: real SQLite store, real model client (or offline), served on PORT. */
-import { serve } from "@hono/node-server";
+import { serve, type ServerType } from "@hono/node-server";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -11,6 +11,7 @@ import { createOfflineGrader } from "./grader/offline-grader.js";
 import type { Grader } from "./grader/types.js";
 import { createGradingService } from "./grading.js";
 import { createApp } from "./http/app.js";
+import { createGate, redactConsole } from "./http/middleware/index.js";
 import type { AppDeps } from "./http/context.js";
 import { openSqliteStore } from "./store/sqlite.js";
 
@@ -37,26 +38,65 @@ export async function docsAsset(file: string) {
   }
 }
 
+/** Access, limits, logging and the grading gate (src/http/middleware), from configuration. */
+export function reliabilityDeps(config: Config): Pick<AppDeps, "security" | "gate" | "secrets"> {
+  return { security: config.security, gate: createGate(config.security), secrets: [config.llm?.apiKey] };
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+/**
+ * Graceful shutdown on SIGTERM/SIGINT: stop accepting connections, answer new requests on open
+ * connections with 503 shutting_down, let running gradings (and streams) finish — up to
+ * STARCOACH_SHUTDOWN_TIMEOUT_MS — then close SQLite cleanly and exit 0 (1 if the deadline passed).
+ */
+export function installShutdown(server: ServerType, deps: AppDeps, timeoutMs: number, exit: (code: number) => void = (code) => process.exit(code)) {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const started = Date.now();
+    const before = deps.gate?.stats();
+    console.log(JSON.stringify({ time: new Date().toISOString(), level: "info", msg: "shutdown", signal, inflight: before?.inflight ?? 0, running: before?.running ?? 0, queued: before?.queued ?? 0 }));
+    server.close();
+    const drained = deps.gate ? await deps.gate.drain(timeoutMs) : true;
+    const s = server as { closeAllConnections?: () => void };
+    s.closeAllConnections?.();
+    let code = drained ? 0 : 1;
+    try {
+      await deps.store.close();
+    } catch (err) {
+      console.error("[starcoach] closing the database failed:", err);
+      code = 1;
+    }
+    console.log(JSON.stringify({ time: new Date().toISOString(), level: drained ? "info" : "error", msg: "stopped", drained, ms: Date.now() - started }));
+    exit(code);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
 /** Build the Node app's dependencies from configuration. */
 export async function createNodeDeps(config: Config): Promise<AppDeps> {
   const store = openSqliteStore(config.dbFile);
   const grader = await createGrader(config);
-  return { store, grading: createGradingService({ store, grader, length: config.length }), docsAsset };
+  return { ...reliabilityDeps(config), store, grading: createGradingService({ store, grader, length: config.length }), docsAsset };
 }
 
 async function main() {
   const config = loadConfig(process.env);
+  // Nothing printed by any module may contain the model key or the access token.
+  redactConsole([config.llm?.apiKey, config.security.apiToken]);
   const deps = await createNodeDeps(config);
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const mode = config.llm ? `LLM mode (${config.llm.model})` : "offline mode (no OPENAI_API_KEY: rule-based feedback only)";
     console.log(`starcoach listening on http://${config.host}:${info.port} — ${mode}; data in ${config.dbFile}`);
   });
-  const stop = () => {
-    server.close(() => void deps.store.close().then(() => process.exit(0)));
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  installShutdown(server, deps, config.security.shutdownTimeoutMs);
+  if (!config.security.apiToken && !LOOPBACK.test(config.host)) {
+    console.warn(`[starcoach] WARNING: listening on ${config.host} without STARCOACH_API_TOKEN: anyone who can reach this address can read every stored answer and spend your model credit. Set STARCOACH_API_TOKEN (docs/RELIABILITY.md).`);
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -6,6 +6,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import type { AppDeps, AppEnv } from "./context.js";
 import { describeIssues, errorResponse, handleError } from "./errors.js";
+import { installReliability } from "./middleware/index.js";
 import { docsRoutes } from "./routes/docs.js";
 import { gradeRoutes } from "./routes/grade.js";
 import { gradingsRoutes } from "./routes/gradings.js";
@@ -28,6 +29,8 @@ export function createApp(deps: AppDeps) {
     c.set("deps", deps);
     await next();
   });
+  // Request log, shutdown draining, secure headers, CORS, access token, rate limit, grading gate.
+  installReliability(app, deps);
   app.use(
     "/v1/*",
     bodyLimit({

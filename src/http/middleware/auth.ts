@@ -1,0 +1,114 @@
+/**
+ * Optional access token (STARCOACH_API_TOKEN). When set:
+ * - every /v1 route needs `Authorization: Bearer <token>` (or the session cookie the login form
+ *   sets, which is what the page's own script sends); else 401 JSON with WWW-Authenticate;
+ * - every page needs the session cookie; without it the login form is shown, with status 401;
+ * - POST /login checks the token and sets `starcoach_session`: HttpOnly, SameSite=Strict, Path=/,
+ *   Secure over HTTPS. Its value is HMAC-SHA256(token, "starcoach-session-v1"), so the cookie is not
+ *   the token itself and changing the token signs everyone out.
+ * Comparisons are constant-time (util.timingSafeEqual). Open without a token: /healthz, the static
+ * assets, the API reference (/docs, /openapi.json) and the login form itself.
+ */
+import { Hono, type Context, type MiddlewareHandler } from "hono";
+import { getCookie, setCookie, deleteCookie } from "hono/cookie";
+import { csrf } from "hono/csrf";
+import { errorResponse } from "../errors.js";
+import { createRateLimiter, rateLimit } from "./rate-limit.js";
+import { hmacBase64Url, timingSafeEqual } from "./util.js";
+
+export const SESSION_COOKIE = "starcoach_session";
+const SESSION_MAX_AGE = 30 * 24 * 3600;
+const PUBLIC = [/^\/healthz$/, /^\/login$/, /^\/logout$/, /^\/assets\//, /^\/docs(\/|$)/, /^\/openapi\.json$/, /^\/favicon\.ico$/];
+
+export function sessionValue(token: string): Promise<string> {
+  return hmacBase64Url(token, "starcoach-session-v1");
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+/** Only same-site paths: "/x", never "//host" or "/\host" (open redirect). */
+function safeNext(next: unknown): string {
+  return typeof next === "string" && /^\/(?![/\\])[^\s]*$/.test(next) && next.length < 2000 ? next : "/";
+}
+
+function loginPage(next: string, error: string | null): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark"><title>Sign in · starcoach</title>
+<link rel="stylesheet" href="/assets/app.css"></head>
+<body><main id="main"><section class="card login">
+<h1>Sign in</h1>
+<p>This starcoach server needs its access token (<code>STARCOACH_API_TOKEN</code>).</p>
+${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ""}
+<form method="post" action="/login">
+<input type="hidden" name="next" value="${escapeHtml(next)}">
+<div class="field"><label for="token">Access token</label>
+<input id="token" name="token" type="password" autocomplete="current-password" required autofocus></div>
+<button class="primary" type="submit">Sign in</button>
+</form></section></main></body></html>`;
+}
+
+export interface AuthOptions {
+  token: string;
+  trustProxy: boolean;
+  /** Login attempts per minute per client (default 10). */
+  loginPerMinute?: number;
+}
+
+export function createAuth(options: AuthOptions): { middleware: MiddlewareHandler; routes: Hono } {
+  const expectedSession = sessionValue(options.token);
+  const isHttps = (c: Context) => new URL(c.req.url).protocol === "https:";
+
+  async function hasSession(c: Context): Promise<boolean> {
+    const cookie = getCookie(c, SESSION_COOKIE);
+    return cookie !== undefined && timingSafeEqual(cookie, await expectedSession);
+  }
+
+  const middleware: MiddlewareHandler = async (c, next) => {
+    const path = c.req.path;
+    if (c.req.method === "OPTIONS" || PUBLIC.some((re) => re.test(path))) return next();
+    if (path === "/v1" || path.startsWith("/v1/")) {
+      const header = c.req.header("authorization") ?? "";
+      const bearer = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
+      if ((bearer !== undefined && (await timingSafeEqual(bearer, options.token))) || (await hasSession(c))) return next();
+      c.header("WWW-Authenticate", 'Bearer realm="starcoach"');
+      return errorResponse(c, 401, "unauthorized", "This server needs its access token: send the header Authorization: Bearer <STARCOACH_API_TOKEN>.");
+    }
+    if (await hasSession(c)) return next();
+    const nextPath = c.req.method === "GET" ? path + (new URL(c.req.url).search || "") : "/";
+    return c.html(loginPage(safeNext(nextPath), null), 401);
+  };
+
+  const limiter = createRateLimiter({ perMinute: options.loginPerMinute ?? 10 });
+  const routes = new Hono();
+  routes.get("/login", (c) => c.html(loginPage(safeNext(c.req.query("next")), null), 200));
+  routes.post(
+    "/login",
+    csrf(),
+    rateLimit(limiter, { trustProxy: options.trustProxy, perMinute: options.loginPerMinute ?? 10, code: "too_many_logins", what: "sign-in attempts" }),
+    async (c) => {
+      let form: Record<string, unknown> = {};
+      try {
+        form = await c.req.parseBody();
+      } catch {
+        // an unreadable body is a wrong token
+      }
+      const next = safeNext(form.next);
+      const token = typeof form.token === "string" ? form.token : "";
+      if (!(await timingSafeEqual(token, options.token))) return c.html(loginPage(next, "That token is not right."), 401);
+      setCookie(c, SESSION_COOKIE, await expectedSession, {
+        httpOnly: true,
+        sameSite: "Strict",
+        path: "/",
+        secure: isHttps(c),
+        maxAge: SESSION_MAX_AGE,
+      });
+      return c.redirect(next, 303);
+    },
+  );
+  routes.post("/logout", csrf(), (c) => {
+    deleteCookie(c, SESSION_COOKIE, { path: "/", secure: isHttps(c) });
+    return c.redirect("/login", 303);
+  });
+  return { middleware, routes };
+}

@@ -1,0 +1,75 @@
+/**
+ * Secure response headers on every response, and CORS only for the origins the operator lists.
+ *
+ * The CSP allows scripts and stylesheets from this origin only: no inline <script>, no eval, no
+ * inline <style> element, no third-party origin. The one relaxation is `style-src-attr
+ * 'unsafe-inline'`: the pages position a few gauge markers with server-computed style="left:…"
+ * attributes. A style attribute cannot run script, and the HTML around it is escaped; it is not
+ * an inline stylesheet.
+ */
+import type { MiddlewareHandler } from "hono";
+import { cors } from "hono/cors";
+
+export const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "style-src-elem 'self'",
+  "style-src-attr 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "manifest-src 'self'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "object-src 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+const HEADERS: Record<string, string> = {
+  "content-security-policy": CSP,
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "referrer-policy": "no-referrer",
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-resource-policy": "same-origin",
+  "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+  "x-permitted-cross-domain-policies": "none",
+};
+
+/** Set the headers after the route ran, overriding any weaker policy a route set for itself. */
+export function secureHeaders(): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    let headers = c.res.headers;
+    try {
+      for (const [name, value] of Object.entries(HEADERS)) headers.set(name, value);
+    } catch {
+      // An immutable Response (e.g. passed through from fetch): copy it, then set.
+      c.res = new Response(c.res.body, c.res);
+      headers = c.res.headers;
+      for (const [name, value] of Object.entries(HEADERS)) headers.set(name, value);
+    }
+    if (new URL(c.req.url).protocol === "https:") headers.set("strict-transport-security", "max-age=31536000; includeSubDomains");
+    // Pages and API answers carry personal stories: never cache them in shared caches.
+    if (!headers.has("cache-control")) headers.set("cache-control", "no-store");
+  };
+}
+
+/**
+ * CORS for the API, off by default: without STARCOACH_CORS_ORIGINS no Access-Control-* header is
+ * ever sent, so browsers keep other sites from reading responses. With a list, only those exact
+ * origins are allowed; credentials (the cookie) are never shared cross-origin — use the bearer token.
+ */
+export function corsFor(origins: readonly string[]): MiddlewareHandler | null {
+  if (origins.length === 0) return null;
+  const allowed = new Set(origins);
+  return cors({
+    origin: (origin) => (allowed.has(origin) ? origin : null),
+    allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
+    allowHeaders: ["Authorization", "Content-Type", "X-Request-Id"],
+    exposeHeaders: ["Retry-After", "X-Request-Id"],
+    maxAge: 600,
+    credentials: false,
+  });
+}

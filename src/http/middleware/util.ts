@@ -1,0 +1,112 @@
+/**
+ * Small Web-API helpers shared by the middleware (no node:* imports: the same code runs on Workers).
+ */
+import type { Context } from "hono";
+
+const encoder = new TextEncoder();
+let compareKey: Promise<CryptoKey> | null = null;
+
+/**
+ * Constant-time string equality: both sides are HMAC-ed with a random per-process key and the
+ * 32-byte digests compared with a branch-free XOR loop, so neither the content nor the length of
+ * the secret leaks through timing.
+ */
+export async function timingSafeEqual(a: string, b: string): Promise<boolean> {
+  compareKey ??= crypto.subtle.generateKey({ name: "HMAC", hash: "SHA-256" }, false, ["sign"]) as Promise<CryptoKey>;
+  const key = await compareKey;
+  const [da, db] = await Promise.all([crypto.subtle.sign("HMAC", key, encoder.encode(a)), crypto.subtle.sign("HMAC", key, encoder.encode(b))]);
+  const x = new Uint8Array(da);
+  const y = new Uint8Array(db);
+  let diff = 0;
+  for (let i = 0; i < x.length; i++) diff |= x[i]! ^ y[i]!;
+  return diff === 0;
+}
+
+/** HMAC-SHA256(key, message) as base64url. */
+export async function hmacBase64Url(key: string, message: string): Promise<string> {
+  const k = await crypto.subtle.importKey("raw", encoder.encode(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const sig = new Uint8Array(await crypto.subtle.sign("HMAC", k, encoder.encode(message)));
+  let bin = "";
+  for (const byte of sig) bin += String.fromCharCode(byte);
+  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/**
+ * Who is calling, for the rate limit: the socket address on Node (@hono/node-server passes the
+ * IncomingMessage as env.incoming), CF-Connecting-IP on Workers (set by Cloudflare, not the client).
+ * X-Forwarded-For only counts when the operator says a proxy they run sets it.
+ */
+export function clientKey(c: Context, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  const cf = c.req.header("cf-connecting-ip");
+  if (cf && isWorkers(c)) return cf;
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? (trustProxy && cf ? cf : "local");
+}
+
+function isWorkers(c: Context): boolean {
+  // On Workers the request carries Cloudflare's `cf` object; a Node request never does.
+  return typeof (c.req.raw as { cf?: unknown }).cf === "object";
+}
+
+/**
+ * Run `done` when the response has been sent: at once for an ordinary body, at the end (or
+ * cancellation) of the body for a stream (Server-Sent Events), so a streamed grading holds its
+ * slot and is logged with its real latency.
+ */
+export function whenResponseDone(c: Context, done: () => void): void {
+  const res = c.res;
+  const type = res.headers.get("content-type") ?? "";
+  if (!res.body || !type.startsWith("text/event-stream")) {
+    done();
+    return;
+  }
+  let called = false;
+  const finish = () => {
+    if (!called) {
+      called = true;
+      done();
+    }
+  };
+  const reader = res.body.getReader();
+  const wrapped = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done: end, value } = await reader.read();
+        if (end) {
+          controller.close();
+          finish();
+        } else controller.enqueue(value);
+      } catch (err) {
+        controller.error(err);
+        finish();
+      }
+    },
+    async cancel(reason) {
+      finish();
+      await reader.cancel(reason);
+    },
+  });
+  c.res = new Response(wrapped, { status: res.status, statusText: res.statusText, headers: res.headers });
+}
+
+/** Replace every occurrence of each secret (and of its long prefixes/suffixes) with a marker. */
+export function redactor(secrets: ReadonlyArray<string | null | undefined>): (text: string) => string {
+  const list = secrets.filter((s): s is string => typeof s === "string" && s.length >= 8);
+  if (list.length === 0) return (text) => text;
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  // A provider may echo part of a key ("sk-abc…xyz"): also hide any 12+ character run of it.
+  const parts = new Set<string>();
+  for (const s of list) {
+    parts.add(s);
+    if (s.length > 24) {
+      parts.add(s.slice(0, 12));
+      parts.add(s.slice(-12));
+    }
+  }
+  const pattern = new RegExp([...parts].sort((a, b) => b.length - a.length).map(escape).join("|"), "g");
+  return (text) => text.replace(pattern, "[redacted]");
+}

@@ -1,0 +1,221 @@
+/**
+ * Access token, rate limit, grading gate, secure headers, CORS and structured logs, through the
+ * real app (app.request: no sockets, fast). The socket-level suites are in *.reliability.ts.
+ */
+import { describe, expect, it } from "vitest";
+import { CSP } from "../../src/http/middleware/headers.js";
+import { createRateLimiter } from "../../src/http/middleware/rate-limit.js";
+import { redactor, timingSafeEqual } from "../../src/http/middleware/util.js";
+import { SAMPLE_ANSWER } from "../support/app.js";
+import { buildSecureApp, heldGrader, TOKEN } from "./support.js";
+
+const JSON_HEADERS = { "content-type": "application/json" };
+const body = JSON.stringify({ answer: SAMPLE_ANSWER, principle: "ownership" });
+const post = (headers: Record<string, string> = {}) => ({ method: "POST", headers: { ...JSON_HEADERS, ...headers }, body });
+
+describe("access token", () => {
+  const { app } = buildSecureApp({ security: { apiToken: TOKEN } });
+
+  it("401s every /v1 route without the token, with the error shape and WWW-Authenticate", async () => {
+    for (const [path, init] of [["/v1/principles", {}], ["/v1/gradings", {}], ["/v1/grade", post()], ["/v1/grade/stream", post()]] as const) {
+      const res = await app.request(path, init);
+      expect(res.status, path).toBe(401);
+      expect(res.headers.get("www-authenticate")).toMatch(/^Bearer/);
+      expect((await res.json()) as unknown).toEqual({ error: { code: "unauthorized", message: expect.stringContaining("Authorization: Bearer") } });
+    }
+  });
+
+  it("rejects a wrong, empty or prefix token and accepts the right one", async () => {
+    for (const bad of ["Bearer wrong", "Bearer ", `Bearer ${TOKEN.slice(0, -1)}`, `Bearer ${TOKEN}x`, TOKEN, `Basic ${btoa(`u:${TOKEN}`)}`]) {
+      expect((await app.request("/v1/principles", { headers: { authorization: bad } })).status, bad).toBe(401);
+    }
+    expect((await app.request("/v1/principles", { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+    expect((await app.request("/v1/grade", post({ authorization: `bearer ${TOKEN}` }))).status).toBe(200);
+  });
+
+  it("keeps health, assets, docs and the login form open", async () => {
+    for (const path of ["/healthz", "/docs", "/openapi.json", "/login"]) expect((await app.request(path)).status, path).toBe(200);
+  });
+
+  it("shows the login form with 401 on pages, and the cookie from it opens pages and the API", async () => {
+    const page = await app.request("/history");
+    expect(page.status).toBe(401);
+    const html = await page.text();
+    expect(html).toContain('action="/login"');
+    expect(html).toContain('value="/history"');
+
+    const origin = "http://localhost";
+    const wrong = await app.request("/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin }, body: "token=nope&next=%2Fhistory" });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get("set-cookie")).toBeNull();
+
+    const ok = await app.request("/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin }, body: `token=${TOKEN}&next=%2Fhistory` });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get("location")).toBe("/history");
+    const setCookie = ok.headers.get("set-cookie")!;
+    expect(setCookie).toMatch(/^starcoach_session=/);
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Strict/);
+    expect(setCookie).toMatch(/Path=\//);
+    expect(setCookie).not.toContain(TOKEN);
+    const cookie = setCookie.split(";")[0]!;
+    expect((await app.request("/history", { headers: { cookie } })).status).toBe(200);
+    expect((await app.request("/v1/gradings", { headers: { cookie } })).status).toBe(200);
+    expect((await app.request("/history", { headers: { cookie: "starcoach_session=forged" } })).status).toBe(401);
+  });
+
+  it("refuses a cross-site login post and an open redirect", async () => {
+    const cross = await app.request("/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://evil.example" }, body: `token=${TOKEN}` });
+    expect(cross.status).toBe(403);
+    const redirect = await app.request("/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: "http://localhost" }, body: `token=${TOKEN}&next=%2F%2Fevil.example` });
+    expect(redirect.headers.get("location")).toBe("/");
+  });
+
+  it("compares in constant time without length or prefix shortcuts (results)", async () => {
+    expect(await timingSafeEqual("abc", "abc")).toBe(true);
+    expect(await timingSafeEqual("abc", "abd")).toBe(false);
+    expect(await timingSafeEqual("abc", "abcd")).toBe(false);
+    expect(await timingSafeEqual("", "a")).toBe(false);
+  });
+});
+
+describe("no token configured", () => {
+  it("serves /v1 and pages without credentials and has no login route", async () => {
+    const { app } = buildSecureApp();
+    expect((await app.request("/v1/principles")).status).toBe(200);
+    expect((await app.request("/login")).status).toBe(404);
+  });
+});
+
+describe("per-client rate limit on grading", () => {
+  it("answers 429 with Retry-After and the error shape once the bucket is empty, per client", async () => {
+    const { app } = buildSecureApp({ security: { rateLimitPerMinute: 3, trustProxy: true } });
+    const as = (ip: string) => post({ "x-forwarded-for": ip });
+    for (let i = 0; i < 3; i++) expect((await app.request("/v1/grade", as("10.0.0.1"))).status).toBe(200);
+    const limited = await app.request("/v1/grade", as("10.0.0.1"));
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(((await limited.json()) as any).error.code).toBe("rate_limited");
+    expect((await app.request("/v1/grade/stream", as("10.0.0.1"))).status).toBe(429);
+    expect((await app.request("/v1/grade", as("10.0.0.2"))).status).toBe(200);
+    // Reads are not limited.
+    expect((await app.request("/v1/principles", { headers: { "x-forwarded-for": "10.0.0.1" } })).status).toBe(200);
+  });
+
+  it("refills over time and keeps its client table bounded", () => {
+    let t = 0;
+    const limiter = createRateLimiter({ perMinute: 60, maxClients: 100, now: () => t });
+    for (let i = 0; i < 60; i++) expect(limiter.take("a")).toBe(0);
+    expect(limiter.take("a")).toBe(1);
+    t += 1000;
+    expect(limiter.take("a")).toBe(0);
+    for (let i = 0; i < 10_000; i++) limiter.take(`client-${i}`);
+    expect(limiter.size).toBe(100);
+  });
+});
+
+describe("cap on concurrent gradings with a bounded queue", () => {
+  it("runs maxConcurrent, queues maxQueue, answers 503 + Retry-After beyond, then serves the queue", async () => {
+    const grader = heldGrader();
+    const { app, gate } = buildSecureApp({ grader, security: { maxConcurrent: 2, maxQueue: 2, rateLimitPerMinute: 0 } });
+    const first = Array.from({ length: 4 }, () => app.request("/v1/grade", post()));
+    await expect.poll(() => gate.stats()).toMatchObject({ running: 2, queued: 2 });
+    const rejected = await app.request("/v1/grade", post());
+    expect(rejected.status).toBe(503);
+    expect(Number(rejected.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(((await rejected.json()) as any).error.code).toBe("server_busy");
+    expect(grader.started).toBe(2);
+    const releaser = setInterval(() => grader.release(), 10);
+    const statuses = (await Promise.all(first)).map((r) => r.status);
+    clearInterval(releaser);
+    expect(statuses).toEqual([200, 200, 200, 200]);
+    expect(gate.stats()).toMatchObject({ running: 0, queued: 0 });
+  });
+
+  it("gives a queued grading 503 after the queue timeout", async () => {
+    const grader = heldGrader(2_000);
+    const { app } = buildSecureApp({ grader, security: { maxConcurrent: 1, maxQueue: 5, queueTimeoutMs: 150, rateLimitPerMinute: 0 } });
+    const running = app.request("/v1/grade", post());
+    await expect.poll(() => grader.started).toBe(1);
+    const queued = await app.request("/v1/grade", post());
+    expect(queued.status).toBe(503);
+    expect(queued.headers.get("retry-after")).toBeTruthy();
+    grader.release();
+    expect((await running).status).toBe(200);
+  });
+
+  it("drains: refuses new requests with 503 shutting_down and resolves once in-flight work ends", async () => {
+    const grader = heldGrader();
+    const { app, gate } = buildSecureApp({ grader, security: { rateLimitPerMinute: 0 } });
+    const inflight = app.request("/v1/grade", post());
+    await expect.poll(() => grader.started).toBe(1);
+    const drained = gate.drain(5_000);
+    const refused = await app.request("/v1/principles");
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as any).error.code).toBe("shutting_down");
+    grader.release();
+    expect((await inflight).status).toBe(200);
+    expect(await drained).toBe(true);
+  });
+});
+
+describe("secure headers and CORS", () => {
+  it("sends the CSP and hardening headers on pages, API answers and errors", async () => {
+    const { app } = buildSecureApp();
+    for (const path of ["/", "/history", "/v1/principles", "/nope", "/docs"]) {
+      const res = await app.request(path);
+      expect(res.headers.get("content-security-policy"), path).toBe(CSP);
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("x-frame-options")).toBe("DENY");
+      expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+      expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    expect(CSP).toMatch(/script-src 'self'(;|$)/);
+    expect(CSP).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline|style-src-elem[^;]*unsafe-inline/);
+  });
+
+  it("keeps CORS off by default: no Access-Control headers, preflight not allowed", async () => {
+    const { app } = buildSecureApp();
+    const res = await app.request("/v1/principles", { headers: { origin: "https://other.example" } });
+    expect(res.headers.get("access-control-allow-origin")).toBeNull();
+    const pre = await app.request("/v1/grade", { method: "OPTIONS", headers: { origin: "https://other.example", "access-control-request-method": "POST" } });
+    expect(pre.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("allows exactly the configured origins, preflight included, even with a token", async () => {
+    const { app } = buildSecureApp({ security: { corsOrigins: ["https://ok.example"], apiToken: TOKEN } });
+    const pre = await app.request("/v1/grade", { method: "OPTIONS", headers: { origin: "https://ok.example", "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" } });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get("access-control-allow-origin")).toBe("https://ok.example");
+    expect(pre.headers.get("access-control-allow-credentials")).toBeNull();
+    const other = await app.request("/v1/principles", { headers: { origin: "https://evil.example", authorization: `Bearer ${TOKEN}` } });
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
+
+describe("structured logs", () => {
+  it("logs request id, route, status, latency, mode, model and tokens, and no answer text", async () => {
+    const { app, logs, lines } = buildSecureApp();
+    const res = await app.request("/v1/grade", post({ "x-request-id": "abc-123" }));
+    expect(res.headers.get("x-request-id")).toBe("abc-123");
+    await app.request("/v1/gradings/missing");
+    expect(logs[0]).toMatchObject({ msg: "request", requestId: "abc-123", method: "POST", route: "/v1/grade", status: 200, mode: "offline", model: null, tokens: null, cached: false, principle: expect.any(String), answerChars: SAMPLE_ANSWER.length });
+    expect(logs[0]!.latencyMs).toEqual(expect.any(Number));
+    expect(logs[1]).toMatchObject({ route: "/v1/gradings/:id", status: 404, errorCode: "not_found" });
+    const words = SAMPLE_ANSWER.split(/\s+/).filter((w) => w.length > 6).slice(0, 10);
+    for (const line of lines) for (const w of words) expect(line).not.toContain(w);
+  });
+
+  it("logs the answer only with STARCOACH_LOG_ANSWERS=1", async () => {
+    const { app, logs } = buildSecureApp({ security: { log: { enabled: true, answers: true } } });
+    await app.request("/v1/grade", post());
+    expect(logs[0]!.answer).toBe(SAMPLE_ANSWER);
+  });
+
+  it("redacts secrets and long runs of them", () => {
+    const key = "sk-proj-ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    const redact = redactor([key]);
+    expect(redact(`key ${key} end`)).toBe("key [redacted] end");
+    expect(redact(`Incorrect API key provided: ${key.slice(0, 12)}****${key.slice(-12)}`)).not.toMatch(/ABCDEFGHI|0123456789/);
+  });
+});
