@@ -5,17 +5,28 @@
 import { analyze, type Analysis, type LengthOptions } from "./core/analyze.js";
 import type { Feedback } from "./core/feedback.js";
 import { findPrinciple, PRINCIPLE_IDS } from "./core/principles.js";
-import { assembleFeedback } from "./grader/assemble.js";
-import type { Grader, PartialGrade } from "./grader/types.js";
+import { aggregateSamples } from "./core/aggregate.js";
+import { assembleBarRaiser, assembleFeedback } from "./grader/assemble.js";
+import { offlineBarRaise } from "./grader/offline.js";
+import type { Grader, GradeOutcome, PartialGrade, Usage } from "./grader/types.js";
 import type { Store } from "./store/types.js";
 
 export const MAX_ANSWER_CHARS = 20_000;
 export const MAX_QUESTION_CHARS = 1_000;
 
+export const MAX_SAMPLES = 5;
+/** Self-consistency needs variation between samples; one sample is graded at temperature 0. */
+export const SAMPLE_TEMPERATURE = 0.7;
+export const GRADING_MODES = ["standard", "bar-raiser"] as const;
+export type GradingMode = (typeof GRADING_MODES)[number];
+
 export interface GradeInput {
   answer: string;
   principle: string;
   question?: string | null;
+  /** Model calls whose scores are reduced to median + spread (1–5; offline mode always uses 1). */
+  samples?: number;
+  mode?: GradingMode;
 }
 
 /** Bad input with a stable code, mapped to a 4xx by the HTTP layer and to an error row by the CLI. */
@@ -51,11 +62,22 @@ async function sha256Hex(text: string): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-export function cacheKey(parts: { answer: string; principleId: string; question: string | null; model: string | null; promptVersion: string; length: LengthOptions }): Promise<string> {
-  return sha256Hex(JSON.stringify([parts.answer, parts.principleId, parts.question, parts.model, parts.promptVersion, parts.length]));
+export function cacheKey(parts: {
+  answer: string;
+  principleId: string;
+  question: string | null;
+  model: string | null;
+  promptVersion: string;
+  length: LengthOptions;
+  samples?: number;
+  mode?: GradingMode;
+}): Promise<string> {
+  // Standard single-sample keys keep their original shape, so existing cache entries stay valid.
+  const variant = (parts.samples ?? 1) > 1 || (parts.mode ?? "standard") !== "standard" ? [parts.samples ?? 1, parts.mode ?? "standard"] : [];
+  return sha256Hex(JSON.stringify([parts.answer, parts.principleId, parts.question, parts.model, parts.promptVersion, parts.length, ...variant]));
 }
 
-export function validateInput(input: GradeInput): { answer: string; question: string | null; principleId: string } {
+export function validateInput(input: GradeInput): { answer: string; question: string | null; principleId: string; samples: number; mode: GradingMode } {
   const answer = input.answer;
   if (!answer.trim()) throw new InputError("answer_empty", "The answer is empty: paste the text of your answer.");
   if (answer.length > MAX_ANSWER_CHARS) {
@@ -69,7 +91,20 @@ export function validateInput(input: GradeInput): { answer: string; question: st
   if (!principle) {
     throw new InputError("unknown_principle", `Unknown principle "${input.principle.slice(0, 80)}". Use one of: ${PRINCIPLE_IDS.join(", ")}.`);
   }
-  return { answer, question, principleId: principle.id };
+  const samples = input.samples ?? 1;
+  if (!Number.isInteger(samples) || samples < 1 || samples > MAX_SAMPLES) {
+    throw new InputError("invalid_samples", `samples must be a whole number from 1 to ${MAX_SAMPLES}; got ${String(samples).slice(0, 20)}.`);
+  }
+  const mode = input.mode ?? "standard";
+  if (!GRADING_MODES.includes(mode)) {
+    throw new InputError("invalid_mode", `mode must be one of: ${GRADING_MODES.join(", ")}.`);
+  }
+  return { answer, question, principleId: principle.id, samples, mode };
+}
+
+function addUsage(total: Usage | null, more: Usage | null): Usage | null {
+  if (!more) return total;
+  return { inputTokens: (total?.inputTokens ?? 0) + more.inputTokens, outputTokens: (total?.outputTokens ?? 0) + more.outputTokens };
 }
 
 export function createGradingService(deps: GradingDeps) {
@@ -81,11 +116,13 @@ export function createGradingService(deps: GradingDeps) {
     grader,
     length: deps.length,
     async grade(input: GradeInput, hooks: GradeHooks = {}): Promise<Feedback> {
-      const { answer, question, principleId } = validateInput(input);
+      const { answer, question, principleId, mode, ...valid } = validateInput(input);
       const principle = findPrinciple(principleId)!;
+      // Rules are deterministic: more than one offline sample would only repeat the same scores.
+      const samples = grader.mode === "llm" ? valid.samples : 1;
       // Only model gradings are cached: they cost money and vary; offline grading is instant.
       const key = grader.mode === "llm"
-        ? await cacheKey({ answer, principleId, question, model: grader.model, promptVersion: grader.promptVersion, length: deps.length })
+        ? await cacheKey({ answer, principleId, question, model: grader.model, promptVersion: grader.promptVersion, length: deps.length, samples, mode })
         : null;
       if (key) {
         const hit = await store.findCached(key);
@@ -95,26 +132,41 @@ export function createGradingService(deps: GradingDeps) {
       const analysis = analyze(answer, deps.length);
       await hooks.onAnalysis?.(analysis);
       const request = { answer, question, principle, analysis };
-      const outcome = hooks.onPartial && grader.gradeStream ? await grader.gradeStream(request, hooks.onPartial) : await grader.grade(request);
-      const feedback = assembleFeedback({
+      let outcomes: GradeOutcome[];
+      if (samples === 1) {
+        outcomes = [hooks.onPartial && grader.gradeStream ? await grader.gradeStream(request, hooks.onPartial) : await grader.grade(request)];
+      } else {
+        outcomes = await Promise.all(Array.from({ length: samples }, () => grader.grade(request, { temperature: SAMPLE_TEMPERATURE })));
+      }
+      const aggregated = samples > 1 ? aggregateSamples(outcomes.map((o) => o.grade)) : null;
+      const grade = aggregated?.grade ?? outcomes[0]!.grade;
+      let usage = outcomes.reduce<Usage | null>((total, o) => addUsage(total, o.usage), null);
+      const barRaise = mode === "bar-raiser" ? await (grader.barRaise ?? offlineBarRaise)(request, grade) : null;
+      usage = addUsage(usage, barRaise?.usage ?? null);
+      let feedback = assembleFeedback({
+        ...(aggregated ? { spread: aggregated.spread } : {}),
         id: newId(),
         createdAt: now().toISOString(),
         answer,
         question,
         principle,
         analysis,
-        grade: outcome.grade,
+        grade,
         meta: {
           mode: grader.mode,
           model: grader.model,
           promptVersion: grader.promptVersion,
-          usage: outcome.usage,
+          usage,
           latencyMs: Math.round(performance.now() - started),
           cached: false,
-          samples: 1,
+          samples,
           notice: grader.notice,
         },
       });
+      if (barRaise) {
+        const { barRaiser, droppedQuotes } = assembleBarRaiser(feedback, analysis, barRaise.barRaiser);
+        feedback = { ...feedback, barRaiser, meta: { ...feedback.meta, droppedQuotes: feedback.meta.droppedQuotes + droppedQuotes } };
+      }
       await store.saveGrading(feedback, key);
       return feedback;
     },

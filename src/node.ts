@@ -17,13 +17,14 @@ import { openSqliteStore } from "./store/sqlite.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const RUBRIC_FILE = join(ROOT, "prompts", "star-rubric.md");
+export const BAR_RAISER_FILE = join(ROOT, "prompts", "bar-raiser.md");
 
 export async function createGrader(config: Config, fetchImpl?: typeof fetch): Promise<Grader> {
   if (!config.llm) return createOfflineGrader();
-  const template = await readFile(RUBRIC_FILE, "utf8");
+  const [template, barRaiserTemplate] = await Promise.all([readFile(RUBRIC_FILE, "utf8"), readFile(BAR_RAISER_FILE, "utf8")]);
   const settings = { ...config.llm, ...(fetchImpl ? { fetch: fetchImpl } : {}) };
   // Streaming only adds gradeStream (used by the web page); grade() is the plain LLM grader.
-  return withStreaming(await createLlmGrader(settings, template), settings, template);
+  return withStreaming(await createLlmGrader(settings, template, barRaiserTemplate), settings, template);
 }
 
 const swaggerDir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));

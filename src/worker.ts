@@ -1,22 +1,35 @@
 /**
  * Workers entry: the same app as src/node.ts (createApp + createGradingService), with Workers
- * adapters — D1 for the store, env bindings/secrets for configuration, the rubric bundled as a Text
- * module instead of read from disk. Nothing here may import src/node.ts or any node:* module.
+ * adapters — D1 for the stores, env bindings/secrets for configuration, the rubric bundled as a Text
+ * module instead of read from disk, and a Cloudflare Queue (consumed below) instead of the local
+ * batch runner. Nothing here may import src/node.ts or any node:* module.
  */
+import BAR_RAISER from "../prompts/bar-raiser.md";
 import RUBRIC from "../prompts/star-rubric.md";
 import { loadConfig } from "./config.js";
 import { createLlmGrader } from "./grader/llm.js";
 import { createOfflineGrader } from "./grader/offline-grader.js";
 import { createGradingService } from "./grading.js";
 import { createApp, type App } from "./http/app.js";
+import type { AppDeps } from "./http/context.js";
 import { errorBody } from "./http/errors.js";
+import { openD1BatchStore } from "./store/d1-batch.js";
 import { openD1Store } from "./store/d1.js";
-import type { D1Database, ExecutionContext } from "./worker/bindings.js";
+import type { D1Database, ExecutionContext, MessageBatch, Queue } from "./worker/bindings.js";
+import { consumeRows, enqueueJob, type ConsumerDeps, type RowMessage } from "./worker/queue.js";
 
 export interface WorkerEnv {
   DB: D1Database;
+  /** Producer binding of the batch queue; without it POST /v1/batches is not offered. */
+  BATCH_QUEUE?: Queue<RowMessage>;
   /** Plain vars from wrangler.toml and secrets (OPENAI_API_KEY) arrive as strings. */
   [name: string]: unknown;
+}
+
+export interface WorkerRuntime {
+  app: App;
+  deps: AppDeps;
+  consumer: ConsumerDeps;
 }
 
 /** Only the string bindings are configuration; loadConfig parses them exactly as on Node. */
@@ -24,32 +37,56 @@ function stringVars(env: WorkerEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === "string"));
 }
 
-export async function createWorkerApp(env: WorkerEnv): Promise<App> {
-  const config = loadConfig(stringVars(env));
+export async function createWorkerRuntime(env: WorkerEnv): Promise<WorkerRuntime> {
+  const vars = stringVars(env);
+  const config = loadConfig(vars);
   const store = openD1Store(env.DB);
-  const grader = config.llm ? await createLlmGrader(config.llm, RUBRIC) : createOfflineGrader();
-  return createApp({ store, grading: createGradingService({ store, grader, length: config.length }) });
+  const batchStore = openD1BatchStore(env.DB);
+  const grader = config.llm ? await createLlmGrader(config.llm, RUBRIC, BAR_RAISER) : createOfflineGrader();
+  const grading = createGradingService({ store, grader, length: config.length });
+  const queue = env.BATCH_QUEUE;
+  const deps: AppDeps = {
+    store,
+    grading,
+    ...(queue ? { batches: { store: batchStore, start: (job) => enqueueJob(queue, job) } } : {}),
+  };
+  const retryBase = Number(vars.STARCOACH_QUEUE_RETRY_SECONDS ?? "10");
+  return {
+    app: createApp(deps),
+    deps,
+    consumer: { batches: batchStore, grading, retryBaseSeconds: Number.isFinite(retryBase) && retryBase >= 0 ? retryBase : 10 },
+  };
 }
 
-// One app per isolate: building it hashes the prompt, so do that once, not per request. The env
+// One runtime per isolate: building it hashes the prompt, so do that once, not per request. The env
 // object is stable within an isolate; keying on it picks up new bindings after a redeploy.
-let cached: { env: WorkerEnv; app: Promise<App> } | null = null;
-function appFor(env: WorkerEnv): Promise<App> {
-  if (cached?.env !== env) cached = { env, app: createWorkerApp(env) };
-  return cached.app;
+let cached: { env: WorkerEnv; runtime: Promise<WorkerRuntime> } | null = null;
+export function runtimeFor(env: WorkerEnv): Promise<WorkerRuntime> {
+  if (cached?.env !== env) {
+    const runtime = createWorkerRuntime(env);
+    cached = { env, runtime };
+    runtime.catch(() => {
+      if (cached?.runtime === runtime) cached = null;
+    });
+  }
+  return cached.runtime;
 }
 
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
-    let app: App;
+    let runtime: WorkerRuntime;
     try {
-      app = await appFor(env);
+      runtime = await runtimeFor(env);
     } catch (err) {
-      cached = null;
       const message = err instanceof Error ? err.message : String(err);
       console.error(`[starcoach] cannot start: ${message}`);
       return Response.json(errorBody("config_invalid", message), { status: 500 });
     }
-    return app.fetch(request, env, ctx as never);
+    return runtime.app.fetch(request, env, ctx as never);
+  },
+
+  async queue(batch: MessageBatch<RowMessage>, env: WorkerEnv): Promise<void> {
+    // A throw here (bad config, D1 down) makes Queues deliver the whole batch again.
+    await consumeRows(batch, (await runtimeFor(env)).consumer);
   },
 };

@@ -4,10 +4,15 @@
  * shared/contract.md and may only be added to, never renamed.
  */
 import { z } from "@hono/zod-openapi";
+import { BarRaiserSchema } from "./bar-raiser.js";
 import { PRINCIPLE_IDS } from "./principles.js";
 import { STAR_PARTS } from "./star-split.js";
 
 const Score04 = z.number().int().min(0).max(4);
+
+export const SpreadSchema = z
+  .object({ min: Score04, max: Score04 })
+  .describe("Lowest and highest score across the samples (present when samples > 1)");
 
 export const PartSchema = z.object({
   present: z.boolean(),
@@ -15,6 +20,7 @@ export const PartSchema = z.object({
   evidence: z.array(z.string()).describe("Quotes that occur verbatim in the answer"),
   feedback: z.string(),
   fix: z.string().nullable(),
+  spread: SpreadSchema.optional(),
 });
 
 export const BANDS = ["weak", "developing", "solid", "strong"] as const;
@@ -55,11 +61,13 @@ export const FeedbackSchema = z
       rationale: z.string(),
       evidence: z.array(z.string()),
       betterFits: z.array(z.string()).describe("Ids of principles this story demonstrates better"),
+      spread: SpreadSchema.optional(),
     }),
     metrics: z.object({ numbers: z.array(z.string()), quantifiedResult: z.boolean() }),
     improvements: z.array(z.string()),
     followUps: z.array(z.string()),
     segments: z.array(SegmentSchema).describe("Character ranges of the answer's sentences with their STAR part"),
+    barRaiser: BarRaiserSchema.optional().describe("Present when graded with mode: \"bar-raiser\""),
     meta: z.object({
       mode: z.enum(["llm", "offline"]),
       model: z.string().nullable(),

@@ -36,7 +36,12 @@ export function fenceAnswer(answer: string): string {
   return answer.replace(/<\s*\/?\s*answer\s*>/gi, (tag) => tag.replace("<", "‹").replace(">", "›"));
 }
 
-export function buildPrompt(template: string, input: { answer: string; question: string | null; principle: Principle; analysis: Analysis }): Prompt {
+/** `extra` fills template-specific placeholders (e.g. {{first_pass}} in the bar-raiser prompt). */
+export function buildPrompt(
+  template: string,
+  input: { answer: string; question: string | null; principle: Principle; analysis: Analysis },
+  extra: Record<string, string> = {},
+): Prompt {
   const sys = template.indexOf(SYSTEM_MARK);
   const usr = template.indexOf(USER_MARK);
   if (sys < 0 || usr < sys) throw new Error(`prompt template needs "${SYSTEM_MARK}" then "${USER_MARK}"`);
@@ -50,6 +55,7 @@ export function buildPrompt(template: string, input: { answer: string; question:
     other_principles: PRINCIPLES.filter((o) => o.id !== p.id).map((o) => o.id).join(", "),
     question: input.question ?? "(not given)",
     facts: factsBlock(input.analysis),
+    ...extra,
     answer: fenceAnswer(input.answer),
   };
   // One pass over the template, so placeholder-like text inside the answer is never expanded.
@@ -65,8 +71,8 @@ async function sha256Hex(text: string): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** A short content hash of the rubric template and the model output schema. */
-export async function promptVersion(template: string): Promise<string> {
-  const schema = JSON.stringify(z.toJSONSchema(ModelGradeSchema));
-  return `star-${(await sha256Hex(`${template}\n${schema}`)).slice(0, 12)}`;
+/** A short content hash of the prompt template(s) and the model output schema. */
+export async function promptVersion(template: string, schema: z.ZodType = ModelGradeSchema, prefix = "star"): Promise<string> {
+  const json = JSON.stringify(z.toJSONSchema(schema));
+  return `${prefix}-${(await sha256Hex(`${template}\n${json}`)).slice(0, 12)}`;
 }

@@ -4,9 +4,13 @@ import type { Feedback, ModelGrade, Part } from "../core/feedback.js";
 import type { Principle } from "../core/principles.js";
 import { band, groundQuotes, overallScore } from "../core/score.js";
 import { STAR_PARTS, type StarPart } from "../core/star-split.js";
+import type { Scored, Spread } from "../core/aggregate.js";
+import { computedRedFlags, mergeRedFlags, type BarRaiser, type ModelBarRaiser } from "../core/bar-raiser.js";
 import { computedImprovements } from "./offline.js";
 
 export interface AssembleInput {
+  /** Per-score min/max across self-consistency samples (only when samples > 1). */
+  spread?: Record<Scored, Spread>;
   id: string;
   createdAt: string;
   answer: string;
@@ -72,6 +76,7 @@ export function assembleFeedback(input: AssembleInput): Feedback {
         evidence: ground(g.evidence),
         feedback: g.feedback,
         fix: g.fix,
+        ...(input.spread ? { spread: input.spread[part] } : {}),
       };
       return [part, graded];
     }),
@@ -82,6 +87,7 @@ export function assembleFeedback(input: AssembleInput): Feedback {
     rationale: grade.principleFit.rationale,
     evidence: ground(grade.principleFit.evidence),
     betterFits: grade.principleFit.betterFits.filter((id) => id !== input.principle.id),
+    ...(input.spread ? { spread: input.spread.principleFit } : {}),
   };
   const score = overallScore({
     situation: star.situation.score,
@@ -116,4 +122,20 @@ export function assembleFeedback(input: AssembleInput): Feedback {
     segments: figures.segments,
     meta: { ...input.meta, droppedQuotes },
   };
+}
+
+/**
+ * The bar-raiser section: code-computed red flags first, then the model's, whose quotes must occur
+ * in the answer (an invented quote is removed and counted like any other).
+ */
+export function assembleBarRaiser(feedback: Feedback, analysis: Analysis, model: ModelBarRaiser): { barRaiser: BarRaiser; droppedQuotes: number } {
+  let droppedQuotes = 0;
+  const modelFlags = model.redFlags.map((flag) => {
+    if (flag.quote === null) return { ...flag, source: "model" as const };
+    const { kept, dropped } = groundQuotes(feedback.answer, [flag.quote]);
+    droppedQuotes += dropped;
+    return { ...flag, quote: kept[0] ?? null, source: "model" as const };
+  });
+  const redFlags = mergeRedFlags(computedRedFlags(analysis, feedback.principleFit.betterFits), modelFlags);
+  return { barRaiser: { ...model, redFlags }, droppedQuotes };
 }

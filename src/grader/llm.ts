@@ -6,9 +6,13 @@
  */
 import { createOpenAI } from "@ai-sdk/openai";
 import { APICallError, generateText, NoObjectGeneratedError, Output, RetryError, type LanguageModel } from "ai";
+import type { z } from "zod";
+import { ModelBarRaiserSchema } from "../core/bar-raiser.js";
 import { ModelGradeSchema } from "../core/feedback.js";
+import { STAR_PARTS } from "../core/star-split.js";
 import { buildPrompt, promptVersion } from "../core/prompt.js";
-import { ModelError, type Grader, type GradeOutcome, type GradeRequest } from "./types.js";
+import { offlineBarRaise } from "./offline.js";
+import { ModelError, type Grader, type Usage } from "./types.js";
 
 export interface LlmSettings {
   apiKey: string;
@@ -73,25 +77,36 @@ export function chatModel(settings: LlmSettings): LanguageModel {
   return provider.chat(settings.model);
 }
 
-export async function createLlmGrader(settings: LlmSettings, template: string): Promise<Grader> {
+/**
+ * @param template the STAR rubric (prompts/star-rubric.md)
+ * @param barRaiserTemplate the bar-raiser prompt (prompts/bar-raiser.md); without it the bar-raiser
+ *   pass falls back to the rule-based one.
+ */
+export async function createLlmGrader(settings: LlmSettings, template: string, barRaiserTemplate?: string): Promise<Grader> {
   const model = chatModel(settings);
-  const version = await promptVersion(template);
+  const version = await promptVersion(barRaiserTemplate ? `${template}\n${barRaiserTemplate}` : template);
 
-  async function callOnce(request: GradeRequest): Promise<GradeOutcome> {
-    const prompt = buildPrompt(template, request);
-    const result = await generateText({
-      model,
-      instructions: prompt.system,
-      prompt: prompt.user,
-      output: Output.object({ schema: ModelGradeSchema, name: "star_feedback" }),
-      temperature: 0,
-      maxRetries: settings.maxRetries,
-      timeout: settings.timeoutMs,
-    });
-    return {
-      grade: result.output,
-      usage: { inputTokens: result.usage.inputTokens ?? 0, outputTokens: result.usage.outputTokens ?? 0 },
-    };
+  /** One structured-output call; output that breaks the schema is retried once, then reported. */
+  async function structured<T>(schema: z.ZodType<T>, name: string, prompt: { system: string; user: string }, temperature: number) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await generateText({
+          model,
+          instructions: prompt.system,
+          prompt: prompt.user,
+          output: Output.object({ schema, name }),
+          temperature,
+          maxRetries: settings.maxRetries,
+          timeout: settings.timeoutMs,
+        });
+        const usage: Usage = { inputTokens: result.usage.inputTokens ?? 0, outputTokens: result.usage.outputTokens ?? 0 };
+        return { output: result.output as T, usage };
+      } catch (error) {
+        const schemaFailure = NoObjectGeneratedError.isInstance(innermost(error));
+        if (schemaFailure && attempt < SCHEMA_ATTEMPTS) continue;
+        throw toModelError(error, settings);
+      }
+    }
   }
 
   return {
@@ -99,16 +114,17 @@ export async function createLlmGrader(settings: LlmSettings, template: string): 
     model: settings.model,
     promptVersion: version,
     notice: null,
-    async grade(request) {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await callOnce(request);
-        } catch (error) {
-          const schemaFailure = NoObjectGeneratedError.isInstance(innermost(error));
-          if (schemaFailure && attempt < SCHEMA_ATTEMPTS) continue;
-          throw toModelError(error, settings);
-        }
-      }
+    async grade(request, options = {}) {
+      const { output, usage } = await structured(ModelGradeSchema, "star_feedback", buildPrompt(template, request), options.temperature ?? 0);
+      return { grade: output, usage };
+    },
+    async barRaise(request, firstPass) {
+      if (!barRaiserTemplate) return offlineBarRaise(request, firstPass);
+      const scores = Object.fromEntries(STAR_PARTS.map((p) => [p, firstPass[p].score]));
+      const firstPassText = JSON.stringify({ ...scores, principleFit: firstPass.principleFit.score, betterFits: firstPass.principleFit.betterFits });
+      const prompt = buildPrompt(barRaiserTemplate, request, { first_pass: firstPassText });
+      const { output, usage } = await structured(ModelBarRaiserSchema, "bar_raiser", prompt, 0);
+      return { barRaiser: output, usage };
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Grader } from "./types.js";
-import { gradeOffline } from "./offline.js";
+import { gradeOffline, offlineBarRaise } from "./offline.js";
 
 export const OFFLINE_NOTICE =
   "Offline mode: scores come from rule-based analysis only. Set OPENAI_API_KEY (and optionally OPENAI_BASE_URL, STARCOACH_MODEL) to get feedback from a language model.";
@@ -14,5 +14,6 @@ export function createOfflineGrader(notice: string = OFFLINE_NOTICE): Grader {
     promptVersion: OFFLINE_VERSION,
     notice,
     grade: async ({ answer, principle, analysis }) => ({ grade: gradeOffline(answer, principle, analysis), usage: null }),
+    barRaise: offlineBarRaise,
   };
 }

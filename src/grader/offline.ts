@@ -3,7 +3,10 @@
  * deterministic analysis alone. Used with no API key, and as the baseline the eval compares against.
  */
 import type { Analysis } from "../core/analyze.js";
+import { hireSignalFromBand, type ModelBarRaiser } from "../core/bar-raiser.js";
 import type { ModelGrade } from "../core/feedback.js";
+import { band, overallScore } from "../core/score.js";
+import type { BarRaiseOutcome, GradeRequest } from "./types.js";
 import { keywordFit } from "../core/principle-fit.js";
 import type { Principle } from "../core/principles.js";
 import type { StarPart } from "../core/star-split.js";
@@ -103,6 +106,32 @@ export function gradeOffline(answer: string, principle: Principle, a: Analysis):
     improvements: [],
     followUps: followUps(a),
   };
+}
+
+/**
+ * The rule-based bar-raiser pass: red flags come from code (added by the grading service), the hire
+ * signal from the overall band, reasons from the weakest parts, follow-ups from the answer.
+ */
+export async function offlineBarRaise(request: GradeRequest, firstPass: ModelGrade): Promise<BarRaiseOutcome> {
+  const a = request.analysis;
+  const scores = { situation: firstPass.situation.score, task: firstPass.task.score, action: firstPass.action.score, result: firstPass.result.score, principleFit: firstPass.principleFit.score };
+  const hireSignal = hireSignalFromBand(band(overallScore(scores)));
+  const weakest = (["action", "result", "task", "situation"] as const).filter((p) => firstPass[p].score <= 2);
+  const reasons = [
+    `Rule-based review (offline): the overall score maps to “${hireSignal.replace("_", " ")}”.`,
+    ...weakest.map((p) => `${p[0]!.toUpperCase()}${p.slice(1)} scores ${firstPass[p].score}/4: ${firstPass[p].feedback}`),
+  ].slice(0, 5);
+  const followUps = [...firstPass.followUps];
+  for (const extra of [
+    "What exactly was your part, as opposed to the team's?",
+    "What data did you use to decide, and what did you decide against?",
+    "What would you do differently next time?",
+  ]) if (followUps.length < 3 && !followUps.includes(extra)) followUps.push(extra);
+  const flags: ModelBarRaiser["redFlags"] = [];
+  if (firstPass.action.present && firstPass.action.score <= 1) {
+    flags.push({ kind: "vague_actions", quote: a.parts.action.sentences[0] ?? null, explanation: "The actions are too thin to tell what you did." });
+  }
+  return { barRaiser: { reasons, redFlags: flags, followUps: followUps.slice(0, 5), hireSignal }, usage: null };
 }
 
 /** Improvements that follow from the counted figures; shown in both modes, most valuable first. */

@@ -39,8 +39,8 @@ export interface Grader {
   /** A plain-language note shown with every result of this grader (e.g. how to enable the LLM). */
   readonly notice: string | null;
   grade(request: GradeRequest, options?: GradeOptions): Promise<GradeOutcome>;
-  /** The stricter bar-raiser pass over an answer already graded (`firstPass`). */
-  barRaise(request: GradeRequest, firstPass: ModelGrade): Promise<BarRaiseOutcome>;
+  /** The stricter bar-raiser pass over an answer already graded (`firstPass`); rule-based when absent. */
+  barRaise?(request: GradeRequest, firstPass: ModelGrade): Promise<BarRaiseOutcome>;
   /** Optional: the same grading, reporting the model's partial output as it streams (llm-stream.ts). */
   gradeStream?(request: GradeRequest, onPartial: (partial: PartialGrade) => void | Promise<void>): Promise<GradeOutcome>;
 }

@@ -8,11 +8,12 @@ import { createOfflineGrader } from "../../src/grader/offline-grader.js";
 import type { Grader } from "../../src/grader/types.js";
 import { createGradingService } from "../../src/grading.js";
 import { createApp } from "../../src/http/app.js";
-import { docsAsset, RUBRIC_FILE } from "../../src/node.js";
+import { BAR_RAISER_FILE, docsAsset, RUBRIC_FILE } from "../../src/node.js";
 import { openSqliteStore } from "../../src/store/sqlite.js";
 import { MOCK_BASE_URL } from "./openai-mock.js";
 
 export const RUBRIC = readFileSync(RUBRIC_FILE, "utf8");
+export const BAR_RAISER = readFileSync(BAR_RAISER_FILE, "utf8");
 
 export function tempDbFile(): string {
   return join(mkdtempSync(join(tmpdir(), "starcoach-test-")), "test.db");
@@ -22,6 +23,7 @@ export function llmGrader(overrides: { timeoutMs?: number; maxRetries?: number; 
   return createLlmGrader(
     { apiKey: "sk-test", baseURL: overrides.baseURL ?? MOCK_BASE_URL, model: "gpt-4.1-mini", timeoutMs: overrides.timeoutMs ?? 5_000, maxRetries: overrides.maxRetries ?? 2 },
     RUBRIC,
+    BAR_RAISER,
   );
 }
 

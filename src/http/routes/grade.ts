@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { FeedbackSchema } from "../../core/feedback.js";
-import { MAX_ANSWER_CHARS } from "../../grading.js";
+import { GRADING_MODES, MAX_ANSWER_CHARS, MAX_SAMPLES } from "../../grading.js";
 import type { AppEnv } from "../context.js";
 import { ErrorSchema, errorResponse } from "../errors.js";
 
@@ -9,6 +9,8 @@ export const GradeRequestSchema = z
     answer: z.string().openapi({ description: `The answer text, 1–${MAX_ANSWER_CHARS} characters`, example: "In my last role, I led …" }),
     principle: z.string().openapi({ description: "Principle id or name, case- and punctuation-insensitive", example: "ownership" }),
     question: z.string().nullable().optional().openapi({ description: "The interview question answered", example: "Tell me about a time you disagreed with your team." }),
+    samples: z.number().optional().openapi({ description: `Model calls reduced to median scores with min/max spread, 1–${MAX_SAMPLES} (default 1; offline: always 1)`, example: 3 }),
+    mode: z.enum(GRADING_MODES).optional().openapi({ description: "bar-raiser adds a hire signal, red flags and drill-down follow-ups" }),
   })
   .openapi("GradeRequest");
 
@@ -22,7 +24,7 @@ const gradeRoute = createRoute({
   request: { body: { required: true, content: { "application/json": { schema: GradeRequestSchema } } } },
   responses: {
     200: { description: "Feedback", content: { "application/json": { schema: FeedbackSchema } } },
-    400: errors("invalid_json, invalid_request, answer_empty, unknown_principle, question_too_long"),
+    400: errors("invalid_json, invalid_request, answer_empty, unknown_principle, question_too_long, invalid_samples"),
     413: errors("answer_too_long, body_too_large"),
     415: errors("unsupported_media_type"),
     502: errors("model_output_invalid, model_unavailable, model_auth_failed"),
