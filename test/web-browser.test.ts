@@ -33,7 +33,7 @@ let ctx: Awaited<ReturnType<typeof buildTestApp>>;
 describe.skipIf(!HAVE_CHROMIUM)("web form in a real browser", () => {
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
-    mock.server.listen({ onUnhandledRequest: "error" });
+    mock.server.listen({ onUnhandledFrame: "error" });
     ctx = await buildTestApp({ grader: await streamingLlmGrader({ maxRetries: 0 }) });
     server = await new Promise<ServerType>((resolve) => {
       const s = serve({ fetch: ctx.app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));

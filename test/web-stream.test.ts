@@ -6,7 +6,7 @@ import { createOpenAiMock, modelGrade } from "./support/openai-mock.js";
 import { readSse, streamingLlmGrader } from "./support/web.js";
 
 const mock = createOpenAiMock();
-beforeAll(() => mock.server.listen({ onUnhandledRequest: "error" }));
+beforeAll(() => mock.server.listen({ onUnhandledFrame: "error" }));
 afterEach(() => mock.reset());
 afterAll(() => mock.server.close());
 
