@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// Launcher for the TypeScript CLI (src/cli/main.ts). Under Node 24+ it registers tsx in this
+// process (so signals, exit codes and kill -9 act on the real program); under an older node it
+// re-runs itself with the project's Node 24 from node_modules (the `node` devDependency).
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const major = Number(process.versions.node.split(".")[0]);
+
+if (major >= 24) {
+  const { register } = await import("tsx/esm/api");
+  register();
+  const { main } = await import(pathToFileURL(join(root, "src", "cli", "main.ts")).href);
+  const code = await main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
+  process.exit(code);
+} else {
+  const node24 = join(root, "node_modules", "node", "bin", "node");
+  if (!existsSync(node24)) {
+    console.error(`starcoach needs Node 24 or later (this is ${process.version}); run \`npm install\` in ${root} first.`);
+    process.exit(2);
+  }
+  const child = spawn(node24, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit" });
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
+  child.on("exit", (code, signal) => (signal ? process.kill(process.pid, signal) : process.exit(code ?? 1)));
+}

@@ -1,0 +1,57 @@
+/**
+ * Batch results as text, in input order, streamed page by page from the job store: JSONL lines
+ * `{id, feedback}` / `{id, error}` (the contract), or CSV with one row of key figures per answer.
+ */
+import { stringify } from "csv-stringify/sync";
+import type { BatchResult, BatchStore } from "../store/batch-types.js";
+
+export type OutputFormat = "jsonl" | "csv";
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ["jsonl", "csv"];
+
+const PAGE = 500;
+
+export const CSV_COLUMNS = [
+  "id", "status", "principle", "overall_score", "band", "situation", "task", "action", "result", "principle_fit",
+  "words", "speaking_seconds", "length_verdict", "i_ratio", "action_i_ratio", "ownership_verdict", "quantified_result",
+  "top_improvement", "mode", "cached", "error_code", "error_message",
+] as const;
+
+const ratio = (r: number | null) => (r === null ? "" : r.toFixed(2));
+
+export function csvRecord(r: BatchResult): Array<string | number> {
+  const f = r.feedback;
+  if (!f || r.status !== "done") {
+    return [r.rowId, "error", ...Array(CSV_COLUMNS.length - 5).fill(""), r.error?.code ?? "", r.error?.message ?? ""];
+  }
+  return [
+    r.rowId, "done", f.principle.id, f.overall.score, f.overall.band,
+    f.star.situation.score, f.star.task.score, f.star.action.score, f.star.result.score, f.principleFit.score,
+    f.length.words, f.length.speakingSeconds, f.length.verdict, ratio(f.ownership.iRatio), ratio(f.ownership.actionIRatio), f.ownership.verdict,
+    f.metrics.quantifiedResult ? "yes" : "no", f.improvements[0] ?? "", f.meta.mode, f.meta.cached ? "yes" : "no", "", "",
+  ];
+}
+
+export function jsonlRecord(r: BatchResult): string {
+  return r.status === "done" && r.feedback
+    ? JSON.stringify({ id: r.rowId, feedback: r.feedback })
+    : JSON.stringify({ id: r.rowId, error: r.error ?? { code: "unknown", message: "No result." } });
+}
+
+/** Every finished row of a job in input order (pending rows are skipped). */
+export async function* finishedResults(batches: BatchStore, jobId: string): AsyncGenerator<BatchResult> {
+  let after = -1;
+  for (;;) {
+    const page = await batches.results(jobId, after, PAGE);
+    if (!page.length) return;
+    for (const r of page) if (r.status !== "pending") yield r;
+    after = page[page.length - 1]!.ordinal;
+  }
+}
+
+/** The output as text chunks (one per line, header first for CSV). */
+export async function* resultLines(batches: BatchStore, jobId: string, format: OutputFormat): AsyncGenerator<string> {
+  if (format === "csv") yield stringify([[...CSV_COLUMNS]]);
+  for await (const r of finishedResults(batches, jobId)) {
+    yield format === "csv" ? stringify([csvRecord(r)]) : `${jsonlRecord(r)}\n`;
+  }
+}

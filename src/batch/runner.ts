@@ -1,0 +1,120 @@
+/**
+ * Grades a job's pending rows through the grading service (same validation, grounding, scoring and
+ * cache as POST /v1/grade), at most `concurrency` at a time. A row that fails gets its error
+ * recorded and the batch goes on. Outcomes are written in small transactions; a row is only
+ * "done" once its grading is stored, so a killed run re-grades nothing it already recorded, and a
+ * grading stored just before the kill comes back from the cache (LLM mode).
+ */
+import { ModelError } from "../grader/types.js";
+import { InputError, type GradingService } from "../grading.js";
+import type { BatchCounts, BatchStore, PendingRow, RowError, RowOutcome } from "../store/batch-types.js";
+import { createGate, runPool } from "./limiter.js";
+
+export interface RetryPolicy {
+  /** Attempts per row when the provider keeps answering 429 (after the SDK's own retries). */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 2_000, maxDelayMs: 60_000 };
+
+export interface Progress {
+  total: number;
+  done: number;
+  failed: number;
+  /** Rows finished by this run (not counting those resumed as already finished). */
+  thisRun: number;
+  startedAt: number;
+  retries: number;
+}
+
+export interface RunOptions {
+  concurrency: number;
+  retry?: RetryPolicy;
+  onProgress?: (p: Readonly<Progress>) => void;
+  /** Stop taking new rows (in-flight rows finish and are recorded). */
+  shouldStop?: () => boolean;
+}
+
+export interface RunnerDeps {
+  batches: BatchStore;
+  grading: GradingService;
+}
+
+const PAGE = 256;
+const FLUSH_ROWS = 64;
+const FLUSH_MS = 200;
+
+export function toRowError(err: unknown): RowError {
+  if (err instanceof InputError || err instanceof ModelError) return { code: err.code, message: err.message };
+  return { code: "internal_error", message: err instanceof Error ? err.message : String(err) };
+}
+
+async function* pendingRows(batches: BatchStore, jobId: string): AsyncGenerator<PendingRow> {
+  let after = -1;
+  for (;;) {
+    const page = await batches.pendingRows(jobId, after, PAGE);
+    if (!page.length) return;
+    yield* page;
+    after = page[page.length - 1]!.ordinal;
+  }
+}
+
+export async function runJob(deps: RunnerDeps, jobId: string, options: RunOptions): Promise<BatchCounts> {
+  const { batches, grading } = deps;
+  const retry = options.retry ?? DEFAULT_RETRY;
+  const start = await batches.counts(jobId);
+  const progress: Progress = { total: start.total, done: start.done, failed: start.error, thisRun: 0, startedAt: Date.now(), retries: 0 };
+  const gate = createGate();
+
+  let buffer: RowOutcome[] = [];
+  let lastFlush = Date.now();
+  let flushing: Promise<void> = Promise.resolve();
+  const flush = () => {
+    const batch = buffer;
+    buffer = [];
+    lastFlush = Date.now();
+    flushing = flushing.then(() => batches.recordOutcomes(jobId, batch));
+    return flushing;
+  };
+
+  async function gradeRow(row: PendingRow): Promise<RowOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      await gate.ready();
+      try {
+        const feedback = await grading.grade({ answer: row.answer ?? "", principle: row.principle ?? "", question: row.question });
+        return { ordinal: row.ordinal, status: "done", gradingId: feedback.id, cached: feedback.meta.cached };
+      } catch (err) {
+        if (err instanceof ModelError && err.code === "model_rate_limited" && attempt < retry.attempts) {
+          // Retry-After from the provider when it sent one, else exponential backoff with jitter.
+          const backoff = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
+          gate.pause(err.retryAfterSeconds !== undefined ? err.retryAfterSeconds * 1000 : backoff);
+          progress.retries++;
+          continue;
+        }
+        return { ordinal: row.ordinal, status: "error", error: toRowError(err) };
+      }
+    }
+  }
+
+  await runPool(
+    pendingRows(batches, jobId),
+    options.concurrency,
+    async (row) => {
+      const outcome = await gradeRow(row);
+      buffer.push(outcome);
+      progress.thisRun++;
+      if (outcome.status === "done") progress.done++;
+      else progress.failed++;
+      if (buffer.length >= FLUSH_ROWS || Date.now() - lastFlush >= FLUSH_MS) await flush();
+      options.onProgress?.(progress);
+    },
+    options.shouldStop,
+  );
+  await flush();
+  const counts = await batches.counts(jobId);
+  if (counts.pending === 0) await batches.updateJob(jobId, { status: "done" });
+  return counts;
+}
+

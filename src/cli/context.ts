@@ -1,0 +1,73 @@
+/**
+ * What every subcommand needs: I/O streams (injectable for tests), configuration parsed once from
+ * the environment plus command-line overrides, and the stores and grading service built from it.
+ */
+import type { Readable, Writable } from "node:stream";
+import { loadConfig, type Config } from "../config.js";
+import type { Grader } from "../grader/types.js";
+import { createGradingService, type GradingService } from "../grading.js";
+import { createGrader } from "../node.js";
+import type { BatchStore } from "../store/batch-types.js";
+import { openSqliteBatchStore } from "../store/sqlite-batch.js";
+import { openSqliteStore } from "../store/sqlite.js";
+import type { Store } from "../store/types.js";
+
+export interface CliIO {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable & { isTTY?: boolean; columns?: number };
+  env: Record<string, string | undefined>;
+}
+
+/** A failure that ends the command with a message and an exit code (no stack trace). */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode = 2) {
+    super(message);
+    this.name = "CliError";
+  }
+}
+
+export const EXIT = { ok: 0, rowsFailed: 1, usage: 2, notReady: 3 } as const;
+
+export interface GradingOverrides {
+  offline?: boolean;
+  model?: string;
+  db?: string;
+}
+
+export function cliConfig(env: CliIO["env"], o: GradingOverrides): Config {
+  return loadConfig({
+    ...env,
+    ...(o.offline ? { STARCOACH_OFFLINE: "1" } : {}),
+    ...(o.model ? { STARCOACH_MODEL: o.model } : {}),
+    ...(o.db ? { STARCOACH_DB: o.db } : {}),
+  });
+}
+
+export interface CliContext {
+  config: Config;
+  store: Store;
+  batches: BatchStore;
+  grader: Grader;
+  grading: GradingService;
+  close(): Promise<void>;
+}
+
+export async function openContext(io: CliIO, o: GradingOverrides): Promise<CliContext> {
+  const config = cliConfig(io.env, o);
+  const store = openSqliteStore(config.dbFile);
+  const batches = openSqliteBatchStore(config.dbFile);
+  const grader = await createGrader(config);
+  if (grader.mode === "offline" && !o.offline) io.stderr.write("starcoach: no OPENAI_API_KEY set, grading offline (rule-based). Use --offline to silence this note.\n");
+  return {
+    config,
+    store,
+    batches,
+    grader,
+    grading: createGradingService({ store, grader, length: config.length }),
+    async close() {
+      await batches.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,185 @@
+/** `starcoach grade FILE`: batch-grade a CSV/JSONL file (or stdin) as a resumable job. */
+import { Command, InvalidArgumentError, Option } from "commander";
+import { createReadStream, createWriteStream } from "node:fs";
+import { rename } from "node:fs/promises";
+import { basename } from "node:path";
+import { once } from "node:events";
+import type { Writable } from "node:stream";
+import { INPUT_FORMATS, type InputFormat } from "../batch/input.js";
+import { openJob } from "../batch/job.js";
+import { finishedResults, OUTPUT_FORMATS, resultLines, type OutputFormat } from "../batch/output.js";
+import { createProgressReporter } from "../batch/progress.js";
+import { writeReportFile } from "../batch/report.js";
+import { runJob } from "../batch/runner.js";
+import type { BatchStore } from "../store/batch-types.js";
+import { CliError, EXIT, openContext, type CliContext, type CliIO } from "./context.js";
+import { submitToOpenAi } from "./provider.js";
+
+export function positiveInt(max: number) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`expected a whole number from 1 to ${max}`);
+    return n;
+  };
+}
+
+export interface OutputOptions {
+  out?: string;
+  format: OutputFormat;
+  report?: string;
+}
+
+async function writeAll(target: Writable, chunks: AsyncIterable<string>): Promise<void> {
+  for await (const chunk of chunks) {
+    if (!target.write(chunk)) await once(target, "drain");
+  }
+}
+
+/** Write the job's results to --out (atomically, via a temporary file) or stdout, and the report. */
+export async function emitResults(io: CliIO, batches: BatchStore, jobId: string, o: OutputOptions): Promise<void> {
+  const lines = resultLines(batches, jobId, o.format);
+  if (o.out) {
+    const tmp = `${o.out}.partial`;
+    const file = createWriteStream(tmp);
+    await writeAll(file, lines);
+    file.end();
+    await once(file, "close");
+    await rename(tmp, o.out);
+  } else await writeAll(io.stdout, lines);
+  if (o.report) await writeReportFile(batches, jobId, o.report);
+}
+
+/** Print what happened on stderr and return the exit code: 0 when every row was graded. */
+export async function summarize(io: CliIO, batches: BatchStore, jobId: string, seconds: number | null): Promise<number> {
+  const counts = await batches.counts(jobId);
+  const failures = new Map<string, string[]>();
+  let cached = 0;
+  for await (const r of finishedResults(batches, jobId)) {
+    if (r.status === "done") {
+      if (r.feedback?.meta.cached) cached++;
+      continue;
+    }
+    const code = r.error?.code ?? "unknown";
+    const ids = failures.get(code) ?? [];
+    ids.push(r.rowId);
+    failures.set(code, ids);
+  }
+  const time = seconds === null ? "" : ` in ${seconds.toFixed(1)} s`;
+  io.stderr.write(`starcoach: job ${jobId}: graded ${counts.done} of ${counts.total} answers${cached ? ` (${cached} from cache)` : ""}${time}.\n`);
+  if (counts.pending) io.stderr.write(`starcoach: ${counts.pending} answers are still pending.\n`);
+  if (!counts.error) return counts.pending ? EXIT.notReady : EXIT.ok;
+  io.stderr.write(`starcoach: ${counts.error} row${counts.error === 1 ? "" : "s"} failed:\n`);
+  for (const [code, ids] of failures) {
+    const shown = ids.slice(0, 8).join(", ");
+    io.stderr.write(`  ${code} ×${ids.length}: ${shown}${ids.length > 8 ? `, … (${ids.length - 8} more)` : ""}\n`);
+  }
+  return EXIT.rowsFailed;
+}
+
+interface GradeFlags extends OutputOptions {
+  offline?: boolean;
+  model?: string;
+  concurrency: number;
+  inputFormat?: InputFormat;
+  openaiBatch?: boolean;
+  fresh?: boolean;
+  db?: string;
+}
+
+async function gradeFile(io: CliIO, file: string, flags: GradeFlags): Promise<number> {
+  if (flags.openaiBatch && flags.offline) throw new CliError("--openai-batch needs the model: drop --offline and set OPENAI_API_KEY.");
+  const ctx: CliContext = await openContext(io, flags);
+  try {
+    const stdin = file === "-";
+    const { job, resumed } = await openJob({
+      batches: ctx.batches,
+      grader: ctx.grader,
+      length: ctx.config.length,
+      source: "cli",
+      reopenable: !stdin,
+      open: () => (stdin ? io.stdin : createReadStream(file)),
+      ...(flags.inputFormat ? { format: flags.inputFormat } : {}),
+      ...(stdin ? {} : { name: basename(file) }),
+      ...(flags.fresh ? { fresh: true } : {}),
+    });
+    const counts = await ctx.batches.counts(job.id);
+    io.stderr.write(
+      resumed
+        ? `starcoach: resuming job ${job.id}: ${counts.done + counts.error} of ${counts.total} rows already finished.\n`
+        : `starcoach: job ${job.id}: ${counts.total} rows read (${counts.error} rejected before grading).\n`,
+    );
+
+    if (flags.openaiBatch || job.status === "submitted") {
+      if (job.status === "ready") await submitToOpenAi(io, ctx, job);
+      else if (job.status === "submitted") io.stderr.write(`starcoach: job ${job.id} is waiting on OpenAI batch ${job.providerBatchId}.\n`);
+      const after = (await ctx.batches.getJob(job.id))!;
+      if (after.status === "submitted") {
+        io.stderr.write(`starcoach: check with \`npx starcoach batch status ${job.id}\`; fetch results with \`npx starcoach batch collect ${job.id}\`.\n`);
+        io.stdout.write(`${job.id}\n`);
+        return EXIT.ok;
+      }
+    }
+
+    const started = Date.now();
+    if (counts.pending) {
+      if (ctx.grader.mode === "llm") io.stderr.write(`starcoach: grading with ${ctx.grader.model}, ${flags.concurrency} at a time.\n`);
+      const progress = createProgressReporter(io.stderr);
+      let last: Parameters<typeof progress.finish>[0] | null = null;
+      await runJob({ batches: ctx.batches, grading: ctx.grading }, job.id, {
+        concurrency: flags.concurrency,
+        onProgress: (p) => {
+          last = p;
+          progress.update(p);
+        },
+      });
+      if (last) progress.finish(last);
+    }
+    await emitResults(io, ctx.batches, job.id, flags);
+    return await summarize(io, ctx.batches, job.id, (Date.now() - started) / 1000);
+  } finally {
+    await ctx.close();
+  }
+}
+
+export function outputOptions(command: Command): Command {
+  return command
+    .option("-o, --out <file>", "write results to this file instead of standard output")
+    .addOption(new Option("-f, --format <format>", "jsonl: one {id, feedback} or {id, error} per line; csv: one row of key figures per answer").choices(OUTPUT_FORMATS).default("jsonl"))
+    .option("--report <file>", "also write a self-contained HTML report (score distributions, principle coverage, duplicate stories, weakest answers)");
+}
+
+export function registerGrade(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  const command = program
+    .command("grade")
+    .summary("grade a file of answers (CSV or JSONL) as a resumable batch job")
+    .description(
+      [
+        "Grade every answer in FILE and write one result per answer, in input order.",
+        "",
+        "FILE is CSV with the header id,principle,question,answer (quoted fields may hold commas and line breaks)",
+        "or JSONL with those keys; use - to read standard input. A bad row (unknown principle, empty answer,",
+        "repeated id, model failure) gets {id, error:{code, message}} and the rest are graded.",
+        "",
+        "The batch is a job in the SQLite database (STARCOACH_DB, default .data/starcoach.db): if the command is",
+        "interrupted, even with kill -9, run it again unchanged and it resumes where it stopped.",
+        "",
+        "Environment: OPENAI_API_KEY (without it, grading is offline), OPENAI_BASE_URL, STARCOACH_MODEL,",
+        "STARCOACH_DB, STARCOACH_MODEL_TIMEOUT_MS, STARCOACH_MODEL_RETRIES.",
+        "",
+        "Exit status: 0 every row graded; 1 some rows failed (summary on stderr); 2 bad usage or unreadable input;",
+        "3 results not ready (OpenAI batch still running).",
+      ].join("\n"),
+    )
+    .argument("<file>", "CSV or JSONL file of answers, or - for standard input");
+  outputOptions(command)
+    .addOption(new Option("--input-format <format>", "input format (default: from the file name, else from the first character)").choices(INPUT_FORMATS))
+    .option("--offline", "grade with the rule-based grader only (no model calls)")
+    .option("-m, --model <name>", "model name (overrides STARCOACH_MODEL)")
+    .option("-c, --concurrency <n>", "model calls in flight at once", positiveInt(256), 4)
+    .option("--openai-batch", "submit through OpenAI's Batch API (about half price, results within 24 h); then use `batch status|collect JOB`")
+    .option("--fresh", "start a new job even if this input was graded before (graded answers still come from the cache)")
+    .option("--db <file>", "SQLite database file (overrides STARCOACH_DB)")
+    .action(async (file: string, flags: GradeFlags) => {
+      setExit(await gradeFile(io, file, flags));
+    });
+}

@@ -1,0 +1,54 @@
+/**
+ * The `starcoach` command: a commander program that dispatches to subcommands. Each subcommand
+ * lives in its own module and registers itself here with one line.
+ */
+import { Command, CommanderError } from "commander";
+import { fileURLToPath } from "node:url";
+import { ConfigError } from "../config.js";
+import { InputError } from "../grading.js";
+import { registerBatch } from "./batch.js";
+import { CliError, EXIT, type CliIO } from "./context.js";
+import { registerEval } from "./eval.js";
+import { registerGrade } from "./grade.js";
+
+export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
+  const program = new Command("starcoach")
+    .description("Grade STAR answers to behavioural interview questions, one by one or in batches.")
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  registerGrade(program, io, setExit);
+  registerBatch(program, io, setExit);
+  registerEval(program, io, setExit);
+  return program;
+}
+
+/** Run the command line; resolves to the exit code (the bin launcher passes it to process.exit). */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (err instanceof CliError || err instanceof ConfigError || err instanceof InputError) {
+      io.stderr.write(`starcoach: ${err.message}\n`);
+      return err instanceof CliError ? err.exitCode : EXIT.usage;
+    }
+    const e = err as NodeJS.ErrnoException;
+    if (e?.code === "ENOENT" || e?.code === "EACCES" || e?.code === "EISDIR") {
+      io.stderr.write(`starcoach: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    io.stderr.write(`starcoach: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 70;
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const code = await main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
+  process.exitCode = code;
+}

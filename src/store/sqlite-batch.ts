@@ -1,0 +1,180 @@
+/** BatchStore on the same SQLite file as the gradings (its own connection; WAL lets both write). */
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Feedback } from "../core/feedback.js";
+import type { BatchJob, BatchResult, BatchStore, JobStatus, RowStatus } from "./batch-types.js";
+import { migrate } from "./sqlite.js";
+
+interface JobRow {
+  id: string;
+  input_key: string | null;
+  status: JobStatus;
+  source: BatchJob["source"];
+  mode: BatchJob["mode"];
+  model: string | null;
+  prompt_version: string;
+  total: number;
+  provider_batch_id: string | null;
+  provider_status: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface ResultRow {
+  ordinal: number;
+  row_id: string;
+  status: RowStatus;
+  cached: number;
+  error_code: string | null;
+  error_message: string | null;
+  feedback: string | null;
+}
+
+const toJob = (r: JobRow): BatchJob => ({
+  id: r.id,
+  inputKey: r.input_key,
+  status: r.status,
+  source: r.source,
+  mode: r.mode,
+  model: r.model,
+  promptVersion: r.prompt_version,
+  total: r.total,
+  providerBatchId: r.provider_batch_id,
+  providerStatus: r.provider_status,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export function openSqliteBatchStore(file: string): BatchStore {
+  if (file === ":memory:") throw new Error("batch jobs need a database file shared with the gradings store");
+  mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("busy_timeout = 5000");
+  db.pragma("foreign_keys = ON");
+  migrate(db);
+  const now = () => new Date().toISOString();
+
+  const insertJob = db.prepare(`INSERT INTO batch_jobs (id, input_key, status, source, mode, model, prompt_version, created_at, updated_at)
+    VALUES (@id, @inputKey, 'ingesting', @source, @mode, @model, @promptVersion, @now, @now)`);
+  const jobById = db.prepare<[string], JobRow>("SELECT * FROM batch_jobs WHERE id = ?");
+  const jobByKey = db.prepare<[string], JobRow>(
+    "SELECT * FROM batch_jobs WHERE input_key = ? AND status <> 'ingesting' ORDER BY created_at DESC LIMIT 1",
+  );
+  const insertRow = db.prepare(`INSERT INTO batch_rows (job_id, ordinal, row_id, principle, question, answer, status, error_code, error_message)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const pending = db.prepare<[string, number, number], { ordinal: number; row_id: string; principle: string | null; question: string | null; answer: string | null }>(
+    `SELECT ordinal, row_id, principle, question, answer FROM batch_rows
+     WHERE job_id = ? AND status = 'pending' AND ordinal > ? ORDER BY ordinal LIMIT ?`,
+  );
+  const markDone = db.prepare("UPDATE batch_rows SET status = 'done', grading_id = ?, cached = ? WHERE job_id = ? AND ordinal = ?");
+  const markError = db.prepare("UPDATE batch_rows SET status = 'error', error_code = ?, error_message = ? WHERE job_id = ? AND ordinal = ?");
+  const countRows = db.prepare<[string], { status: RowStatus; n: number }>(
+    "SELECT status, COUNT(*) AS n FROM batch_rows WHERE job_id = ? GROUP BY status",
+  );
+  // LEFT JOIN: a row whose grading was deleted from the history still reports its status.
+  const results = db.prepare<[string, number, number], ResultRow>(
+    `SELECT r.ordinal, r.row_id, r.status, r.cached, r.error_code, r.error_message, g.feedback
+     FROM batch_rows r LEFT JOIN gradings g ON g.id = r.grading_id
+     WHERE r.job_id = ? AND r.ordinal > ? ORDER BY r.ordinal LIMIT ?`,
+  );
+
+  const addRows = db.transaction((jobId: string, first: number, rows: readonly Parameters<BatchStore["addRows"]>[2][number][]) => {
+    rows.forEach((r, i) =>
+      insertRow.run(jobId, first + i, r.rowId, r.principle, r.question, r.answer, r.error ? "error" : "pending", r.error?.code ?? null, r.error?.message ?? null),
+    );
+  });
+  const record = db.transaction((jobId: string, outcomes: Parameters<BatchStore["recordOutcomes"]>[1]) => {
+    for (const o of outcomes) {
+      if (o.status === "done") markDone.run(o.gradingId, o.cached ? 1 : 0, jobId, o.ordinal);
+      else markError.run(o.error.code, o.error.message, jobId, o.ordinal);
+    }
+  });
+
+  return {
+    async createJob(job) {
+      insertJob.run({ ...job, now: now() });
+      return toJob(jobById.get(job.id)!);
+    },
+    async getJob(id) {
+      const row = jobById.get(id);
+      return row ? toJob(row) : null;
+    },
+    async findJobByKey(key) {
+      const row = jobByKey.get(key);
+      return row ? toJob(row) : null;
+    },
+    async listJobs(statuses) {
+      if (!statuses.length) return [];
+      const rows = db
+        .prepare<string[], JobRow>(`SELECT * FROM batch_jobs WHERE status IN (${statuses.map(() => "?").join(",")}) ORDER BY created_at`)
+        .all(...statuses);
+      return rows.map(toJob);
+    },
+    async updateJob(id, patch) {
+      const columns: Record<string, unknown> = {
+        status: patch.status,
+        input_key: patch.inputKey,
+        total: patch.total,
+        provider_batch_id: patch.providerBatchId,
+        provider_status: patch.providerStatus,
+      };
+      const set = Object.entries(columns).filter(([, v]) => v !== undefined);
+      db.prepare(`UPDATE batch_jobs SET ${[...set.map(([k]) => `${k} = ?`), "updated_at = ?"].join(", ")} WHERE id = ?`).run(
+        ...set.map(([, v]) => v),
+        now(),
+        id,
+      );
+    },
+    async deleteJob(id) {
+      db.prepare("DELETE FROM batch_rows WHERE job_id = ?").run(id);
+      db.prepare("DELETE FROM batch_jobs WHERE id = ?").run(id);
+    },
+    async addRows(jobId, first, rows) {
+      addRows(jobId, first, rows);
+    },
+    async pendingRows(jobId, after, limit) {
+      return pending.all(jobId, after, limit).map((r) => ({
+        ordinal: r.ordinal,
+        rowId: r.row_id,
+        principle: r.principle,
+        question: r.question,
+        answer: r.answer,
+      }));
+    },
+    async recordOutcomes(jobId, outcomes) {
+      if (outcomes.length) record(jobId, outcomes);
+    },
+    async counts(jobId) {
+      const c = { total: 0, pending: 0, done: 0, error: 0 };
+      for (const { status, n } of countRows.all(jobId)) {
+        c[status] = n;
+        c.total += n;
+      }
+      return c;
+    },
+    async results(jobId, after, limit): Promise<BatchResult[]> {
+      return results.all(jobId, after, limit).map((r) => {
+        const feedback = r.feedback ? (JSON.parse(r.feedback) as Feedback) : null;
+        if (feedback && r.cached) feedback.meta.cached = true;
+        const lost = r.status === "done" && !feedback;
+        return {
+          ordinal: r.ordinal,
+          rowId: r.row_id,
+          status: lost ? "error" : r.status,
+          feedback,
+          error: lost
+            ? { code: "grading_deleted", message: "The grading for this row was deleted from the history." }
+            : r.error_code
+              ? { code: r.error_code, message: r.error_message ?? "" }
+              : null,
+        };
+      });
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}
