@@ -6,13 +6,16 @@
  */
 import BAR_RAISER from "../prompts/bar-raiser.md";
 import RUBRIC from "../prompts/star-rubric.md";
-import { loadConfig } from "./config.js";
+import { loadConfig, type Config } from "./config.js";
 import { createLlmGrader } from "./grader/llm.js";
+import { withStreaming } from "./grader/llm-stream.js";
 import { createOfflineGrader } from "./grader/offline-grader.js";
+import type { Grader } from "./grader/types.js";
 import { createGradingService } from "./grading.js";
 import { createApp, type App } from "./http/app.js";
 import type { AppDeps } from "./http/context.js";
 import { errorBody } from "./http/errors.js";
+import { createGate } from "./http/middleware/index.js";
 import { openD1BatchStore } from "./store/d1-batch.js";
 import { openD1Store } from "./store/d1.js";
 import type { D1Database, ExecutionContext, MessageBatch, Queue } from "./worker/bindings.js";
@@ -37,6 +40,15 @@ function stringVars(env: WorkerEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === "string"));
 }
 
+/**
+ * The same grader src/node.ts createGrader builds, from bundled templates instead of files; the
+ * Worker-vs-Node parity tests (test/worker.test.ts) fail if the two drift apart.
+ */
+async function createGrader(config: Config): Promise<Grader> {
+  if (!config.llm) return createOfflineGrader();
+  return withStreaming(await createLlmGrader(config.llm, RUBRIC, BAR_RAISER), config.llm, RUBRIC);
+}
+
 export async function createWorkerRuntime(env: WorkerEnv): Promise<WorkerRuntime> {
   const vars = stringVars(env);
   const config = loadConfig(vars);
@@ -46,6 +58,11 @@ export async function createWorkerRuntime(env: WorkerEnv): Promise<WorkerRuntime
   const grading = createGradingService({ store, grader, length: config.length });
   const queue = env.BATCH_QUEUE;
   const deps: AppDeps = {
+    // Access token, CORS, limits and logging as on Node. The rate limit and the grading gate count
+    // per isolate, and Workers run many isolates: put Cloudflare's rate limiting in front for a hard cap.
+    security: config.security,
+    gate: createGate(config.security),
+    secrets: [config.llm?.apiKey],
     store,
     grading,
     ...(queue ? { batches: { store: batchStore, start: (job) => enqueueJob(queue, job) } } : {}),

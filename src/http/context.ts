@@ -1,5 +1,6 @@
 import type { GradingService } from "../grading.js";
 import type { ReliabilityDeps } from "./middleware/index.js";
+import type { BatchJob, BatchStore } from "../store/batch-types.js";
 import type { Store } from "../store/types.js";
 
 /** What every route can reach: the dependencies given to the app factory. */
@@ -8,6 +9,18 @@ export interface AppDeps extends ReliabilityDeps {
   store: Store;
   /** Serves the API reference UI's static files (swagger-ui-dist); absent where none are bundled. */
   docsAsset?: (file: string) => Promise<{ body: Uint8Array<ArrayBuffer>; type: string } | null>;
+  /** Batch jobs: where they are stored and how a stored job gets graded; absent where batches are off. */
+  batches?: BatchJobs;
+}
+
+/**
+ * The one runtime difference for POST /v1/batches: the route stores the job's rows in `store`,
+ * then calls `start`. On Node that runs the local job runner in the background; on Workers it puts
+ * the rows on a Cloudflare Queue whose consumer grades them (src/worker/queue.ts).
+ */
+export interface BatchJobs {
+  store: BatchStore;
+  start(job: BatchJob): Promise<void>;
 }
 
 export type AppEnv = { Variables: { deps: AppDeps } };

@@ -3,7 +3,8 @@
  * msw/node cannot intercept (the Worker runs inside workerd, a separate process). It answers with
  * the recorded response shape (chatCompletionBody) and a grade whose quotes come from the answer
  * in the prompt, so any answer grades. Markers in the answer pick a failure:
- * MOCK_HTTP_500 → HTTP 500, MOCK_BAD_JSON → content that breaks the schema.
+ * MOCK_HTTP_500 → HTTP 500, MOCK_BAD_JSON → content that breaks the schema, MOCK_FLAKY → HTTP 503
+ * the first time that answer is seen, then a normal grade.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -24,6 +25,7 @@ function answerIn(body: RecordedCall["body"]): string {
 
 export async function startOpenAiServer(): Promise<OpenAiServer> {
   const calls: RecordedCall[] = [];
+  const flakySeen = new Set<string>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -36,6 +38,10 @@ export async function startOpenAiServer(): Promise<OpenAiServer> {
       const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as RecordedCall["body"];
       calls.push({ url: `http://${req.headers.host}${req.url}`, body });
       const answer = answerIn(body);
+      if (answer.includes("MOCK_FLAKY") && !flakySeen.has(answer)) {
+        flakySeen.add(answer);
+        return send(503, { error: { message: "The engine is currently overloaded", type: "server_error" } });
+      }
       if (answer.includes("MOCK_HTTP_500")) return send(500, { error: { message: "The server had an error", type: "server_error" } });
       const content = answer.includes("MOCK_BAD_JSON") ? '{"situation": "nope"}' : JSON.stringify(modelGrade(answer));
       send(200, chatCompletionBody(content));

@@ -30,12 +30,13 @@ export async function migrateLocalD1(persistDir: string): Promise<string> {
   return stdout;
 }
 
-export async function startLocalWorker(vars: Record<string, string>): Promise<LocalWorker> {
+export async function startLocalWorker(vars: Record<string, string>, options: { entrypoint?: string } = {}): Promise<LocalWorker> {
   process.env.WRANGLER_SEND_METRICS = "false";
   const persistDir = mkdtempSync(join(tmpdir(), "starcoach-worker-"));
   await migrateLocalD1(persistDir);
   const worker = await unstable_startWorker({
     config: join(ROOT, "wrangler.toml"),
+    ...(options.entrypoint ? { entrypoint: options.entrypoint } : {}),
     sendMetrics: false,
     // Empty list: do not load the developer's .dev.vars/.env (a real OPENAI_API_KEY) into tests.
     envFiles: [],
@@ -46,7 +47,7 @@ export async function startLocalWorker(vars: Record<string, string>): Promise<Lo
       server: { hostname: "127.0.0.1", port: 0 },
       inspector: false,
       watch: false,
-      logLevel: "warn",
+      logLevel: (process.env.STARCOACH_WORKER_LOG as "warn" | undefined) ?? "warn",
     },
   });
   await worker.ready;

@@ -1,0 +1,223 @@
+/**
+ * BatchStore on Cloudflare D1, the same tables (migration 0002) and semantics as sqlite-batch.ts.
+ * D1 has no interactive transactions: multi-statement writes go through db.batch(), which D1 runs
+ * atomically. Every statement binds at most 100 parameters (D1's limit), and rows are written in
+ * multi-row INSERTs so a batch of rows costs few queries (Workers Free: 50 D1 queries/invocation).
+ */
+import type { Feedback } from "../core/feedback.js";
+import type { D1Database, D1PreparedStatement } from "../worker/bindings.js";
+import type { BatchJob, BatchResult, BatchStore, JobStatus, PendingRow, RowStatus } from "./batch-types.js";
+
+interface JobRow {
+  id: string;
+  input_key: string | null;
+  status: JobStatus;
+  source: BatchJob["source"];
+  mode: BatchJob["mode"];
+  model: string | null;
+  prompt_version: string;
+  total: number;
+  provider_batch_id: string | null;
+  provider_status: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface ResultRow {
+  ordinal: number;
+  row_id: string;
+  status: RowStatus;
+  cached: number;
+  error_code: string | null;
+  error_message: string | null;
+  feedback: string | null;
+}
+
+interface PendingRowData {
+  ordinal: number;
+  row_id: string;
+  principle: string | null;
+  question: string | null;
+  answer: string | null;
+}
+
+const toJob = (r: JobRow): BatchJob => ({
+  id: r.id,
+  inputKey: r.input_key,
+  status: r.status,
+  source: r.source,
+  mode: r.mode,
+  model: r.model,
+  promptVersion: r.prompt_version,
+  total: r.total,
+  providerBatchId: r.provider_batch_id,
+  providerStatus: r.provider_status,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** D1 rejects statements with more than 100 bound parameters. */
+export const D1_MAX_PARAMS = 100;
+const ROW_COLUMNS = 9;
+const ROWS_PER_INSERT = Math.floor(D1_MAX_PARAMS / ROW_COLUMNS);
+
+export interface D1BatchStore extends BatchStore {
+  /** Pending rows among these ordinals, in one query (the queue consumer's read). */
+  pendingByOrdinals(jobId: string, ordinals: readonly number[]): Promise<PendingRow[]>;
+  /** Mark the job done if no row is pending; one statement, safe when consumers race. */
+  finishIfComplete(jobId: string): Promise<boolean>;
+}
+
+export function openD1BatchStore(db: D1Database, now: () => string = () => new Date().toISOString()): D1BatchStore {
+  const run = (stmts: D1PreparedStatement[]) => (stmts.length === 1 ? stmts[0]!.run().then(() => undefined) : db.batch(stmts).then(() => undefined));
+  const toPending = (r: PendingRowData) => ({ ordinal: r.ordinal, rowId: r.row_id, principle: r.principle, question: r.question, answer: r.answer });
+
+  return {
+    async createJob(job) {
+      const t = now();
+      await db
+        .prepare(`INSERT INTO batch_jobs (id, input_key, status, source, mode, model, prompt_version, created_at, updated_at)
+          VALUES (?1, ?2, 'ingesting', ?3, ?4, ?5, ?6, ?7, ?7)`)
+        .bind(job.id, job.inputKey, job.source, job.mode, job.model, job.promptVersion, t)
+        .run();
+      return (await this.getJob(job.id))!;
+    },
+    async getJob(id) {
+      const row = await db.prepare("SELECT * FROM batch_jobs WHERE id = ?1").bind(id).first<JobRow>();
+      return row ? toJob(row) : null;
+    },
+    async findJobByKey(key) {
+      const row = await db
+        .prepare("SELECT * FROM batch_jobs WHERE input_key = ?1 AND status <> 'ingesting' ORDER BY created_at DESC LIMIT 1")
+        .bind(key)
+        .first<JobRow>();
+      return row ? toJob(row) : null;
+    },
+    async listJobs(statuses) {
+      if (!statuses.length) return [];
+      const { results } = await db
+        .prepare(`SELECT * FROM batch_jobs WHERE status IN (${statuses.map((_, i) => `?${i + 1}`).join(",")}) ORDER BY created_at`)
+        .bind(...statuses)
+        .all<JobRow>();
+      return results.map(toJob);
+    },
+    async updateJob(id, patch) {
+      const columns: Record<string, unknown> = {
+        status: patch.status,
+        input_key: patch.inputKey,
+        total: patch.total,
+        provider_batch_id: patch.providerBatchId,
+        provider_status: patch.providerStatus,
+      };
+      const set = Object.entries(columns).filter(([, v]) => v !== undefined);
+      await db
+        .prepare(`UPDATE batch_jobs SET ${[...set.map(([k]) => `${k} = ?`), "updated_at = ?"].join(", ")} WHERE id = ?`)
+        .bind(...set.map(([, v]) => v), now(), id)
+        .run();
+    },
+    async deleteJob(id) {
+      await run([db.prepare("DELETE FROM batch_rows WHERE job_id = ?1").bind(id), db.prepare("DELETE FROM batch_jobs WHERE id = ?1").bind(id)]);
+    },
+    async addRows(jobId, first, rows) {
+      const stmts: D1PreparedStatement[] = [];
+      for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+        const chunk = rows.slice(start, start + ROWS_PER_INSERT);
+        const values = chunk.flatMap((r, i) => [
+          jobId,
+          first + start + i,
+          r.rowId,
+          r.principle,
+          r.question,
+          r.answer,
+          r.error ? "error" : "pending",
+          r.error?.code ?? null,
+          r.error?.message ?? null,
+        ]);
+        stmts.push(
+          db
+            .prepare(`INSERT INTO batch_rows (job_id, ordinal, row_id, principle, question, answer, status, error_code, error_message) VALUES ${chunk.map(() => "(?,?,?,?,?,?,?,?,?)").join(",")}`)
+            .bind(...values),
+        );
+      }
+      if (stmts.length) await run(stmts);
+    },
+    async pendingRows(jobId, after, limit) {
+      const { results } = await db
+        .prepare(`SELECT ordinal, row_id, principle, question, answer FROM batch_rows
+          WHERE job_id = ?1 AND status = 'pending' AND ordinal > ?2 ORDER BY ordinal LIMIT ?3`)
+        .bind(jobId, after, limit)
+        .all<PendingRowData>();
+      return results.map(toPending);
+    },
+    async pendingByOrdinals(jobId, ordinals) {
+      const rows: PendingRow[] = [];
+      // One query per 99 ordinals (plus the job id: D1's 100-parameter limit).
+      for (let start = 0; start < ordinals.length; start += D1_MAX_PARAMS - 1) {
+        const chunk = ordinals.slice(start, start + D1_MAX_PARAMS - 1);
+        const { results } = await db
+          .prepare(`SELECT ordinal, row_id, principle, question, answer FROM batch_rows
+            WHERE job_id = ? AND status = 'pending' AND ordinal IN (${chunk.map(() => "?").join(",")}) ORDER BY ordinal`)
+          .bind(jobId, ...chunk)
+          .all<PendingRowData>();
+        rows.push(...results.map(toPending));
+      }
+      return rows;
+    },
+    async recordOutcomes(jobId, outcomes) {
+      const stmts = outcomes.map((o) =>
+        o.status === "done"
+          ? db.prepare("UPDATE batch_rows SET status = 'done', grading_id = ?1, cached = ?2 WHERE job_id = ?3 AND ordinal = ?4").bind(o.gradingId, o.cached ? 1 : 0, jobId, o.ordinal)
+          : db.prepare("UPDATE batch_rows SET status = 'error', error_code = ?1, error_message = ?2 WHERE job_id = ?3 AND ordinal = ?4").bind(o.error.code, o.error.message, jobId, o.ordinal),
+      );
+      if (stmts.length) await run(stmts);
+    },
+    async counts(jobId) {
+      const { results } = await db
+        .prepare("SELECT status, COUNT(*) AS n FROM batch_rows WHERE job_id = ?1 GROUP BY status")
+        .bind(jobId)
+        .all<{ status: RowStatus; n: number }>();
+      const c = { total: 0, pending: 0, done: 0, error: 0 };
+      for (const { status, n } of results) {
+        c[status] = n;
+        c.total += n;
+      }
+      return c;
+    },
+    async finishIfComplete(jobId) {
+      const { meta } = await db
+        .prepare(`UPDATE batch_jobs SET status = 'done', updated_at = ?1 WHERE id = ?2 AND status <> 'done'
+          AND NOT EXISTS (SELECT 1 FROM batch_rows WHERE job_id = ?2 AND status = 'pending')`)
+        .bind(now(), jobId)
+        .run();
+      return meta.changes > 0;
+    },
+    async results(jobId, after, limit): Promise<BatchResult[]> {
+      // LEFT JOIN: a row whose grading was deleted from the history still reports its status.
+      const { results } = await db
+        .prepare(`SELECT r.ordinal, r.row_id, r.status, r.cached, r.error_code, r.error_message, g.feedback
+          FROM batch_rows r LEFT JOIN gradings g ON g.id = r.grading_id
+          WHERE r.job_id = ?1 AND r.ordinal > ?2 ORDER BY r.ordinal LIMIT ?3`)
+        .bind(jobId, after, limit)
+        .all<ResultRow>();
+      return results.map((r) => {
+        const feedback = r.feedback ? (JSON.parse(r.feedback) as Feedback) : null;
+        if (feedback && r.cached) feedback.meta.cached = true;
+        const lost = r.status === "done" && !feedback;
+        return {
+          ordinal: r.ordinal,
+          rowId: r.row_id,
+          status: lost ? "error" : r.status,
+          feedback,
+          error: lost
+            ? { code: "grading_deleted", message: "The grading for this row was deleted from the history." }
+            : r.error_code
+              ? { code: r.error_code, message: r.error_message ?? "" }
+              : null,
+        };
+      });
+    },
+    async close() {
+      // A D1 binding has no connection to close.
+    },
+  };
+}

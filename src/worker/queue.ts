@@ -1,0 +1,97 @@
+/**
+ * Batch grading on Workers: POST /v1/batches stores the rows in D1 and puts one small message per
+ * row ({ jobId, ordinal }) on a Cloudflare Queue; this consumer grades them through the same
+ * grading service as POST /v1/grade and writes each row's status to D1. Messages carry only ids —
+ * an answer can be 80 KB of UTF-8 and a message at most 128 KB — so D1 stays the one source of truth
+ * and a message delivered twice (Queues deliver at least once) finds its row already finished.
+ */
+import { ModelError } from "../grader/types.js";
+import { InputError, type GradingService } from "../grading.js";
+import type { D1BatchStore } from "../store/d1-batch.js";
+import type { PendingRow, RowError, RowOutcome } from "../store/batch-types.js";
+import type { MessageBatch, Queue, QueueMessage } from "./bindings.js";
+
+export interface RowMessage {
+  jobId: string;
+  ordinal: number;
+}
+
+/** Deliveries of one row before its error is recorded; keep below max_retries in wrangler.toml. */
+export const QUEUE_MAX_ATTEMPTS = 4;
+/** Grading calls in flight per consumer invocation: Workers allow 6 open connections at a time. */
+export const CONSUMER_CONCURRENCY = 6;
+/** Queues accept at most 100 messages (256 KB) per sendBatch. */
+const SEND_BATCH = 100;
+
+export interface ConsumerDeps {
+  batches: D1BatchStore;
+  grading: GradingService;
+  /** First retry delay; doubles per attempt unless the provider sent Retry-After. */
+  retryBaseSeconds: number;
+}
+
+/** Put every row of a freshly stored job on the queue (rows already failed at ingest are skipped by the consumer). */
+export async function enqueueJob(queue: Queue<RowMessage>, job: { id: string; total: number }): Promise<void> {
+  for (let start = 0; start < job.total; start += SEND_BATCH) {
+    const count = Math.min(SEND_BATCH, job.total - start);
+    await queue.sendBatch(Array.from({ length: count }, (_, i) => ({ body: { jobId: job.id, ordinal: start + i } })));
+  }
+}
+
+/** Worth another delivery: the provider was busy, slow or down. Bad input or a bad key never heals. */
+function transient(err: unknown): boolean {
+  if (err instanceof InputError) return false;
+  if (err instanceof ModelError) return err.code === "model_rate_limited" || err.code === "model_unavailable" || err.code === "model_timeout";
+  return true;
+}
+
+function rowError(err: unknown): RowError {
+  if (err instanceof InputError || err instanceof ModelError) return { code: err.code, message: err.message };
+  return { code: "internal_error", message: err instanceof Error ? err.message : String(err) };
+}
+
+async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  });
+  await Promise.all(workers);
+}
+
+export async function consumeRows(batch: MessageBatch<RowMessage>, deps: ConsumerDeps): Promise<void> {
+  const byJob = new Map<string, QueueMessage<RowMessage>[]>();
+  for (const msg of batch.messages) {
+    const list = byJob.get(msg.body.jobId) ?? [];
+    list.push(msg);
+    byJob.set(msg.body.jobId, list);
+  }
+
+  for (const [jobId, messages] of byJob) {
+    const rows = new Map((await deps.batches.pendingByOrdinals(jobId, messages.map((m) => m.body.ordinal))).map((r) => [r.ordinal, r] as const));
+    const outcomes: Array<{ msg: QueueMessage<RowMessage>; outcome: RowOutcome }> = [];
+    const retries: Array<{ msg: QueueMessage<RowMessage>; delaySeconds: number }> = [];
+
+    await pool(messages, CONSUMER_CONCURRENCY, async (msg) => {
+      const row: PendingRow | undefined = rows.get(msg.body.ordinal);
+      if (!row) return; // finished by an earlier delivery, failed at ingest, or the job was deleted
+      try {
+        const feedback = await deps.grading.grade({ answer: row.answer ?? "", principle: row.principle ?? "", question: row.question });
+        outcomes.push({ msg, outcome: { ordinal: row.ordinal, status: "done", gradingId: feedback.id, cached: feedback.meta.cached } });
+      } catch (err) {
+        if (transient(err) && msg.attempts < QUEUE_MAX_ATTEMPTS) {
+          const retryAfter = err instanceof ModelError ? err.retryAfterSeconds : undefined;
+          retries.push({ msg, delaySeconds: retryAfter ?? Math.min(300, deps.retryBaseSeconds * 2 ** (msg.attempts - 1)) });
+        } else {
+          outcomes.push({ msg, outcome: { ordinal: row.ordinal, status: "error", error: rowError(err) } });
+        }
+      }
+    });
+
+    // Record first, acknowledge after: if the D1 write fails, the whole batch is delivered again.
+    await deps.batches.recordOutcomes(jobId, outcomes.map((o) => o.outcome));
+    for (const { msg } of outcomes) msg.ack();
+    for (const { msg, delaySeconds } of retries) msg.retry({ delaySeconds });
+    for (const msg of messages) if (!rows.has(msg.body.ordinal)) msg.ack();
+    await deps.batches.finishIfComplete(jobId);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Batch grading on the Worker through the local Cloudflare Queue: rows stored in local D1, one
+ * message per row, graded by the real queue consumer (src/worker/queue.ts) against the loopback
+ * mock model, with per-row retries and per-row status written back to D1.
+ */
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { SAMPLE_ANSWER } from "./support/app.js";
+import { startOpenAiServer, type OpenAiServer } from "./support/openai-server.js";
+import { ROOT, startLocalWorker, type LocalWorker } from "./support/worker.js";
+
+let model: OpenAiServer;
+let worker: LocalWorker;
+
+beforeAll(async () => {
+  model = await startOpenAiServer();
+  worker = await startLocalWorker(
+    // Retry delay 0 s so the test does not wait out real backoff.
+    { OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: model.baseURL, STARCOACH_MODEL_RETRIES: "0", STARCOACH_QUEUE_RETRY_SECONDS: "0" },
+    { entrypoint: join(ROOT, "test", "support", "worker-batch-entry.ts") },
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await worker?.dispose();
+  await model?.close();
+});
+
+it("grades a small batch through the queue to completion, retrying transient failures per row", async () => {
+  const rows = [
+    { rowId: "a", principle: "ownership", question: null, answer: `${SAMPLE_ANSWER} Row A.` },
+    { rowId: "b", principle: "Dive Deep", question: "Tell me about a deep dive.", answer: `${SAMPLE_ANSWER} Row B.` },
+    { rowId: "flaky", principle: "ownership", question: null, answer: `${SAMPLE_ANSWER} MOCK_FLAKY row.` },
+    { rowId: "down", principle: "ownership", question: null, answer: `${SAMPLE_ANSWER} MOCK_HTTP_500 row.` },
+    { rowId: "bad", principle: "be nice", question: null, answer: SAMPLE_ANSWER },
+    { rowId: "c", principle: "earn-trust", question: null, answer: `${SAMPLE_ANSWER} Row C.` },
+  ];
+  const post = await fetch(`${worker.url}/__test/batches`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(rows) });
+  expect(post.status).toBe(202);
+  const { id } = (await post.json()) as { id: string };
+
+  let state: any;
+  // Each redelivery waits out max_batch_timeout (2 s); the failing row is delivered 4 times.
+  for (const deadline = Date.now() + 45_000; Date.now() < deadline; ) {
+    state = await (await fetch(`${worker.url}/__test/batches/${id}`)).json();
+    if (state.job.status === "done") break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  if (state.job.status !== "done") console.error(JSON.stringify(state.counts), JSON.stringify(state.results.map((r: any) => [r.rowId, r.status, r.error])));
+  expect(state.job.status).toBe("done");
+  expect(state.counts).toEqual({ total: 6, pending: 0, done: 4, error: 2 });
+  const byId = Object.fromEntries(state.results.map((r: any) => [r.rowId, r]));
+  for (const ok of ["a", "b", "flaky", "c"]) {
+    expect(byId[ok].status).toBe("done");
+    expect(byId[ok].feedback.meta.mode).toBe("llm");
+  }
+  expect(byId.b.feedback.principle.id).toBe("dive-deep");
+  expect(byId.down.error.code).toBe("model_unavailable");
+  expect(byId.bad.error.code).toBe("unknown_principle");
+
+  // The flaky row took two model calls; the dead one was tried QUEUE_MAX_ATTEMPTS (4) times.
+  const callsFor = (marker: string) => model.calls.filter((c) => JSON.stringify(c.body.messages).includes(marker)).length;
+  expect(callsFor("MOCK_FLAKY row")).toBe(2);
+  expect(callsFor("MOCK_HTTP_500 row")).toBe(4);
+
+  // Graded rows are ordinary gradings: readable through the normal API.
+  const stored = await fetch(`${worker.url}/v1/gradings/${byId.a.feedback.id}`);
+  expect(stored.status).toBe(200);
+}, 60_000);
