@@ -36,6 +36,19 @@ describe("starcoach eval, offline, on the shipped gold set", () => {
     expect(stdout).not.toContain("What the LLM adds"); // no model configured, nothing to compare
   });
 
+  it("the offline detector reaches macro-F1 ≥ 0.85 on every STAR part (JSON report)", async () => {
+    const { code, stdout } = await runCli([GOLD, "--offline", "--json"]);
+    expect(code).toBe(0);
+    const { reports } = JSON.parse(stdout) as { reports: EvalReport[] };
+    expect(reports).toHaveLength(1);
+    const [r] = reports;
+    expect(r!.graded).toBe(readFileSync(GOLD, "utf8").trim().split("\n").length);
+    for (const part of STAR_PARTS) {
+      expect(r!.presence[part].absent.support, `${part} absent in the gold set`).toBeGreaterThanOrEqual(8);
+      expect(r!.presence[part].macroF1, part).toBeGreaterThanOrEqual(0.85);
+    }
+  });
+
   it("rejects bad gold lines with their line numbers", async () => {
     const file = join(tmp(), "bad.jsonl");
     const good = readFileSync(GOLD, "utf8").split("\n")[0]!;

@@ -4,7 +4,7 @@
  */
 import { countTokens, iRatio, type TokenCounts } from "./tokens.js";
 import { splitSentences } from "./sentences.js";
-import { cueScores, labelSentences, STAR_PARTS, type LabelledSentence, type StarPart } from "./star-split.js";
+import { cueScores, isHypothetical, labelSentences, STAR_PARTS, type LabelledSentence, type StarPart } from "./star-split.js";
 
 export interface LengthOptions {
   wordsPerMinute: number;
@@ -61,8 +61,6 @@ function ownershipVerdict(actionRatio: number | null, overall: number | null): O
   return "weak";
 }
 
-const HYPOTHETICAL = /\bI (would|'d|’d) (first |then )?(speak|talk|ask|try|make|do|go|start|set|schedule|escalate|follow|work|meet|arrange)\b/gi;
-
 export function analyze(answer: string, length: LengthOptions = DEFAULT_LENGTH): Analysis {
   const sentences = labelSentences(splitSentences(answer));
   // Sentences are separated by whitespace only, so a token never straddles two and the answer's
@@ -95,6 +93,7 @@ export function analyze(answer: string, length: LengthOptions = DEFAULT_LENGTH):
   const actionRatio = iRatio(sum(byPart.action, "iCount"), sum(byPart.action, "weCount"));
   const overallRatio = iRatio(counts.iCount, counts.weCount);
   const seconds = speakingSeconds(counts.words, length.wordsPerMinute);
+  const hypotheticalSentences = sentences.filter((s) => isHypothetical(s.text)).length;
   const resultNumbers = byPart.result.flatMap((s) => sentenceCounts.get(s)!.numbers);
 
   return {
@@ -112,7 +111,8 @@ export function analyze(answer: string, length: LengthOptions = DEFAULT_LENGTH):
     lengthVerdict: lengthVerdict(seconds, length),
     numbers: counts.numbers,
     resultNumbers,
-    hypothetical: (answer.match(HYPOTHETICAL)?.length ?? 0) >= 2,
+    // Two or more "I would …" sentences that outweigh the real steps (or stand in for them).
+    hypothetical: hypotheticalSentences >= 2 && (!parts.action.present || hypotheticalSentences * 2 >= sentences.length),
     parts,
   };
 }
