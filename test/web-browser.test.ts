@@ -248,6 +248,8 @@ describe.skipIf(!HAVE_CHROMIUM)("web form in a real browser", () => {
     expect(overallDelta).toBeGreaterThan(0);
     expect(await page.textContent(".score-head .delta")).toContain(`+${overallDelta}`);
     expect(await page.getAttribute(".score-head .meta a", "href")).toBe(`/result/${firstId}`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: `${OUT}/regrade.png` });
 
     await page.goto(`${base}/history`);
     const rows = () => page.$$eval("tbody tr", (els) => els.map((e) => e.getAttribute("data-id")));

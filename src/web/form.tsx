@@ -15,7 +15,7 @@ export interface FormError {
   message: string;
 }
 
-export function GradeForm(props: { values: FormValues; questions: BankQuestion[]; length: LengthOptions; error?: FormError | null }) {
+export function GradeForm(props: { values: FormValues; questions: BankQuestion[]; length: LengthOptions; error?: FormError | null; title?: string }) {
   const { values, error, length } = props;
   const selected = findPrinciple(values.principle) ?? PRINCIPLES[0]!;
   const answerError = error && /^answer_/.test(error.code);
@@ -31,7 +31,7 @@ export function GradeForm(props: { values: FormValues; questions: BankQuestion[]
       data-min-seconds={String(length.minSeconds)}
       data-max-seconds={String(length.maxSeconds)}
     >
-      <h1 class="form-title">Practise an answer</h1>
+      <h1 class="form-title">{props.title ?? "Practise an answer"}</h1>
       <div id="form-error" class="alert" role="alert" tabindex={-1} hidden={!error}>
         {error ? <><strong>Not graded: </strong>{error.message}</> : null}
       </div>

@@ -104,8 +104,9 @@ function LengthGauge(props: { length: Feedback["length"] }) {
         <span class="gauge-target" style={`left:${pos(l.targetSeconds.min)};width:calc(${pos(l.targetSeconds.max)} - ${pos(l.targetSeconds.min)})`}></span>
         <span class={`gauge-marker verdict-${l.verdict}`} style={`left:${pos(l.speakingSeconds)}`}></span>
       </div>
-      <p class={`verdict verdict-${l.verdict}`}>
-        {verdict} · <span id="fig-words">{l.words}</span> words, {l.sentences} sentences at {l.wordsPerMinute} wpm (target {clock(l.targetSeconds.min)}–{clock(l.targetSeconds.max)})
+      <p class={`verdict verdict-${l.verdict}`}>{verdict}</p>
+      <p class="muted small">
+        <span id="fig-words">{l.words}</span> words, {l.sentences} sentences at {l.wordsPerMinute} words/min; target {clock(l.targetSeconds.min)}–{clock(l.targetSeconds.max)}
       </p>
     </div>
   );

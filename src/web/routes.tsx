@@ -48,7 +48,7 @@ function workspace(c: C, values: FormValues, result: Child, error: FormError | n
     // On a phone a finished result comes first; the form to edit and re-grade follows it.
     <div class={hasResult ? "workspace has-result" : "workspace"}>
       <div class="col-form">
-        <GradeForm values={{ ...values, principle: principle.id }} questions={questionsFor(principle.id)} length={c.var.deps.grading.length} error={error} />
+        <GradeForm values={{ ...values, principle: principle.id }} questions={questionsFor(principle.id)} length={c.var.deps.grading.length} error={error} title={hasResult ? "Edit and grade again" : "Practise an answer"} />
       </div>
       <div class="col-result">{result}</div>
     </div>

@@ -169,7 +169,7 @@ mark.we { background: var(--we-bg); color: var(--we-ink); border-radius: 3px; pa
 .num { text-align: right !important; white-space: nowrap; }
 .nowrap { white-space: nowrap; }
 .muted { color: var(--muted); } .small { font-size: .8rem; }
-.score-pill { display: inline-block; min-width: 2.4rem; text-align: center; font-weight: 700; border-radius: 99px; padding: .05rem .5rem; border: 2px solid; }
-.row-actions { white-space: nowrap; display: flex; gap: .9rem; align-items: center; }
+.score-pill { display: inline-block; min-width: 2.4rem; text-align: center; font-weight: 700; border-radius: 99px; padding: .05rem .5rem; border-width: 2px; border-style: solid; }
+.row-actions { white-space: nowrap; } .row-actions > * + * { margin-left: .9rem; }
 form.inline { display: inline; margin: 0; }
 `;
