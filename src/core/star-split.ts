@@ -35,6 +35,7 @@ const cues: Record<StarPart, Cue[]> = {
     { pattern: /\b(I was (a|an|the) |I('m| am) (a|an) |I worked (as|at|for|on)|I work (as|at|for|on)|as (a|an|the) [a-z]+ (engineer|manager|lead|analyst|developer|designer|intern|architect|owner))/i, weight: 2 },
     { pattern: new RegExp(`^(so,? )?(I|we) (managed|ran|led|coordinated|supervised|run|manage|lead|teach|taught|worked|work)\\b[^,;]*\\b(at|for|in|on) ${ORG} `, "i"), weight: 3 },
     { pattern: new RegExp(`^(so,? )?(at|during|on) ${ORG} `, "i"), weight: 2 },
+    { pattern: /\bas (a|an) [a-z]+( [a-z]+)? (in|at|for|on|with) (a|an|the|my|our)\b|^(this|it) was (my|during|when|back|at|in|a few|last)\b/i, weight: 2 },
     // Background told as an ongoing or habitual state: "were being dumped", "kept reporting", "had stopped"
     { pattern: /\b(was|were) (being )?[a-z]+ing\b|\b(kept|started|began) [a-z]+ing\b|\b(had|have) (been|stopped|started|grown|become)\b|\bused to\b|\bthere (was|were|had been)\b/i, weight: 1.5 },
     { pattern: new RegExp(`^${ORG}( [a-z-]+){1,3} (was|were|had|showed|kept)\\b`, "i"), weight: 1.5 },
@@ -43,6 +44,7 @@ const cues: Record<StarPart, Cue[]> = {
   ],
   task: [
     { pattern: /\b(my (task|goal|job|role|responsibility|mandate|mission|objective|assignment|target|aim) (was|is|for)|I was (tasked|asked|responsible|accountable|assigned|expected|given|in charge)|I (needed|had) to|it was (on me|up to me|my (job|problem|call|responsibility))|(the|our) (goal|task|objective|target|aim) was|(asked|told|gave|wanted) me (to|my|the goal)|made it my (goal|job|priority))\b/i, weight: 3.5 },
+    { pattern: /\b(part of|core of|within) my (job|role|remit|responsibilit(y|ies))\b|\bmy (job|role|remit|responsibility) (to|is to|was to)\b/i, weight: 2.5 },
     { pattern: /\bI wanted (to|[a-z]+( [a-z]+)? to)\b/i, weight: 2.5 },
     { pattern: /\b(we|the team) (needed|had) to\b/i, weight: 2 },
     { pattern: /\b(needed to|had to|goal|target|deadline|objective|required|responsible for|so that we could|in order to)\b/i, weight: 1.2 },
@@ -51,6 +53,7 @@ const cues: Record<StarPart, Cue[]> = {
   action: [
     { pattern: new RegExp(`\\bI${ADVERB} ${PAST_STEP}`, "i"), weight: 3 },
     { pattern: new RegExp(`\\b(we|they|the team)${ADVERB} ${PAST_STEP}`, "i"), weight: 1.5 },
+    { pattern: new RegExp(`\\bI\\b[^.;]*, (and )?(then )?${PAST_STEP}`, "i"), weight: 2 },
     { pattern: /^(first|then|next|second|third|finally|to (do|fix|solve|address) (this|that|it)|instead)\b/i, weight: 1 },
   ],
   result: [
@@ -58,6 +61,8 @@ const cues: Record<StarPart, Cue[]> = {
     { pattern: /\b(reduced|increased|improved|saved|grew|rose|fell|raised|lowered|decreased|doubled|tripled|halved|boosted|dropped|shipped|delivered|launched|won|earned|achieved|exceeded|recovered|retained|renewed|stopped|signed|stayed|went (up|down|back|live|out|from)|got better|higher|lower|faster|fewer|adopted|rolled out)|\b(finished|ended|closed) (the \w+ )?(at|with|on)\b/i, weight: 1.5 },
     // A vague outcome is still an outcome (the rubric scores it 1): "it went well", "things got better".
     { pattern: /\b(it|this|that|things|everything|the (project|launch|change|release)) (was|went|worked|turned out|got) (out )?(great|well|fine|a success|successful|better)\b/i, weight: 1.5 },
+    // The state after the story: "a week later", "… since", "we now offer", "compared with".
+    { pattern: /\b(a|one|two|three|four|six|\d+|a few|several) (days?|weeks?|months?|years?) later\b|\b(ever )?since[.!]?$|\bevery (year|month|week) since\b|\bnow (?!that\b)[a-z]+s?\b(?!,)|\bcompared (with|to)\b|\b(passed|succeeded|hit) (its|their|our|the|every|all)\b/i, weight: 1.5 },
     { pattern: /\d+(\.\d+)?\s?(%|percent|x\b|times|k\b|m\b|million)|[$€£]\s?\d|\bfrom \S+ to \S+/i, weight: 1.5 },
     { pattern: /\b(learned|lesson|since then|since we|today|(is|are|was) (still|now)|now (we|I|the|uses?|is)|going forward|promoted|promotion|award|recogni[sz]ed|praised|feedback (was|from)|the next (week|month|day|quarter)|worked (for|well|fine))\b/i, weight: 1.5 },
   ],
@@ -65,7 +70,8 @@ const cues: Record<StarPart, Cue[]> = {
 
 // A hypothetical ("I would …", "If I …", "I'd …") describes no real step, context or outcome.
 // "could" is left out: "I could write my own queries" reports a past ability.
-const HYPOTHETICAL = /\b(I|we) (would|will|might|should)\b|\b(I|we)['’]d\b|^if (I|we)\b/i;
+// "I'd" before a past participle is "I had" ("I'd been to …"), not "I would".
+const HYPOTHETICAL = /\b(I|we) (would|will|might|should)\b|\b(I|we)['’]d\b(?! (been|had|already|never|just|ever|done|seen|gone|heard|told|spent|[a-z]+ed)\b)|^if (I|we)\b/i;
 /** Whether a sentence describes what the speaker would do rather than what happened. */
 export function isHypothetical(sentence: string): boolean {
   return HYPOTHETICAL.test(sentence);
