@@ -14,6 +14,8 @@ import { createApp } from "./http/app.js";
 import { createGate, redactConsole } from "./http/middleware/index.js";
 import type { AppDeps } from "./http/context.js";
 import { openSqliteStore } from "./store/sqlite.js";
+import { createLocalBatchJobs, resumeBatches } from "./batch/service.js";
+import { openSqliteBatchStore } from "./store/sqlite-batch.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const RUBRIC_FILE = join(ROOT, "prompts", "star-rubric.md");
@@ -81,7 +83,9 @@ export function installShutdown(server: ServerType, deps: AppDeps, timeoutMs: nu
 export async function createNodeDeps(config: Config): Promise<AppDeps> {
   const store = openSqliteStore(config.dbFile);
   const grader = await createGrader(config);
-  return { ...reliabilityDeps(config), store, grading: createGradingService({ store, grader, length: config.length }), docsAsset };
+  const grading = createGradingService({ store, grader, length: config.length });
+  const batches = createLocalBatchJobs({ store: openSqliteBatchStore(config.dbFile), grading });
+  return { ...reliabilityDeps(config), store, grading, docsAsset, batches };
 }
 
 async function main() {
@@ -95,6 +99,7 @@ async function main() {
     console.log(`starcoach listening on http://${config.host}:${info.port} — ${mode}; data in ${config.dbFile}`);
   });
   installShutdown(server, deps, config.security.shutdownTimeoutMs);
+  await resumeBatches(deps.batches);
   if (!config.security.apiToken && !LOOPBACK.test(config.host)) {
     console.warn(`[starcoach] WARNING: listening on ${config.host} without STARCOACH_API_TOKEN: anyone who can reach this address can read every stored answer and spend your model credit. Set STARCOACH_API_TOKEN (docs/RELIABILITY.md).`);
   }
