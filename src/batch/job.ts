@@ -142,17 +142,10 @@ export async function openJob(o: OpenJobOptions): Promise<{ job: BatchJob; resum
 /** Read an in-memory body (API) into a new job; no resume by content, every POST is a new job. */
 export async function createJobFromRows(
   batches: BatchStore,
-  identity: JobIdentity,
+  grader: JobIdentity["grader"],
   rows: AsyncIterable<BatchRowInput> | Iterable<BatchRowInput>,
 ): Promise<BatchJob> {
-  const job = await batches.createJob({
-    id: newJobId(),
-    inputKey: null,
-    source: "api",
-    mode: identity.grader.mode,
-    model: identity.grader.model,
-    promptVersion: identity.grader.promptVersion,
-  });
+  const job = await batches.createJob({ id: newJobId(), inputKey: null, source: "api", mode: grader.mode, model: grader.model, promptVersion: grader.promptVersion });
   try {
     const total = await ingestRows(batches, job.id, rows);
     await batches.updateJob(job.id, { status: "ready", total });

@@ -21,7 +21,7 @@ const ratio = (r: number | null) => (r === null ? "" : r.toFixed(2));
 export function csvRecord(r: BatchResult): Array<string | number> {
   const f = r.feedback;
   if (!f || r.status !== "done") {
-    return [r.rowId, "error", ...Array(CSV_COLUMNS.length - 5).fill(""), r.error?.code ?? "", r.error?.message ?? ""];
+    return [r.rowId, "error", ...Array(CSV_COLUMNS.length - 4).fill(""), r.error?.code ?? "", r.error?.message ?? ""];
   }
   return [
     r.rowId, "done", f.principle.id, f.overall.score, f.overall.band,

@@ -4,7 +4,6 @@
  * of a large job needs little memory; only the answers compared for duplicate stories are held.
  * Every piece of user text goes through esc().
  */
-import { writeFile } from "node:fs/promises";
 import type { Feedback } from "../core/feedback.js";
 import { PRINCIPLES } from "../core/principles.js";
 import { STAR_PARTS } from "../core/star-split.js";
@@ -312,8 +311,4 @@ ${d.errors.length ? `<table><thead><tr><th>Id</th><th>Code</th><th>Message</th><
 
 export async function buildReport(batches: BatchStore, jobId: string): Promise<string> {
   return renderReport(await collectReportData(batches, jobId));
-}
-
-export async function writeReportFile(batches: BatchStore, jobId: string, file: string): Promise<void> {
-  await writeFile(file, await buildReport(batches, jobId), "utf8");
 }

@@ -1,7 +1,7 @@
 /** `starcoach grade FILE`: batch-grade a CSV/JSONL file (or stdin) as a resumable job. */
 import { Command, InvalidArgumentError, Option } from "commander";
 import { createReadStream, createWriteStream } from "node:fs";
-import { rename } from "node:fs/promises";
+import { rename, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { once } from "node:events";
 import type { Writable } from "node:stream";
@@ -9,7 +9,7 @@ import { INPUT_FORMATS, type InputFormat } from "../batch/input.js";
 import { openJob } from "../batch/job.js";
 import { finishedResults, OUTPUT_FORMATS, resultLines, type OutputFormat } from "../batch/output.js";
 import { createProgressReporter } from "../batch/progress.js";
-import { writeReportFile } from "../batch/report.js";
+import { buildReport } from "../batch/report.js";
 import { runJob } from "../batch/runner.js";
 import type { BatchStore } from "../store/batch-types.js";
 import { CliError, EXIT, openContext, type CliContext, type CliIO } from "./context.js";
@@ -46,7 +46,7 @@ export async function emitResults(io: CliIO, batches: BatchStore, jobId: string,
     await once(file, "close");
     await rename(tmp, o.out);
   } else await writeAll(io.stdout, lines);
-  if (o.report) await writeReportFile(batches, jobId, o.report);
+  if (o.report) await writeFile(o.report, await buildReport(batches, jobId), "utf8");
 }
 
 /** Print what happened on stderr and return the exit code: 0 when every row was graded. */

@@ -14,6 +14,7 @@ import { principlesRoutes } from "./routes/principles.js";
 import { questionsRoutes } from "./routes/questions.js";
 import { gradeStreamRoutes } from "./routes/grade-stream.js";
 import { webRoutes } from "../web/routes.js";
+import { batchesRoutes } from "./routes/batches.js";
 
 /** Far above the longest answer (20,000 characters, up to 80 KB of UTF-8) plus JSON overhead. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -31,13 +32,12 @@ export function createApp(deps: AppDeps) {
   });
   // Request log, shutdown draining, secure headers, CORS, access token, rate limit, grading gate.
   installReliability(app, deps);
-  app.use(
-    "/v1/*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => errorResponse(c, 413, "body_too_large", `The request body is over ${MAX_BODY_BYTES / 1024} KiB.`),
-    }),
-  );
+  const v1BodyLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => errorResponse(c, 413, "body_too_large", `The request body is over ${MAX_BODY_BYTES / 1024} KiB.`),
+  });
+  // POST /v1/batches has its own, larger limit (routes/batches.ts).
+  app.use("/v1/*", (c, next) => (c.req.path === "/v1/batches" ? next() : v1BodyLimit(c, next)));
 
   app.get("/healthz", (c) =>
     c.json({ status: "ok", mode: deps.grading.grader.mode, model: deps.grading.grader.model, promptVersion: deps.grading.grader.promptVersion }),
@@ -49,6 +49,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", questionsRoutes);
   app.route("/", gradeStreamRoutes);
   app.route("/", webRoutes);
+  app.route("/", batchesRoutes);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {

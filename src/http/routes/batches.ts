@@ -1,0 +1,203 @@
+/**
+ * Batch grading over HTTP: POST /v1/batches (JSON array, CSV or JSONL body) stores a job and
+ * answers 202 with its id; GET /v1/batches/:id (status and counts), /results (JSONL, or CSV with
+ * Accept: text/csv) and /report (the HTML report). Batches get their own body limit, larger than
+ * the 256 KiB of the other /v1 routes.
+ */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { readRows, type InputFormat } from "../../batch/input.js";
+import { createJobFromRows } from "../../batch/job.js";
+import { resultLines } from "../../batch/output.js";
+import { buildReport } from "../../batch/report.js";
+import type { BatchJob } from "../../store/batch-types.js";
+import type { AppEnv, BatchJobs } from "../context.js";
+import { ErrorSchema, errorResponse } from "../errors.js";
+
+/** 16 MiB: about 2,000 answers of two minutes each, or 800 of the longest allowed. */
+export const MAX_BATCH_BODY_BYTES = 16 * 1024 * 1024;
+
+const FORMATS: Array<[RegExp, InputFormat]> = [
+  [/^application\/(x-)?(ndjson|jsonl|jsonlines|json-seq)\b/i, "jsonl"],
+  [/^application\/(.+\+)?json\b/i, "json"],
+  [/^text\/csv\b/i, "csv"],
+];
+
+export const BatchStatusSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(["ingesting", "ready", "submitted", "done"]).openapi({ description: "ready: queued or grading; done: every row finished" }),
+    mode: z.enum(["llm", "offline"]),
+    model: z.string().nullable(),
+    promptVersion: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    counts: z.object({ total: z.number().int(), pending: z.number().int(), done: z.number().int(), error: z.number().int() }),
+    links: z.object({ self: z.string(), results: z.string(), report: z.string() }),
+  })
+  .openapi("BatchStatus");
+
+const errors = (codes: string) => ({ description: codes, content: { "application/json": { schema: ErrorSchema } } });
+const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" }, example: "job_3f9a1c2b7d4e5f60" }) });
+
+const createBatchRoute = createRoute({
+  method: "post",
+  path: "/v1/batches",
+  tags: ["batches"],
+  summary: "Start a batch grading job",
+  description:
+    `Body: a JSON array of {id, principle, question?, answer} (application/json), the same objects one per line (application/x-ndjson), or CSV with the header id,principle,question,answer (text/csv). Up to ${MAX_BATCH_BODY_BYTES / 1024 / 1024} MiB. ` +
+    "Rows are checked like POST /v1/grade; a bad row is reported in the results and the rest are graded.",
+  request: {
+    body: {
+      required: true,
+      content: {
+        "application/json": { schema: z.array(z.object({ id: z.string(), principle: z.string(), question: z.string().nullable().optional(), answer: z.string() })) },
+        "application/x-ndjson": { schema: z.string() },
+        "text/csv": { schema: z.string() },
+      },
+    },
+  },
+  responses: {
+    202: { description: "Job stored and queued", content: { "application/json": { schema: BatchStatusSchema } } },
+    400: errors("invalid_json, invalid_request, invalid_csv_header, empty_batch"),
+    413: errors("body_too_large"),
+    415: errors("unsupported_media_type"),
+    501: errors("batches_unavailable"),
+  },
+});
+
+const statusRoute = createRoute({
+  method: "get",
+  path: "/v1/batches/{id}",
+  tags: ["batches"],
+  summary: "A batch job's status and row counts",
+  request: { params: IdParam },
+  responses: { 200: { description: "Status", content: { "application/json": { schema: BatchStatusSchema } } }, 404: errors("batch_not_found") },
+});
+
+const resultsRoute = createRoute({
+  method: "get",
+  path: "/v1/batches/{id}/results",
+  tags: ["batches"],
+  summary: "Finished rows in input order: JSONL {id, feedback} / {id, error}, or CSV with Accept: text/csv",
+  request: { params: IdParam },
+  responses: {
+    200: { description: "Results", content: { "application/x-ndjson": { schema: z.string() }, "text/csv": { schema: z.string() } } },
+    404: errors("batch_not_found"),
+  },
+});
+
+const reportRoute = createRoute({
+  method: "get",
+  path: "/v1/batches/{id}/report",
+  tags: ["batches"],
+  summary: "The batch report: one self-contained HTML page",
+  request: { params: IdParam },
+  responses: { 200: { description: "HTML report", content: { "text/html": { schema: z.string() } } }, 404: errors("batch_not_found") },
+});
+
+function jobsOf(c: Context<AppEnv>): BatchJobs | null {
+  return c.var.deps.batches ?? null;
+}
+
+async function statusBody(jobs: BatchJobs, job: BatchJob) {
+  const self = `/v1/batches/${job.id}`;
+  return {
+    id: job.id,
+    status: job.status,
+    mode: job.mode,
+    model: job.model,
+    promptVersion: job.promptVersion,
+    createdAt: job.createdAt,
+    updatedAt: job.updatedAt,
+    counts: await jobs.store.counts(job.id),
+    links: { self, results: `${self}/results`, report: `${self}/report` },
+  };
+}
+
+const unavailable = (c: Context<AppEnv>) => errorResponse(c, 501, "batches_unavailable", "Batch grading is not enabled on this server.");
+const notFound = (c: Context<AppEnv>, id: string) => errorResponse(c, 404, "batch_not_found", `No batch job "${id.slice(0, 80)}".`);
+
+/** Text chunks as a streamed body, pulled as the client reads. */
+function streamBody(chunks: AsyncGenerator<string>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+}
+
+export const batchesRoutes = new OpenAPIHono<AppEnv>();
+
+batchesRoutes.post(
+  "/v1/batches",
+  bodyLimit({
+    maxSize: MAX_BATCH_BODY_BYTES,
+    onError: (c) => errorResponse(c, 413, "body_too_large", `A batch body may be at most ${MAX_BATCH_BODY_BYTES / 1024 / 1024} MiB; split the set or use the CLI.`),
+  }),
+);
+
+// Documented, but not validated as one JSON document by the route schema: the body is read as a
+// stream in whichever format the Content-Type names, and a bad row must not reject the batch.
+batchesRoutes.openAPIRegistry.registerPath(createBatchRoute);
+batchesRoutes.post("/v1/batches", async (c) => {
+    const jobs = jobsOf(c);
+    if (!jobs) return unavailable(c);
+    const type = c.req.header("content-type") ?? "";
+    const format = FORMATS.find(([re]) => re.test(type))?.[1];
+    if (!format) {
+      return errorResponse(c, 415, "unsupported_media_type", "Send the rows as application/json (array), application/x-ndjson (one object per line) or text/csv.");
+    }
+    const body = c.req.raw.body;
+    if (!body) return errorResponse(c, 400, "empty_batch", "The body has no rows.");
+    const job = await createJobFromRows(jobs.store, c.var.deps.grading.grader, readRows(body as unknown as AsyncIterable<Uint8Array>, { format }));
+    if (!job.total) {
+      await jobs.store.deleteJob(job.id);
+      return errorResponse(c, 400, "empty_batch", "The body has no rows.");
+    }
+    await jobs.start(job);
+    c.header("Location", `/v1/batches/${job.id}`);
+    return c.json(await statusBody(jobs, (await jobs.store.getJob(job.id)) ?? job), 202);
+});
+
+batchesRoutes.openapi(statusRoute, (async (c: Context<AppEnv>) => {
+  const jobs = jobsOf(c);
+  if (!jobs) return unavailable(c);
+  const id = c.req.param("id")!;
+  const job = await jobs.store.getJob(id);
+  return job ? c.json(await statusBody(jobs, job), 200) : notFound(c, id);
+}) as never);
+
+batchesRoutes.openapi(resultsRoute, (async (c: Context<AppEnv>) => {
+  const jobs = jobsOf(c);
+  if (!jobs) return unavailable(c);
+  const id = c.req.param("id")!;
+  const job = await jobs.store.getJob(id);
+  if (!job) return notFound(c, id);
+  const csv = /\btext\/csv\b/i.test(c.req.header("accept") ?? "");
+  return new Response(streamBody(resultLines(jobs.store, job.id, csv ? "csv" : "jsonl")), {
+    status: 200,
+    headers: {
+      "content-type": csv ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
+      vary: "Accept",
+      "x-batch-status": job.status,
+    },
+  });
+}) as never);
+
+batchesRoutes.openapi(reportRoute, (async (c: Context<AppEnv>) => {
+  const jobs = jobsOf(c);
+  if (!jobs) return unavailable(c);
+  const id = c.req.param("id")!;
+  const job = await jobs.store.getJob(id);
+  if (!job) return notFound(c, id);
+  return c.html(await buildReport(jobs.store, job.id));
+}) as never);
