@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { unstable_startWorker } from "wrangler";
+import { unstable_readConfig, unstable_startWorker } from "wrangler";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 const WRANGLER = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
@@ -37,6 +37,11 @@ export async function startLocalWorker(vars: Record<string, string>, options: { 
   const worker = await unstable_startWorker({
     config: join(ROOT, "wrangler.toml"),
     ...(options.entrypoint ? { entrypoint: options.entrypoint } : {}),
+    // Passed explicitly: unstable_startWorker does not derive the bundler's Node built-in handling
+    // from wrangler.toml's nodejs_compat by itself (wrangler dev and deploy do), so bare "stream"
+    // imports (csv-parse) fail to resolve without these two.
+    compatibilityFlags: unstable_readConfig({ config: join(ROOT, "wrangler.toml") }).compatibility_flags,
+    build: { nodejsCompatMode: "v2" },
     sendMetrics: false,
     // Empty list: do not load the developer's .dev.vars/.env (a real OPENAI_API_KEY) into tests.
     envFiles: [],
