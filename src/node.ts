@@ -61,18 +61,33 @@ export function installShutdown(server: ServerType, deps: AppDeps, timeoutMs: nu
     const started = Date.now();
     const before = deps.gate?.stats();
     console.log(JSON.stringify({ time: new Date().toISOString(), level: "info", msg: "shutdown", signal, inflight: before?.inflight ?? 0, running: before?.running ?? 0, queued: before?.queued ?? 0 }));
-    server.close();
-    const drained = deps.gate ? await deps.gate.drain(timeoutMs) : true;
-    const s = server as { closeAllConnections?: () => void };
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Batch rows: the runner takes no new row once stopped; rows being graded finish and are stored,
+    // the rest stay "pending" in SQLite and resume at the next start.
+    const batches = deps.batches as { stop?: () => void; idle?: () => Promise<void> } | undefined;
+    batches?.stop?.();
+    const deadline = new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
+    const [gateDrained, batchesDone] = await Promise.all([
+      deps.gate ? deps.gate.drain(timeoutMs) : true,
+      batches?.idle ? Promise.race([batches.idle().then(() => true), deadline]) : true,
+    ]);
+    const drained = gateDrained && batchesDone;
+    const drainedMs = Date.now() - started;
+    // The last responses are still being written: close connections as they go idle, for up to 2 s.
+    const s = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+    const sweep = setInterval(() => s.closeIdleConnections?.(), 25);
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+    clearInterval(sweep);
     s.closeAllConnections?.();
     let code = drained ? 0 : 1;
     try {
+      await deps.batches?.store.close();
       await deps.store.close();
     } catch (err) {
       console.error("[starcoach] closing the database failed:", err);
       code = 1;
     }
-    console.log(JSON.stringify({ time: new Date().toISOString(), level: drained ? "info" : "error", msg: "stopped", drained, ms: Date.now() - started }));
+    console.log(JSON.stringify({ time: new Date().toISOString(), level: drained ? "info" : "error", msg: "stopped", drained, drainedMs, ms: Date.now() - started }));
     exit(code);
   };
   process.on("SIGINT", () => void stop("SIGINT"));

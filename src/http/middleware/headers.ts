@@ -50,6 +50,9 @@ export function secureHeaders(): MiddlewareHandler {
       headers = c.res.headers;
       for (const [name, value] of Object.entries(HEADERS)) headers.set(name, value);
     }
+    // Connection is hop-by-hop, the server's to manage: a route's "keep-alive" (streamSSE sets one)
+    // would contradict a client that asked for "close" and break the next request on that socket.
+    if (headers.get("connection")?.toLowerCase() === "keep-alive") headers.delete("connection");
     if (new URL(c.req.url).protocol === "https:") headers.set("strict-transport-security", "max-age=31536000; includeSubDomains");
     // Pages and API answers carry personal stories: never cache them in shared caches.
     if (!headers.has("cache-control")) headers.set("cache-control", "no-store");

@@ -118,7 +118,7 @@ export function requestLog(sink: LogSink | null, options: { answers: boolean }):
         msg: "request",
         requestId,
         method: c.req.method,
-        route: route && route !== "/*" && route !== "*" ? route : c.req.path,
+        route: route && !route.includes("*") ? route : c.req.path,
         status: c.res.status,
         latencyMs: Math.round((performance.now() - started) * 10) / 10,
       };
