@@ -4,7 +4,7 @@
  */
 import { countTokens, iRatio, type TokenCounts } from "./tokens.js";
 import { splitSentences } from "./sentences.js";
-import { cueScores, isHypothetical, labelSentences, STAR_PARTS, type LabelledSentence, type StarPart } from "./star-split.js";
+import { labelSentences, STAR_PARTS, type LabelledSentence, type StarPart } from "./star-split.js";
 
 export interface LengthOptions {
   wordsPerMinute: number;
@@ -79,7 +79,7 @@ export function analyze(answer: string, length: LengthOptions = DEFAULT_LENGTH):
   const parts = Object.fromEntries(
     STAR_PARTS.map((part) => {
       const own = byPart[part];
-      const cueStrength = own.reduce((total, s) => total + cueScores(s.text)[part], 0);
+      const cueStrength = own.reduce((total, s) => total + s.cues[part], 0);
       const analysis: PartAnalysis = {
         present: own.length > 0 && cueStrength >= 1,
         sentences: own.map((s) => s.text),
@@ -93,7 +93,7 @@ export function analyze(answer: string, length: LengthOptions = DEFAULT_LENGTH):
   const actionRatio = iRatio(sum(byPart.action, "iCount"), sum(byPart.action, "weCount"));
   const overallRatio = iRatio(counts.iCount, counts.weCount);
   const seconds = speakingSeconds(counts.words, length.wordsPerMinute);
-  const hypotheticalSentences = sentences.filter((s) => isHypothetical(s.text)).length;
+  const hypotheticalSentences = sentences.filter((s) => s.hypothetical).length;
   const resultNumbers = byPart.result.flatMap((s) => sentenceCounts.get(s)!.numbers);
 
   return {

@@ -93,6 +93,9 @@ export function cueScores(sentence: string): Record<StarPart, number> {
 
 export interface LabelledSentence extends Sentence {
   part: StarPart;
+  /** The sentence's cue score per part (computed once here; analyze reuses it). */
+  cues: Record<StarPart, number>;
+  hypothetical: boolean;
 }
 
 /** Label every sentence with one STAR part, keeping the parts in order. */
@@ -100,8 +103,9 @@ export function labelSentences(sentences: readonly Sentence[]): LabelledSentence
   const n = sentences.length;
   if (n === 0) return [];
   const k = STAR_PARTS.length;
-  const local = sentences.map((s, i) => {
-    const cue = cueScores(s.text);
+  const cueList = sentences.map((s) => cueScores(s.text));
+  const local = sentences.map((_, i) => {
+    const cue = cueList[i]!;
     const pos = n === 1 ? 0.5 : i / (n - 1);
     return STAR_PARTS.map((p) => cue[p] - POSITION_WEIGHT * Math.abs(pos - CANONICAL_POSITION[p]));
   });
@@ -132,5 +136,5 @@ export function labelSentences(sentences: readonly Sentence[]): LabelledSentence
     labels[i] = j;
     j = from[i]![j]!;
   }
-  return sentences.map((s, i) => ({ ...s, part: STAR_PARTS[labels[i]!]! }));
+  return sentences.map((s, i) => ({ ...s, part: STAR_PARTS[labels[i]!]!, cues: cueList[i]!, hypothetical: isHypothetical(s.text) }));
 }

@@ -5,7 +5,7 @@ export const OFFLINE_NOTICE =
   "Offline mode: scores come from rule-based analysis only. Set OPENAI_API_KEY (and optionally OPENAI_BASE_URL, STARCOACH_MODEL) to get feedback from a language model.";
 
 /** Rules version: bump when the offline scoring rules change. */
-export const OFFLINE_VERSION = "offline-1";
+export const OFFLINE_VERSION = "offline-2";
 
 export function createOfflineGrader(notice: string = OFFLINE_NOTICE): Grader {
   return {
