@@ -18,6 +18,8 @@ function isSchemaFailure(error: unknown): boolean {
 /** `grader` with gradeStream added; its grade() (and so caching, promptVersion) is unchanged. */
 export function withStreaming(grader: Grader, settings: LlmSettings, template: string): Grader {
   const model = chatModel(settings);
+  // Built once: Output.object converts the zod schema to JSON Schema on construction.
+  const streamOutput = Output.object({ schema: ModelGradeSchema, name: "star_feedback" });
 
   async function gradeStream(request: GradeRequest, onPartial: (partial: PartialGrade) => void | Promise<void>): Promise<GradeOutcome> {
     const prompt = buildPrompt(template, request);
@@ -26,7 +28,7 @@ export function withStreaming(grader: Grader, settings: LlmSettings, template: s
       model,
       instructions: prompt.system,
       prompt: prompt.user,
-      output: Output.object({ schema: ModelGradeSchema, name: "star_feedback" }),
+      output: streamOutput,
       temperature: 0,
       maxRetries: settings.maxRetries,
       timeout: settings.timeoutMs,

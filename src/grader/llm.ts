@@ -6,7 +6,6 @@
  */
 import { createOpenAI } from "@ai-sdk/openai";
 import { APICallError, generateText, NoObjectGeneratedError, Output, RetryError, type LanguageModel } from "ai";
-import type { z } from "zod";
 import { ModelBarRaiserSchema } from "../core/bar-raiser.js";
 import { ModelGradeSchema } from "../core/feedback.js";
 import { STAR_PARTS } from "../core/star-split.js";
@@ -86,15 +85,19 @@ export async function createLlmGrader(settings: LlmSettings, template: string, b
   const model = chatModel(settings);
   const version = await promptVersion(barRaiserTemplate ? `${template}\n${barRaiserTemplate}` : template);
 
+  // Built once: Output.object converts the zod schema to JSON Schema, a measurable cost per call.
+  const gradeOutput = Output.object({ schema: ModelGradeSchema, name: "star_feedback" });
+  const barRaiserOutput = Output.object({ schema: ModelBarRaiserSchema, name: "bar_raiser" });
+
   /** One structured-output call; output that breaks the schema is retried once, then reported. */
-  async function structured<T>(schema: z.ZodType<T>, name: string, prompt: { system: string; user: string }, temperature: number) {
+  async function structured<T>(output: Output.Output<T>, prompt: { system: string; user: string }, temperature: number) {
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await generateText({
           model,
           instructions: prompt.system,
           prompt: prompt.user,
-          output: Output.object({ schema, name }),
+          output,
           temperature,
           maxRetries: settings.maxRetries,
           timeout: settings.timeoutMs,
@@ -115,7 +118,7 @@ export async function createLlmGrader(settings: LlmSettings, template: string, b
     promptVersion: version,
     notice: null,
     async grade(request, options = {}) {
-      const { output, usage } = await structured(ModelGradeSchema, "star_feedback", buildPrompt(template, request), options.temperature ?? 0);
+      const { output, usage } = await structured(gradeOutput, buildPrompt(template, request), options.temperature ?? 0);
       return { grade: output, usage };
     },
     async barRaise(request, firstPass) {
@@ -123,7 +126,7 @@ export async function createLlmGrader(settings: LlmSettings, template: string, b
       const scores = Object.fromEntries(STAR_PARTS.map((p) => [p, firstPass[p].score]));
       const firstPassText = JSON.stringify({ ...scores, principleFit: firstPass.principleFit.score, betterFits: firstPass.principleFit.betterFits });
       const prompt = buildPrompt(barRaiserTemplate, request, { first_pass: firstPassText });
-      const { output, usage } = await structured(ModelBarRaiserSchema, "bar_raiser", prompt, 0);
+      const { output, usage } = await structured(barRaiserOutput, prompt, 0);
       return { barRaiser: output, usage };
     },
   };
