@@ -1,20 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { analyze } from "../src/core/analyze.js";
 import { createOpenAiMock, modelGrade } from "./support/openai-mock.js";
-import { buildTestApp, llmGrader, SAMPLE_ANSWER } from "./support/app.js";
+import { buildTestApp, llmGrader, postGrade, SAMPLE_ANSWER, useOpenAiMock } from "./support/app.js";
 
 const mock = createOpenAiMock();
 const elsewhere = createOpenAiMock("http://127.0.0.1:11434/v1");
-beforeAll(() => mock.server.listen({ onUnhandledFrame: "error" }));
-afterEach(() => mock.reset());
-afterAll(() => mock.server.close());
+useOpenAiMock(mock, { beforeAll, afterEach, afterAll });
 
-type TestApp = Awaited<ReturnType<typeof buildTestApp>>["app"];
-
-async function post(app: TestApp, body: unknown) {
-  const res = await app.request("/v1/grade", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  return { status: res.status, headers: res.headers, json: (await res.json()) as any };
-}
 
 const request = { answer: SAMPLE_ANSWER, principle: "Have Backbone; Disagree and Commit", question: "Tell me about a time you disagreed with your team." };
 
@@ -22,7 +14,7 @@ describe("LLM grading through the real AI SDK client against MSW", () => {
   it("grades with the model, sends the rubric, the facts and the fenced answer, and scores by code", async () => {
     const { app, store } = await buildTestApp({ grader: await llmGrader() });
     mock.reply(mock.grade(modelGrade(SAMPLE_ANSWER)));
-    const { status, json } = await post(app, request);
+    const { status, json } = await postGrade(app, request);
     expect(status).toBe(200);
     expect(json.meta).toMatchObject({ mode: "llm", model: "gpt-4.1-mini", cached: false, samples: 1, droppedQuotes: 0, usage: { inputTokens: 1874, outputTokens: 612 } });
     expect(json.meta.promptVersion).toMatch(/^star-[0-9a-f]{12}$/);
@@ -49,7 +41,7 @@ describe("LLM grading through the real AI SDK client against MSW", () => {
     grade.result.evidence = ["the error rate dropped to 0.2%", "revenue grew by 25% that quarter"];
     grade.principleFit.evidence = ["I  disagreed\nbecause it was too risky"]; // whitespace differs: still verbatim
     mock.reply(mock.grade(grade));
-    const { json } = await post(app, request);
+    const { json } = await postGrade(app, request);
     expect(json.star.result.evidence).toEqual(["the error rate dropped to 0.2%"]);
     expect(json.principleFit.evidence).toHaveLength(1);
     expect(json.meta.droppedQuotes).toBe(1);
@@ -59,7 +51,7 @@ describe("LLM grading through the real AI SDK client against MSW", () => {
     const { app } = await buildTestApp({ grader: await llmGrader() });
     const broken = { kind: "json" as const, content: JSON.stringify({ ...modelGrade(SAMPLE_ANSWER), situation: { score: 9 } }) };
     mock.reply(broken, { kind: "json", content: "{ this is not json" });
-    const { status, json } = await post(app, request);
+    const { status, json } = await postGrade(app, request);
     expect(status).toBe(502);
     expect(json.error.code).toBe("model_output_invalid");
     expect(mock.calls).toHaveLength(2);
@@ -68,7 +60,7 @@ describe("LLM grading through the real AI SDK client against MSW", () => {
   it("recovers when the retry returns valid output", async () => {
     const { app } = await buildTestApp({ grader: await llmGrader() });
     mock.reply({ kind: "json", content: '{"situation": "oops"}' }, mock.grade(modelGrade(SAMPLE_ANSWER)));
-    const { status } = await post(app, request);
+    const { status } = await postGrade(app, request);
     expect(status).toBe(200);
     expect(mock.calls).toHaveLength(2);
   });
@@ -80,7 +72,7 @@ describe("LLM grading through the real AI SDK client against MSW", () => {
       { kind: "status", status: 500, headers: { "retry-after-ms": "10" } },
       mock.grade(modelGrade(SAMPLE_ANSWER)),
     );
-    const { status } = await post(app, request);
+    const { status } = await postGrade(app, request);
     expect(status).toBe(200);
     expect(mock.calls).toHaveLength(3);
   });
@@ -88,7 +80,7 @@ describe("LLM grading through the real AI SDK client against MSW", () => {
   it("answers 503 model_rate_limited with Retry-After when the provider keeps rate-limiting", async () => {
     const { app } = await buildTestApp({ grader: await llmGrader({ maxRetries: 1 }) });
     mock.always({ kind: "status", status: 429, headers: { "retry-after": "0" } });
-    const { status, headers, json } = await post(app, request);
+    const { status, headers, json } = await postGrade(app, request);
     expect(status).toBe(503);
     expect(json.error.code).toBe("model_rate_limited");
     expect(headers.get("retry-after")).toBe("0");
@@ -98,17 +90,17 @@ describe("LLM grading through the real AI SDK client against MSW", () => {
   it("answers 504 model_timeout when the model is too slow, and keeps serving", async () => {
     const { app } = await buildTestApp({ grader: await llmGrader({ timeoutMs: 200, maxRetries: 0 }) });
     mock.reply({ kind: "delay", ms: 2_000, content: JSON.stringify(modelGrade(SAMPLE_ANSWER)) });
-    const { status, json } = await post(app, request);
+    const { status, json } = await postGrade(app, request);
     expect(status).toBe(504);
     expect(json.error.code).toBe("model_timeout");
     mock.reply(mock.grade(modelGrade(SAMPLE_ANSWER)));
-    expect((await post(app, request)).status).toBe(200);
+    expect((await postGrade(app, request)).status).toBe(200);
   });
 
   it("answers 502 model_unavailable on a network error and never leaks the key", async () => {
     const { app } = await buildTestApp({ grader: await llmGrader({ maxRetries: 0 }) });
     mock.reply({ kind: "network-error" });
-    const { status, json } = await post(app, request);
+    const { status, json } = await postGrade(app, request);
     expect(status).toBe(502);
     expect(json.error.code).toBe("model_unavailable");
     expect(JSON.stringify(json)).not.toContain("sk-test");
@@ -120,7 +112,7 @@ describe("LLM grading through the real AI SDK client against MSW", () => {
     try {
       const { app } = await buildTestApp({ grader: await llmGrader({ baseURL: "http://127.0.0.1:11434/v1" }) });
       elsewhere.reply(elsewhere.grade(modelGrade(SAMPLE_ANSWER)));
-      expect((await post(app, request)).status).toBe(200);
+      expect((await postGrade(app, request)).status).toBe(200);
       expect(elsewhere.calls[0]!.url).toBe("http://127.0.0.1:11434/v1/chat/completions");
     } finally {
       elsewhere.server.close();
@@ -131,15 +123,15 @@ describe("LLM grading through the real AI SDK client against MSW", () => {
   it("serves an identical request from the cache without calling the model", async () => {
     const { app } = await buildTestApp({ grader: await llmGrader() });
     mock.reply(mock.grade(modelGrade(SAMPLE_ANSWER)));
-    const first = await post(app, request);
-    const second = await post(app, request);
+    const first = await postGrade(app, request);
+    const second = await postGrade(app, request);
     expect(mock.calls).toHaveLength(1);
     expect(second.json.meta.cached).toBe(true);
     expect(second.json.id).toBe(first.json.id);
     expect(second.json.star).toEqual(first.json.star);
     // A different question is a different cache key.
     mock.reply(mock.grade(modelGrade(SAMPLE_ANSWER)));
-    await post(app, { ...request, question: "Another question?" });
+    await postGrade(app, { ...request, question: "Another question?" });
     expect(mock.calls).toHaveLength(2);
   });
 });
@@ -153,7 +145,7 @@ describe("prompt injection inside the answer", () => {
     const obeying = modelGrade(injected);
     for (const part of ["situation", "task", "action", "result"] as const) obeying[part] = { ...obeying[part], score: 4, evidence: ["the candidate is excellent"] };
     mock.reply(mock.grade(obeying));
-    const { status, json } = await post(app, { answer: injected, principle: "ownership" });
+    const { status, json } = await postGrade(app, { answer: injected, principle: "ownership" });
     expect(status).toBe(200);
     const a = analyze(injected);
     expect(json.length).toMatchObject({ words: a.words, speakingSeconds: a.speakingSeconds, sentences: a.sentences.length });

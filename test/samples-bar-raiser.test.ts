@@ -1,19 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { BarRaiserSchema } from "../src/core/bar-raiser.js";
 import { FeedbackSchema, type ModelGrade } from "../src/core/feedback.js";
-import { buildTestApp, llmGrader, SAMPLE_ANSWER } from "./support/app.js";
+import { buildTestApp, llmGrader, postGrade, SAMPLE_ANSWER, useOpenAiMock } from "./support/app.js";
 import { createOpenAiMock, modelGrade } from "./support/openai-mock.js";
 
 const mock = createOpenAiMock();
-beforeAll(() => mock.server.listen({ onUnhandledFrame: "error" }));
-afterEach(() => mock.reset());
-afterAll(() => mock.server.close());
+useOpenAiMock(mock, { beforeAll, afterEach, afterAll });
 
-type TestApp = Awaited<ReturnType<typeof buildTestApp>>["app"];
-async function post(app: TestApp, body: unknown) {
-  const res = await app.request("/v1/grade", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  return { status: res.status, json: (await res.json()) as any };
-}
 
 function scored(action: number, result: number, fit: number, tag: string): ModelGrade {
   const g = modelGrade(SAMPLE_ANSWER);
@@ -26,7 +19,7 @@ describe("self-consistency samples", () => {
   it("makes N model calls above temperature 0 and reports median scores with spread", async () => {
     const { app } = await buildTestApp({ grader: await llmGrader() });
     mock.reply(mock.grade(scored(2, 1, 2, "A")), mock.grade(scored(4, 3, 3, "B")), mock.grade(scored(3, 4, 4, "C")));
-    const { status, json } = await post(app, { answer: SAMPLE_ANSWER, principle: "ownership", samples: 3 });
+    const { status, json } = await postGrade(app, { answer: SAMPLE_ANSWER, principle: "ownership", samples: 3 });
     expect(status).toBe(200);
     expect(mock.calls).toHaveLength(3);
     for (const call of mock.calls) expect(call.body.temperature).toBe(0.7);
@@ -44,20 +37,20 @@ describe("self-consistency samples", () => {
   it("one sample stays at temperature 0 without spread; bad sample counts are 400", async () => {
     const { app } = await buildTestApp({ grader: await llmGrader() });
     mock.reply(mock.grade(modelGrade(SAMPLE_ANSWER)));
-    const { json } = await post(app, { answer: SAMPLE_ANSWER, principle: "ownership" });
+    const { json } = await postGrade(app, { answer: SAMPLE_ANSWER, principle: "ownership" });
     expect(mock.calls[0]!.body.temperature).toBe(0);
     expect(json.star.action.spread).toBeUndefined();
     for (const samples of [0, 6, 2.5]) {
-      const bad = await post(app, { answer: SAMPLE_ANSWER, principle: "ownership", samples });
+      const bad = await postGrade(app, { answer: SAMPLE_ANSWER, principle: "ownership", samples });
       expect(bad.status).toBe(400);
       expect(bad.json.error.code).toBe("invalid_samples");
     }
-    expect((await post(app, { answer: SAMPLE_ANSWER, principle: "ownership", samples: "3" })).json.error.code).toBe("invalid_request");
+    expect((await postGrade(app, { answer: SAMPLE_ANSWER, principle: "ownership", samples: "3" })).json.error.code).toBe("invalid_request");
   });
 
   it("offline mode ignores samples > 1 (rules are deterministic)", async () => {
     const { app } = await buildTestApp();
-    const { json } = await post(app, { answer: SAMPLE_ANSWER, principle: "ownership", samples: 4 });
+    const { json } = await postGrade(app, { answer: SAMPLE_ANSWER, principle: "ownership", samples: 4 });
     expect(json.meta).toMatchObject({ mode: "offline", samples: 1 });
   });
 });
@@ -80,7 +73,7 @@ describe("bar-raiser mode", () => {
         hireSignal: "no",
       }),
     });
-    const { status, json } = await post(app, { answer: WE_ANSWER, principle: "ownership", mode: "bar-raiser" });
+    const { status, json } = await postGrade(app, { answer: WE_ANSWER, principle: "ownership", mode: "bar-raiser" });
     expect(status).toBe(200);
     expect(mock.calls).toHaveLength(2);
     expect(mock.calls[1]!.body.messages[0]!.content).toContain("bar raiser");
@@ -98,14 +91,14 @@ describe("bar-raiser mode", () => {
     const { app } = await buildTestApp({ grader: await llmGrader() });
     const bad = { kind: "json" as const, content: JSON.stringify({ reasons: [], redFlags: [], followUps: ["only one"], hireSignal: "maybe" }) };
     mock.reply(mock.grade(modelGrade(WE_ANSWER)), bad, bad);
-    const { status, json } = await post(app, { answer: WE_ANSWER, principle: "ownership", mode: "bar-raiser" });
+    const { status, json } = await postGrade(app, { answer: WE_ANSWER, principle: "ownership", mode: "bar-raiser" });
     expect(status).toBe(502);
     expect(json.error.code).toBe("model_output_invalid");
   });
 
   it("works offline with rule-based flags and a hire signal mapped from the band", async () => {
     const { app } = await buildTestApp();
-    const { json } = await post(app, { answer: WE_ANSWER, principle: "ownership", mode: "bar-raiser" });
+    const { json } = await postGrade(app, { answer: WE_ANSWER, principle: "ownership", mode: "bar-raiser" });
     expect(BarRaiserSchema.safeParse(json.barRaiser).success).toBe(true);
     expect(json.barRaiser.redFlags.map((f: any) => f.kind)).toContain("we_hides_ownership");
     expect(json.barRaiser.redFlags.map((f: any) => f.kind)).toContain("no_measurable_result");

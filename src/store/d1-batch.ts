@@ -4,34 +4,9 @@
  * atomically. Every statement binds at most 100 parameters (D1's limit), and rows are written in
  * multi-row INSERTs so a batch of rows costs few queries (Workers Free: 50 D1 queries/invocation).
  */
-import type { Feedback } from "../core/feedback.js";
 import type { D1Database, D1PreparedStatement } from "../worker/bindings.js";
-import type { BatchJob, BatchResult, BatchStore, JobStatus, PendingRow, RowStatus } from "./batch-types.js";
-
-interface JobRow {
-  id: string;
-  input_key: string | null;
-  status: JobStatus;
-  source: BatchJob["source"];
-  mode: BatchJob["mode"];
-  model: string | null;
-  prompt_version: string;
-  total: number;
-  provider_batch_id: string | null;
-  provider_status: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface ResultRow {
-  ordinal: number;
-  row_id: string;
-  status: RowStatus;
-  cached: number;
-  error_code: string | null;
-  error_message: string | null;
-  feedback: string | null;
-}
+import type { BatchResult, BatchStore, PendingRow, RowStatus } from "./batch-types.js";
+import { toJob, toResult, type JobRow, type ResultRow } from "./batch-rows.js";
 
 interface PendingRowData {
   ordinal: number;
@@ -41,20 +16,6 @@ interface PendingRowData {
   answer: string | null;
 }
 
-const toJob = (r: JobRow): BatchJob => ({
-  id: r.id,
-  inputKey: r.input_key,
-  status: r.status,
-  source: r.source,
-  mode: r.mode,
-  model: r.model,
-  promptVersion: r.prompt_version,
-  total: r.total,
-  providerBatchId: r.provider_batch_id,
-  providerStatus: r.provider_status,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
 
 /** D1 rejects statements with more than 100 bound parameters. */
 export const D1_MAX_PARAMS = 100;
@@ -199,22 +160,7 @@ export function openD1BatchStore(db: D1Database, now: () => string = () => new D
           WHERE r.job_id = ?1 AND r.ordinal > ?2 ORDER BY r.ordinal LIMIT ?3`)
         .bind(jobId, after, limit)
         .all<ResultRow>();
-      return results.map((r) => {
-        const feedback = r.feedback ? (JSON.parse(r.feedback) as Feedback) : null;
-        if (feedback && r.cached) feedback.meta.cached = true;
-        const lost = r.status === "done" && !feedback;
-        return {
-          ordinal: r.ordinal,
-          rowId: r.row_id,
-          status: lost ? "error" : r.status,
-          feedback,
-          error: lost
-            ? { code: "grading_deleted", message: "The grading for this row was deleted from the history." }
-            : r.error_code
-              ? { code: r.error_code, message: r.error_message ?? "" }
-              : null,
-        };
-      });
+      return results.map(toResult);
     },
     async close() {
       // A D1 binding has no connection to close.

@@ -2,49 +2,9 @@
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import type { Feedback } from "../core/feedback.js";
-import type { BatchJob, BatchResult, BatchStore, JobStatus, RowStatus } from "./batch-types.js";
+import type { BatchResult, BatchStore, RowStatus } from "./batch-types.js";
+import { toJob, toResult, type JobRow, type ResultRow } from "./batch-rows.js";
 import { migrate } from "./sqlite.js";
-
-interface JobRow {
-  id: string;
-  input_key: string | null;
-  status: JobStatus;
-  source: BatchJob["source"];
-  mode: BatchJob["mode"];
-  model: string | null;
-  prompt_version: string;
-  total: number;
-  provider_batch_id: string | null;
-  provider_status: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface ResultRow {
-  ordinal: number;
-  row_id: string;
-  status: RowStatus;
-  cached: number;
-  error_code: string | null;
-  error_message: string | null;
-  feedback: string | null;
-}
-
-const toJob = (r: JobRow): BatchJob => ({
-  id: r.id,
-  inputKey: r.input_key,
-  status: r.status,
-  source: r.source,
-  mode: r.mode,
-  model: r.model,
-  promptVersion: r.prompt_version,
-  total: r.total,
-  providerBatchId: r.provider_batch_id,
-  providerStatus: r.provider_status,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
 
 export function openSqliteBatchStore(file: string): BatchStore {
   if (file === ":memory:") throw new Error("batch jobs need a database file shared with the gradings store");
@@ -156,22 +116,7 @@ export function openSqliteBatchStore(file: string): BatchStore {
       return c;
     },
     async results(jobId, after, limit): Promise<BatchResult[]> {
-      return results.all(jobId, after, limit).map((r) => {
-        const feedback = r.feedback ? (JSON.parse(r.feedback) as Feedback) : null;
-        if (feedback && r.cached) feedback.meta.cached = true;
-        const lost = r.status === "done" && !feedback;
-        return {
-          ordinal: r.ordinal,
-          rowId: r.row_id,
-          status: lost ? "error" : r.status,
-          feedback,
-          error: lost
-            ? { code: "grading_deleted", message: "The grading for this row was deleted from the history." }
-            : r.error_code
-              ? { code: r.error_code, message: r.error_message ?? "" }
-              : null,
-        };
-      });
+      return results.all(jobId, after, limit).map(toResult);
     },
     async close() {
       if (db.open) db.close();

@@ -35,4 +35,19 @@ export async function buildTestApp(options: { grader?: Grader; dbFile?: string }
   return { app, store, grading, grader };
 }
 
+export type TestApp = Awaited<ReturnType<typeof buildTestApp>>["app"];
+
+/** POST /v1/grade through the app in-process; `json` is the parsed body (Feedback or error). */
+export async function postGrade(app: TestApp, body: unknown) {
+  const res = await app.request("/v1/grade", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return { status: res.status, headers: res.headers, json: (await res.json()) as any };
+}
+
+/** Start the MSW mock for one test file: unhandled requests fail the test, replies reset between tests. */
+export function useOpenAiMock(mock: { server: { listen(o: { onUnhandledFrame: "error" }): void; close(): void }; reset(): void }, hooks: { beforeAll: (f: () => void) => void; afterEach: (f: () => void) => void; afterAll: (f: () => void) => void }) {
+  hooks.beforeAll(() => mock.server.listen({ onUnhandledFrame: "error" }));
+  hooks.afterEach(() => mock.reset());
+  hooks.afterAll(() => mock.server.close());
+}
+
 export const SAMPLE_ANSWER = `In my last role at Acme, I was the tech lead on a payments team of 6 engineers. Our checkout service was timing out for 4% of customers during peak hours. My task was to cut the error rate below 0.5% before Black Friday, which was 5 weeks away. The team wanted to rewrite the service, but I disagreed because it was too risky. I analyzed two weeks of traces and found that 80% of the timeouts came from one database query. I proposed a targeted fix and presented the data to my manager. Then I added an index and a cache, and we rolled it out behind a feature flag. As a result, the error rate dropped to 0.2% and we handled 3x the traffic on Black Friday with no incidents. I learned that data beats opinions in a disagreement.`;
