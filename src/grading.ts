@@ -6,6 +6,7 @@ import { analyze, type Analysis, type LengthOptions } from "./core/analyze.js";
 import type { Feedback } from "./core/feedback.js";
 import { findPrinciple, PRINCIPLE_IDS } from "./core/principles.js";
 import { aggregateSamples } from "./core/aggregate.js";
+import { sha256Hex } from "./core/hash.js";
 import { assembleBarRaiser, assembleFeedback } from "./grader/assemble.js";
 import { offlineBarRaise } from "./grader/offline.js";
 import type { Grader, GradeOutcome, PartialGrade, Usage } from "./grader/types.js";
@@ -57,11 +58,6 @@ export interface GradingDeps {
   newId?: () => string;
 }
 
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 export function cacheKey(parts: {
   answer: string;
   principleId: string;
@@ -71,7 +67,7 @@ export function cacheKey(parts: {
   length: LengthOptions;
   samples?: number;
   mode?: GradingMode;
-}): Promise<string> {
+}): string {
   // Standard single-sample keys keep their original shape, so existing cache entries stay valid.
   const variant = (parts.samples ?? 1) > 1 || (parts.mode ?? "standard") !== "standard" ? [parts.samples ?? 1, parts.mode ?? "standard"] : [];
   return sha256Hex(JSON.stringify([parts.answer, parts.principleId, parts.question, parts.model, parts.promptVersion, parts.length, ...variant]));
@@ -122,7 +118,7 @@ export function createGradingService(deps: GradingDeps) {
       const samples = grader.mode === "llm" ? valid.samples : 1;
       // Only model gradings are cached: they cost money and vary; offline grading is instant.
       const key = grader.mode === "llm"
-        ? await cacheKey({ answer, principleId, question, model: grader.model, promptVersion: grader.promptVersion, length: deps.length, samples, mode })
+        ? cacheKey({ answer, principleId, question, model: grader.model, promptVersion: grader.promptVersion, length: deps.length, samples, mode })
         : null;
       if (key) {
         const hit = await store.findCached(key);

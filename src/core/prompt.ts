@@ -5,6 +5,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Analysis } from "./analyze.js";
 import { ModelGradeSchema } from "./feedback.js";
+import { sha256Hex } from "./hash.js";
 import { PRINCIPLES, type Principle } from "./principles.js";
 
 export interface Prompt {
@@ -66,13 +67,8 @@ export function buildPrompt(
   };
 }
 
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /** A short content hash of the prompt template(s) and the model output schema. */
 export async function promptVersion(template: string, schema: z.ZodType = ModelGradeSchema, prefix = "star"): Promise<string> {
   const json = JSON.stringify(z.toJSONSchema(schema));
-  return `${prefix}-${(await sha256Hex(`${template}\n${json}`)).slice(0, 12)}`;
+  return `${prefix}-${sha256Hex(`${template}\n${json}`).slice(0, 12)}`;
 }
