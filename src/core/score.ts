@@ -47,16 +47,23 @@ export interface Grounded {
   dropped: number;
 }
 
+/** A checker for one answer (folded once): keeps quotes that occur verbatim, counts the rest. */
+export function quoteGrounder(answer: string): (quotes: readonly string[]) => Grounded {
+  const haystack = foldForMatch(answer);
+  return (quotes) => {
+    const kept: string[] = [];
+    let dropped = 0;
+    for (const quote of quotes) {
+      const needle = foldForMatch(quote).replace(/^["']|["']$/g, "").replace(/[.…]+$/u, "").trim();
+      if (needle && haystack.includes(needle)) {
+        if (!kept.includes(quote.trim())) kept.push(quote.trim());
+      } else dropped++;
+    }
+    return { kept, dropped };
+  };
+}
+
 /** Keep quotes that occur verbatim (after folding) in the answer; count the rest. */
 export function groundQuotes(answer: string, quotes: readonly string[]): Grounded {
-  const haystack = foldForMatch(answer);
-  const kept: string[] = [];
-  let dropped = 0;
-  for (const quote of quotes) {
-    const needle = foldForMatch(quote).replace(/^["']|["']$/g, "").replace(/[.…]+$/u, "").trim();
-    if (needle && haystack.includes(needle)) {
-      if (!kept.includes(quote.trim())) kept.push(quote.trim());
-    } else dropped++;
-  }
-  return { kept, dropped };
+  return quoteGrounder(answer)(quotes);
 }

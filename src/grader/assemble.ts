@@ -2,7 +2,7 @@
 import type { Analysis } from "../core/analyze.js";
 import type { Feedback, ModelGrade, Part } from "../core/feedback.js";
 import type { Principle } from "../core/principles.js";
-import { band, groundQuotes, overallScore } from "../core/score.js";
+import { band, groundQuotes, overallScore, quoteGrounder } from "../core/score.js";
 import { STAR_PARTS, type StarPart } from "../core/star-split.js";
 import type { Scored, Spread } from "../core/aggregate.js";
 import { computedRedFlags, mergeRedFlags, type BarRaiser, type ModelBarRaiser } from "../core/bar-raiser.js";
@@ -61,8 +61,9 @@ export function assembleFeedback(input: AssembleInput): Feedback {
   const { analysis: a, grade, answer } = input;
   const figures = computedFigures(a);
   let droppedQuotes = 0;
+  const grounder = quoteGrounder(answer);
   const ground = (quotes: string[]) => {
-    const g = groundQuotes(answer, quotes);
+    const g = grounder(quotes);
     droppedQuotes += g.dropped;
     return g.kept;
   };
