@@ -3,11 +3,10 @@
  * message per row, graded by the real queue consumer (src/worker/queue.ts) against the loopback
  * mock model, with per-row retries and per-row status written back to D1.
  */
-import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { SAMPLE_ANSWER } from "./support/app.js";
 import { startOpenAiServer, type OpenAiServer } from "./support/openai-server.js";
-import { ROOT, startLocalWorker, type LocalWorker } from "./support/worker.js";
+import { startLocalWorker, type LocalWorker } from "./support/worker.js";
 
 let model: OpenAiServer;
 let worker: LocalWorker;
@@ -17,7 +16,6 @@ beforeAll(async () => {
   worker = await startLocalWorker(
     // Retry delay 0 s so the test does not wait out real backoff.
     { OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: model.baseURL, STARCOACH_MODEL_RETRIES: "0", STARCOACH_QUEUE_RETRY_SECONDS: "0" },
-    { entrypoint: join(ROOT, "test", "support", "worker-batch-entry.ts") },
   );
 }, 60_000);
 
@@ -28,32 +26,34 @@ afterAll(async () => {
 
 it("grades a small batch through the queue to completion, retrying transient failures per row", async () => {
   const rows = [
-    { rowId: "a", principle: "ownership", question: null, answer: `${SAMPLE_ANSWER} Row A.` },
-    { rowId: "b", principle: "Dive Deep", question: "Tell me about a deep dive.", answer: `${SAMPLE_ANSWER} Row B.` },
-    { rowId: "flaky", principle: "ownership", question: null, answer: `${SAMPLE_ANSWER} MOCK_FLAKY row.` },
-    { rowId: "down", principle: "ownership", question: null, answer: `${SAMPLE_ANSWER} MOCK_HTTP_500 row.` },
-    { rowId: "bad", principle: "be nice", question: null, answer: SAMPLE_ANSWER },
-    { rowId: "c", principle: "earn-trust", question: null, answer: `${SAMPLE_ANSWER} Row C.` },
+    { id: "a", principle: "ownership", question: null, answer: `${SAMPLE_ANSWER} Row A.` },
+    { id: "b", principle: "Dive Deep", question: "Tell me about a deep dive.", answer: `${SAMPLE_ANSWER} Row B.` },
+    { id: "flaky", principle: "ownership", question: null, answer: `${SAMPLE_ANSWER} MOCK_FLAKY row.` },
+    { id: "down", principle: "ownership", question: null, answer: `${SAMPLE_ANSWER} MOCK_HTTP_500 row.` },
+    { id: "bad", principle: "be nice", question: null, answer: SAMPLE_ANSWER },
+    { id: "c", principle: "earn-trust", question: null, answer: `${SAMPLE_ANSWER} Row C.` },
   ];
-  const post = await fetch(`${worker.url}/__test/batches`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(rows) });
+  // The same public route as on Node: rows go to D1, one queue message per row.
+  const post = await fetch(`${worker.url}/v1/batches`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(rows) });
   expect(post.status).toBe(202);
   const { id } = (await post.json()) as { id: string };
 
   let state: any;
   // Each redelivery waits out max_batch_timeout (2 s); the failing row is delivered 4 times.
   for (const deadline = Date.now() + 45_000; Date.now() < deadline; ) {
-    state = await (await fetch(`${worker.url}/__test/batches/${id}`)).json();
-    if (state.job.status === "done") break;
+    state = await (await fetch(`${worker.url}/v1/batches/${id}`)).json();
+    if (state.status === "done") break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  if (state.job.status !== "done") console.error(JSON.stringify(state.counts), JSON.stringify(state.results.map((r: any) => [r.rowId, r.status, r.error])));
-  expect(state.job.status).toBe("done");
+  expect(state.status, JSON.stringify(state.counts)).toBe("done");
   expect(state.counts).toEqual({ total: 6, pending: 0, done: 4, error: 2 });
-  const byId = Object.fromEntries(state.results.map((r: any) => [r.rowId, r]));
-  for (const ok of ["a", "b", "flaky", "c"]) {
-    expect(byId[ok].status).toBe("done");
-    expect(byId[ok].feedback.meta.mode).toBe("llm");
-  }
+  const results = (await (await fetch(`${worker.url}/v1/batches/${id}/results`, { headers: { accept: "application/x-ndjson" } })).text())
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
+  expect(results.map((r: any) => r.id)).toEqual(["a", "b", "flaky", "down", "bad", "c"]);
+  const byId = Object.fromEntries(results.map((r: any) => [r.id, r]));
+  for (const ok of ["a", "b", "flaky", "c"]) expect(byId[ok].feedback.meta.mode).toBe("llm");
   expect(byId.b.feedback.principle.id).toBe("dive-deep");
   expect(byId.down.error.code).toBe("model_unavailable");
   expect(byId.bad.error.code).toBe("unknown_principle");
@@ -66,4 +66,7 @@ it("grades a small batch through the queue to completion, retrying transient fai
   // Graded rows are ordinary gradings: readable through the normal API.
   const stored = await fetch(`${worker.url}/v1/gradings/${byId.a.feedback.id}`);
   expect(stored.status).toBe(200);
+  const report = await fetch(`${worker.url}/v1/batches/${id}/report`);
+  expect(report.headers.get("content-type")).toMatch(/text\/html/);
+  expect(await report.text()).toContain("Coverage of the 16 Leadership Principles");
 }, 60_000);
