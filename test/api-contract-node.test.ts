@@ -16,7 +16,7 @@ let deps: AppDeps;
 
 beforeAll(async () => {
   const model = await startOpenAiServer();
-  const config = loadConfig({ STARCOACH_DB: tempDbFile(), OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: model.baseURL, STARCOACH_MODEL_RETRIES: "0" });
+  const config = loadConfig({ STARCOACH_DB: tempDbFile(), OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: model.baseURL, STARCOACH_MODEL_RETRIES: "0", STARCOACH_LOG: "off" });
   deps = await createNodeDeps(config);
   await new Promise<void>((resolve) => {
     server = serve({ fetch: createApp(deps).fetch, port: 0, hostname: "127.0.0.1" }, () => resolve());
