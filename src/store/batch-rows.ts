@@ -3,7 +3,7 @@
  * (sqlite-batch.ts) and D1 (d1-batch.ts) adapters, which run the same SQL over the same migrations.
  */
 import type { Feedback } from "../core/feedback.js";
-import type { BatchJob, BatchResult, JobStatus, RowStatus } from "./batch-types.js";
+import type { BatchJob, BatchResult, JobPatch, JobStatus, RowStatus } from "./batch-types.js";
 
 export interface JobRow {
   id: string;
@@ -60,5 +60,21 @@ export function toResult(r: ResultRow): BatchResult {
       : r.error_code
         ? { code: r.error_code, message: r.error_message ?? "" }
         : null,
+  };
+}
+
+/** The UPDATE for a job patch: only the fields given change, and updated_at always does. */
+export function jobUpdate(id: string, patch: JobPatch, now: string): { sql: string; params: unknown[] } {
+  const columns: Record<string, unknown> = {
+    status: patch.status,
+    input_key: patch.inputKey,
+    total: patch.total,
+    provider_batch_id: patch.providerBatchId,
+    provider_status: patch.providerStatus,
+  };
+  const set = Object.entries(columns).filter(([, v]) => v !== undefined);
+  return {
+    sql: `UPDATE batch_jobs SET ${[...set.map(([k]) => `${k} = ?`), "updated_at = ?"].join(", ")} WHERE id = ?`,
+    params: [...set.map(([, v]) => v), now, id],
   };
 }

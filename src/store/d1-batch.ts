@@ -6,7 +6,7 @@
  */
 import type { D1Database, D1PreparedStatement } from "../worker/bindings.js";
 import type { BatchResult, BatchStore, PendingRow, RowStatus } from "./batch-types.js";
-import { toJob, toResult, type JobRow, type ResultRow } from "./batch-rows.js";
+import { jobUpdate, toJob, toResult, type JobRow, type ResultRow } from "./batch-rows.js";
 
 interface PendingRowData {
   ordinal: number;
@@ -63,18 +63,8 @@ export function openD1BatchStore(db: D1Database, now: () => string = () => new D
       return results.map(toJob);
     },
     async updateJob(id, patch) {
-      const columns: Record<string, unknown> = {
-        status: patch.status,
-        input_key: patch.inputKey,
-        total: patch.total,
-        provider_batch_id: patch.providerBatchId,
-        provider_status: patch.providerStatus,
-      };
-      const set = Object.entries(columns).filter(([, v]) => v !== undefined);
-      await db
-        .prepare(`UPDATE batch_jobs SET ${[...set.map(([k]) => `${k} = ?`), "updated_at = ?"].join(", ")} WHERE id = ?`)
-        .bind(...set.map(([, v]) => v), now(), id)
-        .run();
+      const { sql, params } = jobUpdate(id, patch, now());
+      await db.prepare(sql).bind(...params).run();
     },
     async deleteJob(id) {
       await run([db.prepare("DELETE FROM batch_rows WHERE job_id = ?1").bind(id), db.prepare("DELETE FROM batch_jobs WHERE id = ?1").bind(id)]);

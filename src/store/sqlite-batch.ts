@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { BatchResult, BatchStore, RowStatus } from "./batch-types.js";
-import { toJob, toResult, type JobRow, type ResultRow } from "./batch-rows.js";
+import { jobUpdate, toJob, toResult, type JobRow, type ResultRow } from "./batch-rows.js";
 import { migrate } from "./sqlite.js";
 
 export function openSqliteBatchStore(file: string): BatchStore {
@@ -74,19 +74,8 @@ export function openSqliteBatchStore(file: string): BatchStore {
       return rows.map(toJob);
     },
     async updateJob(id, patch) {
-      const columns: Record<string, unknown> = {
-        status: patch.status,
-        input_key: patch.inputKey,
-        total: patch.total,
-        provider_batch_id: patch.providerBatchId,
-        provider_status: patch.providerStatus,
-      };
-      const set = Object.entries(columns).filter(([, v]) => v !== undefined);
-      db.prepare(`UPDATE batch_jobs SET ${[...set.map(([k]) => `${k} = ?`), "updated_at = ?"].join(", ")} WHERE id = ?`).run(
-        ...set.map(([, v]) => v),
-        now(),
-        id,
-      );
+      const { sql, params } = jobUpdate(id, patch, now());
+      db.prepare(sql).run(...params);
     },
     async deleteJob(id) {
       db.prepare("DELETE FROM batch_rows WHERE job_id = ?").run(id);

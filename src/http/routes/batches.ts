@@ -168,20 +168,25 @@ batchesRoutes.post("/v1/batches", async (c) => {
     return c.json(await statusBody(jobs, (await jobs.store.getJob(job.id)) ?? job), 202);
 });
 
-batchesRoutes.openapi(statusRoute, (async (c: Context<AppEnv>) => {
+/** The batch port and the job named in the path, or the error response to send instead. */
+async function findJob(c: Context<AppEnv>): Promise<{ jobs: BatchJobs; job: BatchJob } | Response> {
   const jobs = jobsOf(c);
   if (!jobs) return unavailable(c);
   const id = c.req.param("id")!;
   const job = await jobs.store.getJob(id);
-  return job ? c.json(await statusBody(jobs, job), 200) : notFound(c, id);
+  return job ? { jobs, job } : notFound(c, id);
+}
+
+batchesRoutes.openapi(statusRoute, (async (c: Context<AppEnv>) => {
+  const found = await findJob(c);
+  if (found instanceof Response) return found;
+  return c.json(await statusBody(found.jobs, found.job), 200);
 }) as never);
 
 batchesRoutes.openapi(resultsRoute, (async (c: Context<AppEnv>) => {
-  const jobs = jobsOf(c);
-  if (!jobs) return unavailable(c);
-  const id = c.req.param("id")!;
-  const job = await jobs.store.getJob(id);
-  if (!job) return notFound(c, id);
+  const found = await findJob(c);
+  if (found instanceof Response) return found;
+  const { jobs, job } = found;
   const csv = /\btext\/csv\b/i.test(c.req.header("accept") ?? "");
   return new Response(streamBody(resultLines(jobs.store, job.id, csv ? "csv" : "jsonl")), {
     status: 200,
@@ -194,10 +199,7 @@ batchesRoutes.openapi(resultsRoute, (async (c: Context<AppEnv>) => {
 }) as never);
 
 batchesRoutes.openapi(reportRoute, (async (c: Context<AppEnv>) => {
-  const jobs = jobsOf(c);
-  if (!jobs) return unavailable(c);
-  const id = c.req.param("id")!;
-  const job = await jobs.store.getJob(id);
-  if (!job) return notFound(c, id);
-  return c.html(await buildReport(jobs.store, job.id));
+  const found = await findJob(c);
+  if (found instanceof Response) return found;
+  return c.html(await buildReport(found.jobs.store, found.job.id));
 }) as never);
