@@ -39,6 +39,8 @@ export function createApp(deps: AppDeps) {
   // POST /v1/batches has its own, larger limit (routes/batches.ts).
   app.use("/v1/*", (c, next) => (c.req.path === "/v1/batches" ? next() : v1BodyLimit(c, next)));
 
+  // Browsers ask for it on every page; answer "nothing here" rather than log a 404 in the console.
+  app.get("/favicon.ico", (c) => c.body(null, 204));
   app.get("/healthz", (c) =>
     c.json({ status: "ok", mode: deps.grading.grader.mode, model: deps.grading.grader.model, promptVersion: deps.grading.grader.promptVersion }),
   );

@@ -137,7 +137,8 @@ export function ResultView(props: { feedback: Feedback; change?: ScoreChange | n
       {f.meta.mode === "offline" || f.meta.notice ? (
         <div class="notice" role="note" id="mode-notice">
           <strong>{f.meta.mode === "offline" ? "Offline mode. " : ""}</strong>
-          {f.meta.notice ?? "Rule-based feedback only."}
+          {/* The notice names the mode itself ("Offline mode: …"); the label above already says it. */}
+          {f.meta.notice?.replace(/^Offline mode:\s*/i, "") ?? "Rule-based feedback only."}
         </div>
       ) : null}
 
