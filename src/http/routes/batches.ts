@@ -177,13 +177,15 @@ async function findJob(c: Context<AppEnv>): Promise<{ jobs: BatchJobs; job: Batc
   return job ? { jobs, job } : notFound(c, id);
 }
 
-batchesRoutes.openapi(statusRoute, (async (c: Context<AppEnv>) => {
+batchesRoutes.openAPIRegistry.registerPath(statusRoute);
+batchesRoutes.get("/v1/batches/:id", async (c) => {
   const found = await findJob(c);
   if (found instanceof Response) return found;
   return c.json(await statusBody(found.jobs, found.job), 200);
-}) as never);
+});
 
-batchesRoutes.openapi(resultsRoute, (async (c: Context<AppEnv>) => {
+batchesRoutes.openAPIRegistry.registerPath(resultsRoute);
+batchesRoutes.get("/v1/batches/:id/results", async (c) => {
   const found = await findJob(c);
   if (found instanceof Response) return found;
   const { jobs, job } = found;
@@ -196,10 +198,11 @@ batchesRoutes.openapi(resultsRoute, (async (c: Context<AppEnv>) => {
       "x-batch-status": job.status,
     },
   });
-}) as never);
+});
 
-batchesRoutes.openapi(reportRoute, (async (c: Context<AppEnv>) => {
+batchesRoutes.openAPIRegistry.registerPath(reportRoute);
+batchesRoutes.get("/v1/batches/:id/report", async (c) => {
   const found = await findJob(c);
   if (found instanceof Response) return found;
   return c.html(await buildReport(found.jobs.store, found.job.id));
-}) as never);
+});
