@@ -5,13 +5,13 @@
  * cache hit): just `feedback`. Bad input is rejected before the stream starts, with the usual
  * JSON error; a failure during the stream is an `error` event carrying { error: { code, message } }.
  */
-import { Hono } from "hono";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { streamSSE } from "hono/streaming";
 import { computedFigures } from "../../grader/assemble.js";
 import { ModelError, type PartialGrade } from "../../grader/types.js";
 import { InputError, validateInput } from "../../grading.js";
 import type { AppEnv } from "../context.js";
-import { describeIssues, errorBody, errorResponse } from "../errors.js";
+import { describeIssues, ErrorSchema, errorBody, errorResponse } from "../errors.js";
 import { GradeRequestSchema } from "./grade.js";
 
 /** Partial output arrives per token; a few updates a second is all a reader can follow. */
@@ -23,7 +23,24 @@ function streamErrorBody(err: unknown) {
   return errorBody("internal_error", "Something went wrong on our side; the grading was not completed.");
 }
 
-export const gradeStreamRoutes = new Hono<AppEnv>().post("/v1/grade/stream", async (c) => {
+const streamRoute = createRoute({
+  method: "post",
+  path: "/v1/grade/stream",
+  tags: ["grading"],
+  summary: "Grade one answer, streamed as Server-Sent Events",
+  description: "Events: `analysis` (computed figures, at once), `partial` (model output so far), `feedback` (the final Feedback, as from /v1/grade), or `error` ({error:{code,message}}).",
+  request: { body: { required: true, content: { "application/json": { schema: GradeRequestSchema } } } },
+  responses: {
+    200: { description: "An event stream", content: { "text/event-stream": { schema: z.string() } } },
+    400: { description: "Bad input, as for /v1/grade", content: { "application/json": { schema: ErrorSchema } } },
+    415: { description: "unsupported_media_type", content: { "application/json": { schema: ErrorSchema } } },
+  },
+});
+
+// Documented through the registry; served as a plain handler because its body is a stream.
+export const gradeStreamRoutes = new OpenAPIHono<AppEnv>();
+gradeStreamRoutes.openAPIRegistry.registerPath(streamRoute);
+gradeStreamRoutes.post("/v1/grade/stream", async (c) => {
   if (!/^application\/(.+\+)?json\b/i.test(c.req.header("content-type") ?? "")) {
     return errorResponse(c, 415, "unsupported_media_type", "Send the request body as JSON with the header Content-Type: application/json.");
   }
