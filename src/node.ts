@@ -5,9 +5,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig, type Config } from "./config.js";
-import { createLlmGrader } from "./grader/llm.js";
-import { withStreaming } from "./grader/llm-stream.js";
-import { createOfflineGrader } from "./grader/offline-grader.js";
+import { graderFromConfig } from "./grader/from-config.js";
 import type { Grader } from "./grader/types.js";
 import { createGradingService } from "./grading.js";
 import { createApp } from "./http/app.js";
@@ -22,11 +20,8 @@ export const RUBRIC_FILE = join(ROOT, "prompts", "star-rubric.md");
 export const BAR_RAISER_FILE = join(ROOT, "prompts", "bar-raiser.md");
 
 export async function createGrader(config: Config, fetchImpl?: typeof fetch): Promise<Grader> {
-  if (!config.llm) return createOfflineGrader();
-  const [template, barRaiserTemplate] = await Promise.all([readFile(RUBRIC_FILE, "utf8"), readFile(BAR_RAISER_FILE, "utf8")]);
-  const settings = { ...config.llm, ...(fetchImpl ? { fetch: fetchImpl } : {}) };
-  // Streaming only adds gradeStream (used by the web page); grade() is the plain LLM grader.
-  return withStreaming(await createLlmGrader(settings, template, barRaiserTemplate), settings, template);
+  const [rubric, barRaiser] = await Promise.all([readFile(RUBRIC_FILE, "utf8"), readFile(BAR_RAISER_FILE, "utf8")]);
+  return graderFromConfig(config, { rubric, barRaiser }, fetchImpl);
 }
 
 const swaggerDir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));

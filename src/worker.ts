@@ -6,11 +6,8 @@
  */
 import BAR_RAISER from "../prompts/bar-raiser.md";
 import RUBRIC from "../prompts/star-rubric.md";
-import { loadConfig, type Config } from "./config.js";
-import { createLlmGrader } from "./grader/llm.js";
-import { withStreaming } from "./grader/llm-stream.js";
-import { createOfflineGrader } from "./grader/offline-grader.js";
-import type { Grader } from "./grader/types.js";
+import { loadConfig } from "./config.js";
+import { graderFromConfig } from "./grader/from-config.js";
 import { createGradingService } from "./grading.js";
 import { createApp, type App } from "./http/app.js";
 import type { AppDeps } from "./http/context.js";
@@ -40,21 +37,13 @@ function stringVars(env: WorkerEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === "string"));
 }
 
-/**
- * The same grader src/node.ts createGrader builds, from bundled templates instead of files; the
- * Worker-vs-Node parity tests (test/worker.test.ts) fail if the two drift apart.
- */
-async function createGrader(config: Config): Promise<Grader> {
-  if (!config.llm) return createOfflineGrader();
-  return withStreaming(await createLlmGrader(config.llm, RUBRIC, BAR_RAISER), config.llm, RUBRIC);
-}
-
 export async function createWorkerRuntime(env: WorkerEnv): Promise<WorkerRuntime> {
   const vars = stringVars(env);
   const config = loadConfig(vars);
   const store = openD1Store(env.DB);
   const batchStore = openD1BatchStore(env.DB);
-  const grader = config.llm ? await createLlmGrader(config.llm, RUBRIC, BAR_RAISER) : createOfflineGrader();
+  // The same grader as on Node (graderFromConfig), from the prompt files bundled as Text modules.
+  const grader = await graderFromConfig(config, { rubric: RUBRIC, barRaiser: BAR_RAISER });
   const grading = createGradingService({ store, grader, length: config.length });
   const queue = env.BATCH_QUEUE;
   const deps: AppDeps = {

@@ -1,0 +1,19 @@
+/** The grader a runtime's configuration asks for: rules without a key, else the streaming-capable LLM grader. */
+import type { Config } from "../config.js";
+import { createLlmGrader } from "./llm.js";
+import { withStreaming } from "./llm-stream.js";
+import { createOfflineGrader } from "./offline-grader.js";
+import type { Grader } from "./types.js";
+
+/** The prompt files' text: read from prompts/ on Node, bundled as Text modules on Workers. */
+export interface PromptTemplates {
+  rubric: string;
+  barRaiser: string;
+}
+
+export async function graderFromConfig(config: Config, prompts: PromptTemplates, fetchImpl?: typeof fetch): Promise<Grader> {
+  if (!config.llm) return createOfflineGrader();
+  const settings = { ...config.llm, ...(fetchImpl ? { fetch: fetchImpl } : {}) };
+  // Streaming only adds gradeStream (used by the web page); grade() is the plain LLM grader.
+  return withStreaming(await createLlmGrader(settings, prompts.rubric, prompts.barRaiser), settings, prompts.rubric);
+}
