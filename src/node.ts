@@ -59,7 +59,7 @@ export function installShutdown(server: ServerType, deps: AppDeps, timeoutMs: nu
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     // Batch rows: the runner takes no new row once stopped; rows being graded finish and are stored,
     // the rest stay "pending" in SQLite and resume at the next start.
-    const batches = deps.batches as { stop?: () => void; idle?: () => Promise<void> } | undefined;
+    const batches = deps.batches;
     batches?.stop?.();
     const deadline = new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
     const [gateDrained, batchesDone] = await Promise.all([

@@ -21,6 +21,10 @@ export interface AppDeps extends ReliabilityDeps {
 export interface BatchJobs {
   store: BatchStore;
   start(job: BatchJob): Promise<void>;
+  /** Node's local runner, for graceful shutdown: take no new rows… */
+  stop?(): void;
+  /** …and resolve once the rows being graded are stored. */
+  idle?(): Promise<void>;
 }
 
 export type AppEnv = { Variables: { deps: AppDeps } };
