@@ -21,6 +21,13 @@ const FIRST_PERSON = /\b(I|my|me)\b/;
 const clamp = (n: number) => Math.max(0, Math.min(4, n));
 const quote = (s: string) => `“${s.length > 90 ? `${s.slice(0, 87)}…` : s.replace(/[.!?]+$/u, "")}”`;
 
+/** The part's `n` sentences with the strongest cues for it, in answer order: the best evidence. */
+function strongest(a: Analysis, part: StarPart, n: number): string[] {
+  const own = a.sentences.filter((s) => s.part === part);
+  const keep = new Set([...own].sort((x, y) => y.cues[part] - x.cues[part]).slice(0, n));
+  return own.filter((s) => keep.has(s)).map((s) => s.text);
+}
+
 function absent(part: StarPart, fix: string): PartGrade {
   return { evidence: [], feedback: `No ${part} part was found in this answer.`, fix, present: false, score: 0 };
 }
@@ -35,7 +42,7 @@ function situation(a: Analysis): PartGrade {
     ? `The set-up takes ${Math.round(share * 100)}% of the answer; interviewers want most of the time on what you did.`
     : `The context is set in ${p.words} words${specific ? " with concrete details" : ""}.`;
   const fix = share > 0.3 ? "Cut the situation to two sentences and move the time to your actions." : specific ? null : "Name the team, product or scale (users, money, deadline) so the stakes are concrete.";
-  return { evidence: p.sentences.slice(0, 2), feedback, fix, present: true, score };
+  return { evidence: strongest(a, "situation", 2), feedback, fix, present: true, score };
 }
 
 function task(a: Analysis): PartGrade {
@@ -46,7 +53,7 @@ function task(a: Analysis): PartGrade {
   const score = clamp(1 + (owned ? 1 : 0) + (GOAL.test(text) ? 1 : 0) + (/\d/.test(text) ? 1 : 0));
   const feedback = owned ? "You state your own responsibility." : "The task is stated for the team, not for you.";
   const fix = score >= 3 ? null : "State the goal you owned with a measurable target or deadline.";
-  return { evidence: p.sentences.slice(0, 1), feedback, fix, present: true, score };
+  return { evidence: strongest(a, "task", 1), feedback, fix, present: true, score };
 }
 
 function action(a: Analysis): PartGrade {
@@ -61,7 +68,7 @@ function action(a: Analysis): PartGrade {
   const fix = a.weSentences[0]
     ? `Rewrite ${quote(a.weSentences[0])} to say what you yourself did.`
     : share < 0.35 ? "Spend more of the answer on your own steps: what you decided, built or said, and why." : null;
-  return { evidence: p.sentences.slice(0, 2), feedback: `${parts.join("; ")}.`, fix, present: true, score };
+  return { evidence: strongest(a, "action", 2), feedback: `${parts.join("; ")}.`, fix, present: true, score };
 }
 
 function result(a: Analysis): PartGrade {
@@ -74,7 +81,7 @@ function result(a: Analysis): PartGrade {
     ? `The result is backed by numbers (${a.resultNumbers.slice(0, 3).join(", ")}).`
     : "The result has no number, so its size cannot be judged.";
   const fix = quantified ? (REFLECTION.test(text) ? null : "Add one sentence on what you learned or would do differently.") : "Quantify the outcome: a percentage, time saved, money, users or an error rate before and after.";
-  return { evidence: p.sentences.slice(-2), feedback, fix, present: true, score };
+  return { evidence: strongest(a, "result", 2), feedback, fix, present: true, score };
 }
 
 function followUps(a: Analysis): string[] {
