@@ -10,6 +10,11 @@ export const ErrorSchema = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })
   .openapi("Error");
 
+/** The OpenAPI entry for an error status: the codes it can carry, in the one error shape. */
+export function errorDoc(codes: string) {
+  return { description: codes, content: { "application/json": { schema: ErrorSchema } } };
+}
+
 export function errorBody(code: string, message: string) {
   return { error: { code, message } };
 }

@@ -19,18 +19,13 @@ import { HistoryView } from "./history.js";
 import { Layout } from "./layout.js";
 import { EmptyResult, ResultView } from "./result.js";
 
-// Defence in depth: even if markup slipped through escaping, no inline script could run.
 /** Room for the longest answer (20,000 characters, URL-encoded) plus the other fields. */
 const MAX_FORM_BYTES = 512 * 1024;
 
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-
 type C = Context<AppEnv>;
 
+// CSP, nosniff and referrer policy come from the app-wide secureHeaders middleware (src/http/middleware).
 async function html(c: C, node: Child, status: 200 | 400 | 404 | 413 | 415 | 500 | 502 | 503 | 504 = 200) {
-  c.header("content-security-policy", CSP);
-  c.header("x-content-type-options", "nosniff");
-  c.header("referrer-policy", "same-origin");
   return c.html("<!doctype html>" + (await node)!.toString(), status);
 }
 

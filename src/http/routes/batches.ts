@@ -13,7 +13,7 @@ import { resultLines } from "../../batch/output.js";
 import { buildReport } from "../../batch/report.js";
 import type { BatchJob } from "../../store/batch-types.js";
 import type { AppEnv, BatchJobs } from "../context.js";
-import { ErrorSchema, errorResponse } from "../errors.js";
+import { errorDoc, errorResponse } from "../errors.js";
 
 /** 16 MiB: about 2,000 answers of two minutes each, or 800 of the longest allowed. */
 export const MAX_BATCH_BODY_BYTES = 16 * 1024 * 1024;
@@ -38,7 +38,6 @@ export const BatchStatusSchema = z
   })
   .openapi("BatchStatus");
 
-const errors = (codes: string) => ({ description: codes, content: { "application/json": { schema: ErrorSchema } } });
 const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" }, example: "job_3f9a1c2b7d4e5f60" }) });
 
 const createBatchRoute = createRoute({
@@ -61,10 +60,10 @@ const createBatchRoute = createRoute({
   },
   responses: {
     202: { description: "Job stored and queued", content: { "application/json": { schema: BatchStatusSchema } } },
-    400: errors("invalid_json, invalid_request, invalid_csv_header, empty_batch"),
-    413: errors("body_too_large"),
-    415: errors("unsupported_media_type"),
-    501: errors("batches_unavailable"),
+    400: errorDoc("invalid_json, invalid_request, invalid_csv_header, empty_batch"),
+    413: errorDoc("body_too_large"),
+    415: errorDoc("unsupported_media_type"),
+    501: errorDoc("batches_unavailable"),
   },
 });
 
@@ -74,7 +73,7 @@ const statusRoute = createRoute({
   tags: ["batches"],
   summary: "A batch job's status and row counts",
   request: { params: IdParam },
-  responses: { 200: { description: "Status", content: { "application/json": { schema: BatchStatusSchema } } }, 404: errors("batch_not_found") },
+  responses: { 200: { description: "Status", content: { "application/json": { schema: BatchStatusSchema } } }, 404: errorDoc("batch_not_found") },
 });
 
 const resultsRoute = createRoute({
@@ -85,7 +84,7 @@ const resultsRoute = createRoute({
   request: { params: IdParam },
   responses: {
     200: { description: "Results", content: { "application/x-ndjson": { schema: z.string() }, "text/csv": { schema: z.string() } } },
-    404: errors("batch_not_found"),
+    404: errorDoc("batch_not_found"),
   },
 });
 
@@ -95,7 +94,7 @@ const reportRoute = createRoute({
   tags: ["batches"],
   summary: "The batch report: one self-contained HTML page",
   request: { params: IdParam },
-  responses: { 200: { description: "HTML report", content: { "text/html": { schema: z.string() } } }, 404: errors("batch_not_found") },
+  responses: { 200: { description: "HTML report", content: { "text/html": { schema: z.string() } } }, 404: errorDoc("batch_not_found") },
 });
 
 function jobsOf(c: Context<AppEnv>): BatchJobs | null {

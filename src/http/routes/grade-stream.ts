@@ -11,7 +11,7 @@ import { computedFigures } from "../../grader/assemble.js";
 import { ModelError, type PartialGrade } from "../../grader/types.js";
 import { InputError, validateInput } from "../../grading.js";
 import type { AppEnv } from "../context.js";
-import { describeIssues, ErrorSchema, errorBody, errorResponse } from "../errors.js";
+import { describeIssues, errorDoc, errorBody, errorResponse } from "../errors.js";
 import { GradeRequestSchema } from "./grade.js";
 
 /** Partial output arrives per token; a few updates a second is all a reader can follow. */
@@ -32,8 +32,8 @@ const streamRoute = createRoute({
   request: { body: { required: true, content: { "application/json": { schema: GradeRequestSchema } } } },
   responses: {
     200: { description: "An event stream", content: { "text/event-stream": { schema: z.string() } } },
-    400: { description: "Bad input, as for /v1/grade", content: { "application/json": { schema: ErrorSchema } } },
-    415: { description: "unsupported_media_type", content: { "application/json": { schema: ErrorSchema } } },
+    400: errorDoc("Bad input, as for /v1/grade"),
+    415: errorDoc("unsupported_media_type"),
   },
 });
 

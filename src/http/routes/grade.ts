@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { FeedbackSchema } from "../../core/feedback.js";
 import { GRADING_MODES, MAX_ANSWER_CHARS, MAX_SAMPLES } from "../../grading.js";
 import type { AppEnv } from "../context.js";
-import { ErrorSchema, errorResponse } from "../errors.js";
+import { errorDoc, errorResponse } from "../errors.js";
 
 export const GradeRequestSchema = z
   .object({
@@ -14,7 +14,6 @@ export const GradeRequestSchema = z
   })
   .openapi("GradeRequest");
 
-const errors = (codes: string) => ({ description: codes, content: { "application/json": { schema: ErrorSchema } } });
 
 const gradeRoute = createRoute({
   method: "post",
@@ -24,12 +23,12 @@ const gradeRoute = createRoute({
   request: { body: { required: true, content: { "application/json": { schema: GradeRequestSchema } } } },
   responses: {
     200: { description: "Feedback", content: { "application/json": { schema: FeedbackSchema } } },
-    400: errors("invalid_json, invalid_request, answer_empty, unknown_principle, question_too_long, invalid_samples"),
-    413: errors("answer_too_long, body_too_large"),
-    415: errors("unsupported_media_type"),
-    502: errors("model_output_invalid, model_unavailable, model_auth_failed"),
-    503: errors("model_rate_limited"),
-    504: errors("model_timeout"),
+    400: errorDoc("invalid_json, invalid_request, answer_empty, unknown_principle, question_too_long, invalid_samples"),
+    413: errorDoc("answer_too_long, body_too_large"),
+    415: errorDoc("unsupported_media_type"),
+    502: errorDoc("model_output_invalid, model_unavailable, model_auth_failed"),
+    503: errorDoc("model_rate_limited"),
+    504: errorDoc("model_timeout"),
   },
 });
 

@@ -2,10 +2,10 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { FeedbackSchema } from "../../core/feedback.js";
 import type { AppEnv } from "../context.js";
 import { InputError } from "../../grading.js";
-import { ErrorSchema } from "../errors.js";
+import { errorDoc } from "../errors.js";
 
 const IdParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" } }) });
-const notFound = { description: "not_found", content: { "application/json": { schema: ErrorSchema } } };
+const notFound = errorDoc("not_found");
 
 const SummarySchema = z
   .object({
@@ -34,7 +34,7 @@ const listRoute = createRoute({
       description: "A page of history",
       content: { "application/json": { schema: z.object({ items: z.array(SummarySchema), nextBefore: z.string().nullable() }) } },
     },
-    400: { description: "invalid_request", content: { "application/json": { schema: ErrorSchema } } },
+    400: errorDoc("invalid_request"),
   },
 });
 

@@ -3,7 +3,7 @@ import { findPrinciple, PRINCIPLE_IDS } from "../../core/principles.js";
 import { questionsFor } from "../../core/questions.js";
 import { InputError } from "../../grading.js";
 import type { AppEnv } from "../context.js";
-import { ErrorSchema } from "../errors.js";
+import { errorDoc } from "../errors.js";
 
 const QuestionSchema = z
   .object({
@@ -26,7 +26,7 @@ const listQuestions = createRoute({
   },
   responses: {
     200: { description: "Questions", content: { "application/json": { schema: z.array(QuestionSchema) } } },
-    400: { description: "invalid_request, unknown_principle", content: { "application/json": { schema: ErrorSchema } } },
+    400: errorDoc("invalid_request, unknown_principle"),
   },
 });
 
