@@ -7,6 +7,7 @@ import type { Feedback } from "./core/feedback.js";
 import { findPrinciple, PRINCIPLE_IDS } from "./core/principles.js";
 import { aggregateSamples } from "./core/aggregate.js";
 import { sha256Hex } from "./core/hash.js";
+import { hasVisibleWord } from "./core/tokens.js";
 import { assembleBarRaiser, assembleFeedback } from "./grader/assemble.js";
 import { offlineBarRaise } from "./grader/offline.js";
 import type { Grader, GradeOutcome, PartialGrade, Usage } from "./grader/types.js";
@@ -75,7 +76,10 @@ export function cacheKey(parts: {
 
 export function validateInput(input: GradeInput): { answer: string; question: string | null; principleId: string; samples: number; mode: GradingMode } {
   const answer = input.answer;
-  if (!answer.trim()) throw new InputError("answer_empty", "The answer is empty: paste the text of your answer.");
+  // Zero-width characters, NULs or punctuation alone would be "graded" with 0 words.
+  if (!hasVisibleWord(answer)) {
+    throw new InputError("answer_empty", "The answer is empty: it has no words, only spaces, punctuation or invisible characters. Paste the text of your answer.");
+  }
   if (answer.length > MAX_ANSWER_CHARS) {
     throw new InputError("answer_too_long", `The answer has ${answer.length} characters; the limit is ${MAX_ANSWER_CHARS} (about 20 minutes of speech). Shorten it.`, 413);
   }
