@@ -4,6 +4,9 @@ import { z } from "zod";
 const intFrom = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
+/** One STARCOACH_ALLOWED_HOSTS entry: a name or IP literal, optionally with a port; or `*` (any). */
+const HOST_ENTRY = /^(\*|(\[[0-9a-f:.]+\]|[a-z0-9_.-]+)(:\d{1,5})?)$/;
+
 const EnvSchema = z.object({
   PORT: intFrom(8787, 0, 65535),
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -24,6 +27,11 @@ const EnvSchema = z.object({
   STARCOACH_MAX_QUEUE: intFrom(64, 0, 100_000),
   STARCOACH_QUEUE_TIMEOUT_MS: intFrom(30_000, 100, 600_000),
   STARCOACH_CORS_ORIGINS: z.string().optional(),
+  STARCOACH_ALLOWED_HOSTS: z
+    .string()
+    .transform((v) => v.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean))
+    .refine((list) => list.every((h) => HOST_ENTRY.test(h)), "list host names or host:port pairs separated by commas (e.g. coach.example.com,coach.example.com:8443), or *")
+    .optional(),
   STARCOACH_TRUST_PROXY: z.enum(["0", "1", "true", "false"]).optional(),
   STARCOACH_LOG: z.enum(["json", "off"]).default("json"),
   STARCOACH_LOG_ANSWERS: z.enum(["0", "1", "true", "false"]).optional(),
@@ -31,6 +39,15 @@ const EnvSchema = z.object({
 });
 
 const truthy = (v: string | undefined) => v === "1" || v === "true";
+
+
+/** A bind address only this machine can reach. */
+export function isLoopbackAddress(host: string): boolean {
+  return /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i.test(host);
+}
+
+/** Where the app runs: a Node server (the default) or a Cloudflare Worker, reachable only by its own routes. */
+export type Runtime = "node" | "workers";
 
 /** Access, limits, headers and logging (src/http/middleware); every field has a safe default. */
 export interface SecurityConfig {
@@ -45,6 +62,12 @@ export interface SecurityConfig {
   queueTimeoutMs: number;
   /** Origins allowed to call the API from a browser; empty: CORS off (same origin only). */
   corsOrigins: string[];
+  /**
+   * Host header names the server answers besides localhost and IP addresses (DNS rebinding
+   * defence; anything else gets 421 host_not_allowed). Entries are `name` (any port) or
+   * `name:port`. null: any Host is answered.
+   */
+  allowedHosts: string[] | null;
   /** Take the client address from X-Forwarded-For / CF-Connecting-IP (only behind a proxy you run). */
   trustProxy: boolean;
   log: { enabled: boolean; answers: boolean };
@@ -59,6 +82,7 @@ export function securityDefaults(): SecurityConfig {
     maxQueue: 64,
     queueTimeoutMs: 30_000,
     corsOrigins: [],
+    allowedHosts: [],
     trustProxy: false,
     log: { enabled: true, answers: false },
     shutdownTimeoutMs: 30_000,
@@ -79,7 +103,20 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-export function loadConfig(env: Record<string, string | undefined>): Config {
+/**
+ * Which Host names to answer. A Node server with no token (or one on loopback) answers only its own
+ * names, so a web page whose name is rebound to 127.0.0.1 cannot read or change anything. With a
+ * token on a public address the token protects the data and the operator names the hosts if they
+ * want the check; a Worker is reached only through its own routes.
+ */
+function hostPolicy(list: string[] | undefined, runtime: Runtime, host: string, token: string | undefined): string[] | null {
+  if (list?.includes("*")) return null;
+  if (list) return list;
+  if (runtime === "workers") return null;
+  return token && !isLoopbackAddress(host) ? null : [];
+}
+
+export function loadConfig(env: Record<string, string | undefined>, runtime: Runtime = "node"): Config {
   // Empty strings mean "not set" (a common shell habit: OPENAI_BASE_URL= ).
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = EnvSchema.safeParse(cleaned);
@@ -114,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxQueue: e.STARCOACH_MAX_QUEUE,
       queueTimeoutMs: e.STARCOACH_QUEUE_TIMEOUT_MS,
       corsOrigins: (e.STARCOACH_CORS_ORIGINS ?? "").split(",").map((o) => o.trim().replace(/\/$/, "")).filter(Boolean),
+      allowedHosts: hostPolicy(e.STARCOACH_ALLOWED_HOSTS, runtime, e.HOST, e.STARCOACH_API_TOKEN),
       trustProxy: truthy(e.STARCOACH_TRUST_PROXY),
       log: { enabled: e.STARCOACH_LOG === "json", answers: truthy(e.STARCOACH_LOG_ANSWERS) },
       shutdownTimeoutMs: e.STARCOACH_SHUTDOWN_TIMEOUT_MS,

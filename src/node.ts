@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadConfig, type Config } from "./config.js";
+import { isLoopbackAddress, loadConfig, type Config } from "./config.js";
 import { graderFromConfig } from "./grader/from-config.js";
 import type { Grader } from "./grader/types.js";
 import { createGradingService } from "./grading.js";
@@ -40,8 +40,6 @@ export async function docsAsset(file: string) {
 export function reliabilityDeps(config: Config): Pick<AppDeps, "security" | "gate" | "secrets"> {
   return { security: config.security, gate: createGate(config.security), secrets: [config.llm?.apiKey] };
 }
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
 /**
  * Graceful shutdown on SIGTERM/SIGINT: stop accepting connections, answer new requests on open
@@ -110,7 +108,7 @@ async function main() {
   });
   installShutdown(server, deps, config.security.shutdownTimeoutMs);
   await resumeBatches(deps.batches);
-  if (!config.security.apiToken && !LOOPBACK.test(config.host)) {
+  if (!config.security.apiToken && !isLoopbackAddress(config.host)) {
     console.warn(`[starcoach] WARNING: listening on ${config.host} without STARCOACH_API_TOKEN: anyone who can reach this address can read every stored answer and spend your model credit. Set STARCOACH_API_TOKEN (docs/RELIABILITY.md).`);
   }
 }

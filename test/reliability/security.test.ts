@@ -2,11 +2,15 @@
  * Access token, rate limit, grading gate, secure headers, CORS and structured logs, through the
  * real app (app.request: no sockets, fast). The socket-level suites are in *.reliability.ts.
  */
+import { serve } from "@hono/node-server";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
 import { CSP } from "../../src/http/middleware/headers.js";
 import { createRateLimiter } from "../../src/http/middleware/rate-limit.js";
 import { redactor, timingSafeEqual } from "../../src/http/middleware/util.js";
 import { SAMPLE_ANSWER } from "../support/app.js";
+import { send } from "./http-client.js";
 import { buildSecureApp, heldGrader, TOKEN } from "./support.js";
 
 const JSON_HEADERS = { "content-type": "application/json" };
@@ -84,6 +88,68 @@ describe("no token configured", () => {
     const { app } = buildSecureApp();
     expect((await app.request("/v1/principles")).status).toBe(200);
     expect((await app.request("/login")).status).toBe(404);
+  });
+});
+
+describe("DNS rebinding: only the server's own names are answered", () => {
+  const form = (origin: string) => ({
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin, "sec-fetch-site": "same-origin" },
+    body: `principle=ownership&question=&answer=${encodeURIComponent(SAMPLE_ANSWER)}`,
+  });
+
+  it("refuses a rebound name with 421 host_not_allowed: no history read, no delete, no form post", async () => {
+    const { app, store } = buildSecureApp();
+    const graded = await app.request("/v1/grade", post());
+    const { id } = (await graded.json()) as { id: string };
+    const evil = "http://evil.example:8787";
+    const read = await app.request(`${evil}/v1/gradings`);
+    expect(read.status).toBe(421);
+    const error = ((await read.json()) as any).error;
+    expect(error.code).toBe("host_not_allowed");
+    expect(error.message).toContain("STARCOACH_ALLOWED_HOSTS");
+    expect((await app.request(`${evil}/v1/gradings/${id}`, { method: "DELETE" })).status).toBe(421);
+    expect((await app.request(`${evil}/grade`, form(evil))).status).toBe(421);
+    expect((await app.request(`${evil}/`)).status).toBe(421);
+    expect(await store.getGrading(id)).not.toBeNull();
+  });
+
+  it("answers localhost, IP addresses and the names in STARCOACH_ALLOWED_HOSTS", async () => {
+    const { app } = buildSecureApp({ security: { allowedHosts: ["coach.example", "lan.example:8443"] } });
+    for (const base of ["http://localhost:8787", "http://127.0.0.1:8787", "http://[::1]:8787", "http://192.168.1.20:8787", "http://coach.example", "https://coach.example:9000", "https://lan.example:8443"]) {
+      expect((await app.request(`${base}/v1/principles`)).status, base).toBe(200);
+    }
+    for (const base of ["http://lan.example:8787", "http://coach.example.evil.example", "http://localhost.evil.example:8787"]) {
+      expect((await app.request(`${base}/v1/principles`)).status, base).toBe(421);
+    }
+    const local = "http://127.0.0.1:8787";
+    expect((await app.request(`${local}/grade`, form(local))).status).toBe(303);
+  });
+
+  it("checks the Host header a real socket carries", async () => {
+    const { app } = buildSecureApp();
+    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
+    });
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      expect((await send(base, "GET", "/v1/gradings", { host: "evil.example" })).status).toBe(421);
+      expect((await send(base, "GET", "/v1/gradings", {})).status).toBe(200);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("is on for a Node server without a token or on loopback, off on Workers, the operator's choice with a token on a public address", () => {
+    const hosts = (env: Record<string, string>, runtime?: "workers") => loadConfig(env, runtime).security.allowedHosts;
+    expect(hosts({})).toEqual([]);
+    expect(hosts({ HOST: "0.0.0.0" })).toEqual([]);
+    expect(hosts({ STARCOACH_API_TOKEN: TOKEN })).toEqual([]);
+    expect(hosts({ HOST: "0.0.0.0", STARCOACH_API_TOKEN: TOKEN })).toBeNull();
+    expect(hosts({ HOST: "0.0.0.0", STARCOACH_API_TOKEN: TOKEN, STARCOACH_ALLOWED_HOSTS: "Coach.Example, coach.example:8443" })).toEqual(["coach.example", "coach.example:8443"]);
+    expect(hosts({ STARCOACH_ALLOWED_HOSTS: "*" })).toBeNull();
+    expect(hosts({}, "workers")).toBeNull();
+    expect(() => loadConfig({ STARCOACH_ALLOWED_HOSTS: "https://coach.example/" })).toThrow(/STARCOACH_ALLOWED_HOSTS/);
   });
 });
 

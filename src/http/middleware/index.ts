@@ -1,6 +1,6 @@
 /**
  * Reliability and security middleware, installed by createApp right after the deps are set.
- * Order (outermost first): request log → in-flight tracking / shutdown → secure headers → CORS →
+ * Order (outermost first): request log → in-flight tracking / shutdown → secure headers → Host check → CORS →
  * access token → (the app's body limit) → per-client rate limit and grading slot on the routes that grade.
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
@@ -9,6 +9,7 @@ import type { AppDeps, AppEnv } from "../context.js";
 import { createAuth } from "./auth.js";
 import { createGate, gradingSlot, trackInflight, type Gate } from "./concurrency.js";
 import { corsFor, secureHeaders } from "./headers.js";
+import { hostCheck } from "./host.js";
 import { jsonLineSink, requestLog, type LogSink } from "./logging.js";
 import { createRateLimiter, rateLimit } from "./rate-limit.js";
 
@@ -38,6 +39,8 @@ export function installReliability(app: OpenAPIHono<AppEnv>, deps: AppDeps): { g
   app.use(requestLog(sink, { answers: security.log.answers }));
   app.use(trackInflight(gate));
   app.use(secureHeaders());
+  const host = hostCheck(security.allowedHosts);
+  if (host) app.use(host);
   const cors = corsFor(security.corsOrigins);
   if (cors) app.use("/v1/*", cors);
   if (security.apiToken) {
