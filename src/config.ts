@@ -32,7 +32,12 @@ const EnvSchema = z.object({
     .transform((v) => v.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean))
     .refine((list) => list.every((h) => HOST_ENTRY.test(h)), "list host names or host:port pairs separated by commas (e.g. coach.example.com,coach.example.com:8443), or *")
     .optional(),
-  STARCOACH_TRUST_PROXY: z.enum(["0", "1", "true", "false"]).optional(),
+  STARCOACH_TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d+)$/, "use 0 or false (no proxy), 1 or true (one proxy you run), or the number of proxies in the chain")
+    .transform((v) => (v === "true" ? 1 : v === "false" ? 0 : Number(v)))
+    .pipe(z.number().int().min(0).max(10))
+    .optional(),
   STARCOACH_LOG: z.enum(["json", "off"]).default("json"),
   STARCOACH_LOG_ANSWERS: z.enum(["0", "1", "true", "false"]).optional(),
   STARCOACH_SHUTDOWN_TIMEOUT_MS: intFrom(30_000, 0, 600_000),
@@ -68,8 +73,12 @@ export interface SecurityConfig {
    * `name:port`. null: any Host is answered.
    */
   allowedHosts: string[] | null;
-  /** Take the client address from X-Forwarded-For / CF-Connecting-IP (only behind a proxy you run). */
-  trustProxy: boolean;
+  /**
+   * Proxies you run in front of the server (0: none). With n > 0 the client is the n-th
+   * X-Forwarded-For entry from the right (the address your outermost proxy saw; entries further
+   * left are whatever the client sent), and X-Forwarded-Proto tells whether the client used HTTPS.
+   */
+  trustProxy: number;
   log: { enabled: boolean; answers: boolean };
   shutdownTimeoutMs: number;
 }
@@ -83,7 +92,7 @@ export function securityDefaults(): SecurityConfig {
     queueTimeoutMs: 30_000,
     corsOrigins: [],
     allowedHosts: [],
-    trustProxy: false,
+    trustProxy: 0,
     log: { enabled: true, answers: false },
     shutdownTimeoutMs: 30_000,
   };
@@ -152,7 +161,7 @@ export function loadConfig(env: Record<string, string | undefined>, runtime: Run
       queueTimeoutMs: e.STARCOACH_QUEUE_TIMEOUT_MS,
       corsOrigins: (e.STARCOACH_CORS_ORIGINS ?? "").split(",").map((o) => o.trim().replace(/\/$/, "")).filter(Boolean),
       allowedHosts: hostPolicy(e.STARCOACH_ALLOWED_HOSTS, runtime, e.HOST, e.STARCOACH_API_TOKEN),
-      trustProxy: truthy(e.STARCOACH_TRUST_PROXY),
+      trustProxy: e.STARCOACH_TRUST_PROXY ?? 0,
       log: { enabled: e.STARCOACH_LOG === "json", answers: truthy(e.STARCOACH_LOG_ANSWERS) },
       shutdownTimeoutMs: e.STARCOACH_SHUTDOWN_TIMEOUT_MS,
     },

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { CSP } from "../../src/http/middleware/headers.js";
 import { createRateLimiter } from "../../src/http/middleware/rate-limit.js";
-import { redactor, timingSafeEqual } from "../../src/http/middleware/util.js";
+import { forwardedEntry, redactor, timingSafeEqual } from "../../src/http/middleware/util.js";
 import { SAMPLE_ANSWER } from "../support/app.js";
 import { send } from "./http-client.js";
 import { buildSecureApp, heldGrader, TOKEN } from "./support.js";
@@ -80,6 +80,60 @@ describe("access token", () => {
     expect(await timingSafeEqual("abc", "abd")).toBe(false);
     expect(await timingSafeEqual("abc", "abcd")).toBe(false);
     expect(await timingSafeEqual("", "a")).toBe(false);
+  });
+});
+
+describe("brute force and client identity", () => {
+  const loginForm = (token: string, headers: Record<string, string> = {}) => ({
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: "http://localhost", ...headers },
+    body: `token=${encodeURIComponent(token)}&next=%2F`,
+  });
+
+  it("limits wrong bearer tokens per client with 429 + Retry-After, and the right token still passes", async () => {
+    const { app } = buildSecureApp({ security: { apiToken: TOKEN, trustProxy: 1 } });
+    const as = (ip: string, token: string) => ({ headers: { authorization: `Bearer ${token}`, "x-forwarded-for": ip } });
+    for (let i = 0; i < 10; i++) expect((await app.request("/v1/gradings", as("10.0.0.1", `guess-${i}`))).status).toBe(401);
+    const limited = await app.request("/v1/gradings", as("10.0.0.1", "guess-10"));
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(((await limited.json()) as any).error.code).toBe("too_many_auth_failures");
+    expect((await app.request("/v1/gradings", as("10.0.0.1", TOKEN))).status).toBe(200);
+    expect((await app.request("/v1/gradings", as("10.0.0.2", "guess"))).status).toBe(401);
+    // A request without any token is not a guess.
+    expect((await app.request("/v1/gradings", { headers: { "x-forwarded-for": "10.0.0.3" } })).status).toBe(401);
+  });
+
+  it("a brute-forcer on the same address cannot lock the owner out of the login form", async () => {
+    const { app } = buildSecureApp({ security: { apiToken: TOKEN } });
+    for (let i = 0; i < 10; i++) expect((await app.request("/login", loginForm(`guess-${i}`))).status).toBe(401);
+    const limited = await app.request("/login", loginForm("guess-10"));
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBeTruthy();
+    expect(await limited.text()).toContain("Too many wrong tokens");
+    const owner = await app.request("/login", loginForm(TOKEN));
+    expect(owner.status).toBe(303);
+    expect(owner.headers.get("set-cookie")).toMatch(/^starcoach_session=/);
+  });
+
+  it("takes the client from the right-most X-Forwarded-For entry the trusted proxies wrote, not the client's own", async () => {
+    const { app } = buildSecureApp({ security: { rateLimitPerMinute: 3, trustProxy: 1 } });
+    // The proxy appends the real address (10.0.0.7); the client varies the entry it sends itself.
+    const spoofed = (i: number) => post({ "x-forwarded-for": `203.0.113.${i}, 10.0.0.7` });
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await app.request("/v1/grade", spoofed(i))).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    expect((await app.request("/v1/grade", post({ "x-forwarded-for": "203.0.113.1, 10.0.0.8" }))).status).toBe(200);
+  });
+
+  it("reads the entry of the outermost trusted proxy when there are several", () => {
+    expect(forwardedEntry("spoof, 198.51.100.4, 10.0.0.2", 2)).toBe("198.51.100.4");
+    expect(forwardedEntry("spoof, 198.51.100.4", 1)).toBe("198.51.100.4");
+    expect(forwardedEntry("198.51.100.4", 3)).toBe("198.51.100.4");
+    expect(forwardedEntry("198.51.100.4", 0)).toBeUndefined();
+    expect(loadConfig({ STARCOACH_TRUST_PROXY: "true" }).security.trustProxy).toBe(1);
+    expect(loadConfig({ STARCOACH_TRUST_PROXY: "2" }).security.trustProxy).toBe(2);
+    expect(() => loadConfig({ STARCOACH_TRUST_PROXY: "yes" })).toThrow(/STARCOACH_TRUST_PROXY/);
   });
 });
 
@@ -155,7 +209,7 @@ describe("DNS rebinding: only the server's own names are answered", () => {
 
 describe("per-client rate limit on grading", () => {
   it("answers 429 with Retry-After and the error shape once the bucket is empty, per client", async () => {
-    const { app } = buildSecureApp({ security: { rateLimitPerMinute: 3, trustProxy: true } });
+    const { app } = buildSecureApp({ security: { rateLimitPerMinute: 3, trustProxy: 1 } });
     const as = (ip: string) => post({ "x-forwarded-for": ip });
     for (let i = 0; i < 3; i++) expect((await app.request("/v1/grade", as("10.0.0.1"))).status).toBe(200);
     const limited = await app.request("/v1/grade", as("10.0.0.1"));

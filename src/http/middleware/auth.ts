@@ -8,13 +8,19 @@
  *   the token itself and changing the token signs everyone out.
  * Comparisons are constant-time (util.timingSafeEqual). Open without a token: /healthz, the static
  * assets, the API reference (/docs, /openapi.json) and the login form itself.
+ *
+ * Wrong tokens (bearer or login form) are counted per client: past the budget a wrong token gets
+ * 429 + Retry-After. The right token always passes, whatever the count: on loopback every local
+ * program is the same client, and a lockout that refused the right token would let any of them
+ * lock the owner out. Guessing is defeated by the token's length (16+ characters, 32 random bytes
+ * advised), not by the counter; the counter caps the noise and work a guesser causes.
  */
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { getCookie, setCookie, deleteCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
 import { errorResponse } from "../errors.js";
-import { createRateLimiter, rateLimit } from "./rate-limit.js";
-import { hmacBase64Url, timingSafeEqual } from "./util.js";
+import { createRateLimiter } from "./rate-limit.js";
+import { clientKey, hmacBase64Url, timingSafeEqual } from "./util.js";
 
 export const SESSION_COOKIE = "starcoach_session";
 const SESSION_MAX_AGE = 30 * 24 * 3600;
@@ -50,9 +56,9 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ""}
 
 export interface AuthOptions {
   token: string;
-  trustProxy: boolean;
-  /** Login attempts per minute per client (default 10). */
-  loginPerMinute?: number;
+  trustProxy: number;
+  /** Wrong tokens per minute per client before 429 (default 10; burst the same). */
+  failuresPerMinute?: number;
 }
 
 export function createAuth(options: AuthOptions): { middleware: MiddlewareHandler; routes: Hono } {
@@ -64,13 +70,24 @@ export function createAuth(options: AuthOptions): { middleware: MiddlewareHandle
     return cookie !== undefined && timingSafeEqual(cookie, await expectedSession);
   }
 
+  const failuresPerMinute = options.failuresPerMinute ?? 10;
+  const failures = createRateLimiter({ perMinute: failuresPerMinute });
+  /** Count a wrong token; the seconds to wait when this client is over its budget, else 0. */
+  const countFailure = (c: Context) => failures.take(clientKey(c, options.trustProxy));
+
   const middleware: MiddlewareHandler = async (c, next) => {
     const path = c.req.path;
     if (c.req.method === "OPTIONS" || PUBLIC.some((re) => re.test(path))) return next();
     if (path === "/v1" || path.startsWith("/v1/")) {
       const header = c.req.header("authorization") ?? "";
       const bearer = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
-      if ((bearer !== undefined && (await timingSafeEqual(bearer, options.token))) || (await hasSession(c))) return next();
+      if (bearer !== undefined && (await timingSafeEqual(bearer, options.token))) return next();
+      if (await hasSession(c)) return next();
+      const wait = bearer !== undefined ? countFailure(c) : 0;
+      if (wait > 0) {
+        c.header("Retry-After", String(wait));
+        return errorResponse(c, 429, "too_many_auth_failures", `Too many wrong tokens from this client (limit ${failuresPerMinute} a minute); try again in ${wait} s.`);
+      }
       c.header("WWW-Authenticate", 'Bearer realm="starcoach"');
       return errorResponse(c, 401, "unauthorized", "This server needs its access token: send the header Authorization: Bearer <STARCOACH_API_TOKEN>.");
     }
@@ -79,13 +96,11 @@ export function createAuth(options: AuthOptions): { middleware: MiddlewareHandle
     return c.html(loginPage(safeNext(nextPath), null), 401);
   };
 
-  const limiter = createRateLimiter({ perMinute: options.loginPerMinute ?? 10 });
   const routes = new Hono();
   routes.get("/login", (c) => c.html(loginPage(safeNext(c.req.query("next")), null), 200));
   routes.post(
     "/login",
     csrf(),
-    rateLimit(limiter, { trustProxy: options.trustProxy, perMinute: options.loginPerMinute ?? 10, code: "too_many_logins", what: "sign-in attempts" }),
     async (c) => {
       let form: Record<string, unknown> = {};
       try {
@@ -95,7 +110,12 @@ export function createAuth(options: AuthOptions): { middleware: MiddlewareHandle
       }
       const next = safeNext(form.next);
       const token = typeof form.token === "string" ? form.token : "";
-      if (!(await timingSafeEqual(token, options.token))) return c.html(loginPage(next, "That token is not right."), 401);
+      if (!(await timingSafeEqual(token, options.token))) {
+        const wait = countFailure(c);
+        if (wait === 0) return c.html(loginPage(next, "That token is not right."), 401);
+        c.header("Retry-After", String(wait));
+        return c.html(loginPage(next, `Too many wrong tokens from this address; try again in ${wait} s.`), 429);
+      }
       setCookie(c, SESSION_COOKIE, await expectedSession, {
         httpOnly: true,
         sameSite: "Strict",

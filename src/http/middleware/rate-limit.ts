@@ -54,7 +54,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
 }
 
 /** Limit the requests this middleware is mounted on; `code` names the limit in the 429 body. */
-export function rateLimit(limiter: RateLimiter, options: { trustProxy: boolean; perMinute: number; code?: string; what?: string }): MiddlewareHandler {
+export function rateLimit(limiter: RateLimiter, options: { trustProxy: number; perMinute: number; code?: string; what?: string }): MiddlewareHandler {
   return async (c: Context, next) => {
     const wait = limiter.take(clientKey(c, options.trustProxy));
     if (wait > 0) {
