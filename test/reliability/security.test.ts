@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { CSP } from "../../src/http/middleware/headers.js";
 import { createRateLimiter } from "../../src/http/middleware/rate-limit.js";
+import { memorySessions } from "../../src/http/middleware/sessions.js";
 import { forwardedEntry, redactor, timingSafeEqual } from "../../src/http/middleware/util.js";
 import { SAMPLE_ANSWER } from "../support/app.js";
 import { send } from "./http-client.js";
@@ -134,6 +135,55 @@ describe("brute force and client identity", () => {
     expect(loadConfig({ STARCOACH_TRUST_PROXY: "true" }).security.trustProxy).toBe(1);
     expect(loadConfig({ STARCOACH_TRUST_PROXY: "2" }).security.trustProxy).toBe(2);
     expect(() => loadConfig({ STARCOACH_TRUST_PROXY: "yes" })).toThrow(/STARCOACH_TRUST_PROXY/);
+  });
+});
+
+describe("sessions behind a TLS proxy", () => {
+  const login = (app: ReturnType<typeof buildSecureApp>["app"], headers: Record<string, string> = {}) =>
+    app.request("/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: "http://localhost", ...headers }, body: `token=${TOKEN}&next=%2Fhistory` });
+  const cookieOf = (res: Response) => res.headers.get("set-cookie")!.split(";")[0]!;
+
+  it("marks the cookie Secure and sends HSTS when a trusted proxy says the client used HTTPS", async () => {
+    const { app } = buildSecureApp({ security: { apiToken: TOKEN, trustProxy: 1 } });
+    const res = await login(app, { "x-forwarded-proto": "https", "x-forwarded-for": "198.51.100.7" });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("set-cookie")).toMatch(/;\s*Secure/i);
+    expect(res.headers.get("strict-transport-security")).toMatch(/max-age=\d+/);
+    const page = await app.request("/healthz", { headers: { "x-forwarded-proto": "https" } });
+    expect(page.headers.get("strict-transport-security")).toMatch(/max-age=\d+/);
+  });
+
+  it("ignores X-Forwarded-Proto from a client when no proxy is trusted", async () => {
+    const { app } = buildSecureApp({ security: { apiToken: TOKEN } });
+    const res = await login(app, { "x-forwarded-proto": "https" });
+    expect(res.headers.get("set-cookie")).not.toMatch(/Secure/i);
+    expect(res.headers.get("strict-transport-security")).toBeNull();
+  });
+
+  it("gives every login its own session value, and logout revokes it", async () => {
+    const { app } = buildSecureApp({ security: { apiToken: TOKEN } });
+    const a = cookieOf(await login(app));
+    const b = cookieOf(await login(app));
+    expect(a).not.toBe(b);
+    expect((await app.request("/history", { headers: { cookie: a } })).status).toBe(200);
+    const out = await app.request("/logout", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: "http://localhost", cookie: a } });
+    expect(out.status).toBe(303);
+    // A copy of the cookie kept after logout opens nothing; the other login is untouched.
+    expect((await app.request("/history", { headers: { cookie: a } })).status).toBe(401);
+    expect((await app.request("/v1/gradings", { headers: { cookie: a } })).status).toBe(401);
+    expect((await app.request("/history", { headers: { cookie: b } })).status).toBe(200);
+  });
+
+  it("expires sessions and keeps the table bounded", () => {
+    let t = 0;
+    const sessions = memorySessions({ maxAgeMs: 1_000, maxSessions: 50, now: () => t });
+    const id = sessions.create();
+    expect(id).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(sessions.has(id)).toBe(true);
+    t += 1_001;
+    expect(sessions.has(id)).toBe(false);
+    for (let i = 0; i < 500; i++) sessions.create();
+    expect(sessions.size).toBe(50);
   });
 });
 

@@ -4,8 +4,8 @@
  *   sets, which is what the page's own script sends); else 401 JSON with WWW-Authenticate;
  * - every page needs the session cookie; without it the login form is shown, with status 401;
  * - POST /login checks the token and sets `starcoach_session`: HttpOnly, SameSite=Strict, Path=/,
- *   Secure over HTTPS. Its value is HMAC-SHA256(token, "starcoach-session-v1"), so the cookie is not
- *   the token itself and changing the token signs everyone out.
+ *   Secure over HTTPS (directly, or per X-Forwarded-Proto from trusted proxies). Its value is a new
+ *   random session id for every login (sessions.ts), never the token; POST /logout revokes it.
  * Comparisons are constant-time (util.timingSafeEqual). Open without a token: /healthz, the static
  * assets, the API reference (/docs, /openapi.json) and the login form itself.
  *
@@ -20,15 +20,12 @@ import { getCookie, setCookie, deleteCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
 import { errorResponse } from "../errors.js";
 import { createRateLimiter } from "./rate-limit.js";
-import { clientKey, hmacBase64Url, timingSafeEqual } from "./util.js";
+import { memorySessions, type SessionStore } from "./sessions.js";
+import { clientKey, isHttps, timingSafeEqual } from "./util.js";
 
 export const SESSION_COOKIE = "starcoach_session";
 const SESSION_MAX_AGE = 30 * 24 * 3600;
 const PUBLIC = [/^\/healthz$/, /^\/login$/, /^\/logout$/, /^\/assets\//, /^\/docs(\/|$)/, /^\/openapi\.json$/, /^\/favicon\.ico$/];
-
-export function sessionValue(token: string): Promise<string> {
-  return hmacBase64Url(token, "starcoach-session-v1");
-}
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
@@ -59,15 +56,17 @@ export interface AuthOptions {
   trustProxy: number;
   /** Wrong tokens per minute per client before 429 (default 10; burst the same). */
   failuresPerMinute?: number;
+  /** Where issued session ids are kept (default: in memory, for SESSION_MAX_AGE). */
+  sessions?: SessionStore;
 }
 
 export function createAuth(options: AuthOptions): { middleware: MiddlewareHandler; routes: Hono } {
-  const expectedSession = sessionValue(options.token);
-  const isHttps = (c: Context) => new URL(c.req.url).protocol === "https:";
+  const sessions = options.sessions ?? memorySessions({ maxAgeMs: SESSION_MAX_AGE * 1000 });
+  const https = (c: Context) => isHttps(c, options.trustProxy);
 
-  async function hasSession(c: Context): Promise<boolean> {
+  function hasSession(c: Context): boolean {
     const cookie = getCookie(c, SESSION_COOKIE);
-    return cookie !== undefined && timingSafeEqual(cookie, await expectedSession);
+    return cookie !== undefined && sessions.has(cookie);
   }
 
   const failuresPerMinute = options.failuresPerMinute ?? 10;
@@ -82,7 +81,7 @@ export function createAuth(options: AuthOptions): { middleware: MiddlewareHandle
       const header = c.req.header("authorization") ?? "";
       const bearer = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
       if (bearer !== undefined && (await timingSafeEqual(bearer, options.token))) return next();
-      if (await hasSession(c)) return next();
+      if (hasSession(c)) return next();
       const wait = bearer !== undefined ? countFailure(c) : 0;
       if (wait > 0) {
         c.header("Retry-After", String(wait));
@@ -91,7 +90,7 @@ export function createAuth(options: AuthOptions): { middleware: MiddlewareHandle
       c.header("WWW-Authenticate", 'Bearer realm="starcoach"');
       return errorResponse(c, 401, "unauthorized", "This server needs its access token: send the header Authorization: Bearer <STARCOACH_API_TOKEN>.");
     }
-    if (await hasSession(c)) return next();
+    if (hasSession(c)) return next();
     const nextPath = c.req.method === "GET" ? path + (new URL(c.req.url).search || "") : "/";
     return c.html(loginPage(safeNext(nextPath), null), 401);
   };
@@ -116,18 +115,22 @@ export function createAuth(options: AuthOptions): { middleware: MiddlewareHandle
         c.header("Retry-After", String(wait));
         return c.html(loginPage(next, `Too many wrong tokens from this address; try again in ${wait} s.`), 429);
       }
-      setCookie(c, SESSION_COOKIE, await expectedSession, {
+      const previous = getCookie(c, SESSION_COOKIE);
+      if (previous) sessions.revoke(previous);
+      setCookie(c, SESSION_COOKIE, sessions.create(), {
         httpOnly: true,
         sameSite: "Strict",
         path: "/",
-        secure: isHttps(c),
+        secure: https(c),
         maxAge: SESSION_MAX_AGE,
       });
       return c.redirect(next, 303);
     },
   );
   routes.post("/logout", csrf(), (c) => {
-    deleteCookie(c, SESSION_COOKIE, { path: "/", secure: isHttps(c) });
+    const cookie = getCookie(c, SESSION_COOKIE);
+    if (cookie) sessions.revoke(cookie);
+    deleteCookie(c, SESSION_COOKIE, { path: "/", secure: https(c) });
     return c.redirect("/login", 303);
   });
   return { middleware, routes };

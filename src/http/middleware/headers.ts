@@ -9,6 +9,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
+import { isHttps } from "./util.js";
 
 export const CSP = [
   "default-src 'none'",
@@ -38,7 +39,7 @@ const HEADERS: Record<string, string> = {
 };
 
 /** Set the headers after the route ran, overriding any weaker policy a route set for itself. */
-export function secureHeaders(): MiddlewareHandler {
+export function secureHeaders(trustProxy = 0): MiddlewareHandler {
   return async (c, next) => {
     await next();
     let headers = c.res.headers;
@@ -53,7 +54,8 @@ export function secureHeaders(): MiddlewareHandler {
     // Connection is hop-by-hop, the server's to manage: a route's "keep-alive" (streamSSE sets one)
     // would contradict a client that asked for "close" and break the next request on that socket.
     if (headers.get("connection")?.toLowerCase() === "keep-alive") headers.delete("connection");
-    if (new URL(c.req.url).protocol === "https:") headers.set("strict-transport-security", "max-age=31536000; includeSubDomains");
+    // Over HTTPS, directly or as trusted proxies report it (X-Forwarded-Proto), browsers must keep to HTTPS.
+    if (isHttps(c, trustProxy)) headers.set("strict-transport-security", "max-age=31536000; includeSubDomains");
     // Pages and API answers carry personal stories: never cache them in shared caches.
     if (!headers.has("cache-control")) headers.set("cache-control", "no-store");
   };

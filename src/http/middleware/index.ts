@@ -38,7 +38,7 @@ export function installReliability(app: OpenAPIHono<AppEnv>, deps: AppDeps): { g
 
   app.use(requestLog(sink, { answers: security.log.answers }));
   app.use(trackInflight(gate));
-  app.use(secureHeaders());
+  app.use(secureHeaders(security.trustProxy));
   const host = hostCheck(security.allowedHosts);
   if (host) app.use(host);
   const cors = corsFor(security.corsOrigins);

@@ -22,15 +22,6 @@ export async function timingSafeEqual(a: string, b: string): Promise<boolean> {
   return diff === 0;
 }
 
-/** HMAC-SHA256(key, message) as base64url. */
-export async function hmacBase64Url(key: string, message: string): Promise<string> {
-  const k = await crypto.subtle.importKey("raw", encoder.encode(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const sig = new Uint8Array(await crypto.subtle.sign("HMAC", k, encoder.encode(message)));
-  let bin = "";
-  for (const byte of sig) bin += String.fromCharCode(byte);
-  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
 /**
  * The value a chain of `hops` trusted proxies vouches for in a comma-separated forwarding header:
  * the hops-th entry from the right. Each proxy appends what it saw, so everything further left
