@@ -60,6 +60,12 @@ export interface SecurityConfig {
   apiToken: string | null;
   /** Grading requests per minute per client (token bucket, burst = the same number); 0 turns it off. */
   rateLimitPerMinute: number;
+  /**
+   * Whether the limits also count offline gradings (which cost nothing). Off only for a Node
+   * server on loopback without a token: the owner grading their own answers. The limits protect
+   * model spend and shared servers, so model-calling work is always counted.
+   */
+  rateLimitOffline: boolean;
   /** Gradings (model calls) running at once; more wait in a queue of maxQueue, then get 503. */
   maxConcurrent: number;
   maxQueue: number;
@@ -87,6 +93,7 @@ export function securityDefaults(): SecurityConfig {
   return {
     apiToken: null,
     rateLimitPerMinute: 30,
+    rateLimitOffline: false,
     maxConcurrent: 16,
     maxQueue: 64,
     queueTimeoutMs: 30_000,
@@ -156,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined>, runtime: Run
     security: {
       apiToken: e.STARCOACH_API_TOKEN ?? null,
       rateLimitPerMinute: e.STARCOACH_RATE_LIMIT,
+      rateLimitOffline: runtime === "workers" || Boolean(e.STARCOACH_API_TOKEN) || !isLoopbackAddress(e.HOST),
       maxConcurrent: e.STARCOACH_MAX_CONCURRENT,
       maxQueue: e.STARCOACH_MAX_QUEUE,
       queueTimeoutMs: e.STARCOACH_QUEUE_TIMEOUT_MS,

@@ -1,4 +1,5 @@
 import type { GradingService } from "../grading.js";
+import type { Admission } from "./middleware/admission.js";
 import type { ReliabilityDeps } from "./middleware/index.js";
 import type { BatchJob, BatchStore } from "../store/batch-types.js";
 import type { Store } from "../store/types.js";
@@ -27,4 +28,5 @@ export interface BatchJobs {
   idle?(): Promise<void>;
 }
 
-export type AppEnv = { Variables: { deps: AppDeps } };
+/** `admission` is set by the reliability middleware (middleware/admission.ts) for every request. */
+export type AppEnv = { Variables: { deps: AppDeps; admission: Admission } };

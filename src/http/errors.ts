@@ -15,6 +15,19 @@ export function errorDoc(codes: string) {
   return { description: codes, content: { "application/json": { schema: ErrorSchema } } };
 }
 
+/** A request turned away by a limit (rate, queue, budget): 429 or 503 with Retry-After. */
+export class LimitError extends Error {
+  constructor(
+    readonly status: 429 | 503,
+    readonly code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+    this.name = "LimitError";
+  }
+}
+
 export function errorBody(code: string, message: string) {
   return { error: { code, message } };
 }
@@ -33,6 +46,10 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
 
 export function handleError(err: Error, c: Context) {
   if (err instanceof InputError) return errorResponse(c, err.status, err.code, err.message);
+  if (err instanceof LimitError) {
+    c.header("Retry-After", String(err.retryAfterSeconds));
+    return errorResponse(c, err.status, err.code, err.message);
+  }
   if (err instanceof ModelError) {
     if (err.retryAfterSeconds !== undefined) c.header("Retry-After", String(err.retryAfterSeconds));
     return errorResponse(c, err.status, err.code, err.message);

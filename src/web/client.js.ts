@@ -194,6 +194,7 @@ export const APP_JS = String.raw`(function () {
       body: JSON.stringify(body),
     });
     var type = res.headers.get("content-type") || "";
+    if (res.status === 401) throw new Error("You are signed out of this server (it may have restarted). Sign in again in another tab, then press Get feedback: your text is still here.");
     if (type.indexOf("text/event-stream") !== 0) {
       var json = await res.json().catch(function () { return null; });
       throw new Error(json && json.error ? json.error.message : "The server answered with HTTP " + res.status + ".");

@@ -118,7 +118,7 @@ describe("brute force and client identity", () => {
   });
 
   it("takes the client from the right-most X-Forwarded-For entry the trusted proxies wrote, not the client's own", async () => {
-    const { app } = buildSecureApp({ security: { rateLimitPerMinute: 3, trustProxy: 1 } });
+    const { app } = buildSecureApp({ security: { rateLimitPerMinute: 3, rateLimitOffline: true, trustProxy: 1 } });
     // The proxy appends the real address (10.0.0.7); the client varies the entry it sends itself.
     const spoofed = (i: number) => post({ "x-forwarded-for": `203.0.113.${i}, 10.0.0.7` });
     const statuses = [];
@@ -259,7 +259,7 @@ describe("DNS rebinding: only the server's own names are answered", () => {
 
 describe("per-client rate limit on grading", () => {
   it("answers 429 with Retry-After and the error shape once the bucket is empty, per client", async () => {
-    const { app } = buildSecureApp({ security: { rateLimitPerMinute: 3, trustProxy: 1 } });
+    const { app } = buildSecureApp({ security: { rateLimitPerMinute: 3, rateLimitOffline: true, trustProxy: 1 } });
     const as = (ip: string) => post({ "x-forwarded-for": ip });
     for (let i = 0; i < 3; i++) expect((await app.request("/v1/grade", as("10.0.0.1"))).status).toBe(200);
     const limited = await app.request("/v1/grade", as("10.0.0.1"));
@@ -274,7 +274,7 @@ describe("per-client rate limit on grading", () => {
 
   it("refills over time and keeps its client table bounded", () => {
     let t = 0;
-    const limiter = createRateLimiter({ perMinute: 60, maxClients: 100, now: () => t });
+    const limiter = createRateLimiter({ limit: 60, maxClients: 100, now: () => t });
     for (let i = 0; i < 60; i++) expect(limiter.take("a")).toBe(0);
     expect(limiter.take("a")).toBe(1);
     t += 1000;

@@ -70,7 +70,7 @@ export function createAuth(options: AuthOptions): { middleware: MiddlewareHandle
   }
 
   const failuresPerMinute = options.failuresPerMinute ?? 10;
-  const failures = createRateLimiter({ perMinute: failuresPerMinute });
+  const failures = createRateLimiter({ limit: failuresPerMinute });
   /** Count a wrong token; the seconds to wait when this client is over its budget, else 0. */
   const countFailure = (c: Context) => failures.take(clientKey(c, options.trustProxy));
 

@@ -105,7 +105,8 @@ export function createGate(options: GateOptions): Gate {
   };
 }
 
-const MESSAGES = {
+/** The messages of the gate's refusals (503), also used by admission.ts. */
+export const BUSY_MESSAGES = {
   queue_full: "The server is busy grading other answers and its queue is full; try again shortly.",
   queue_timeout: "The server is busy: this grading waited too long for a free slot; try again shortly.",
   shutting_down: "The server is shutting down; try again in a moment.",
@@ -117,29 +118,13 @@ export function trackInflight(gate: Gate): MiddlewareHandler {
     if (gate.draining) {
       c.header("Retry-After", "5");
       c.header("Connection", "close");
-      return errorResponse(c, 503, "shutting_down", MESSAGES.shutting_down);
+      return errorResponse(c, 503, "shutting_down", BUSY_MESSAGES.shutting_down);
     }
     const done = gate.enter();
     try {
       await next();
     } finally {
       whenResponseDone(c, done);
-    }
-  };
-}
-
-/** Hold a grading slot for the request (until its streamed body ends); 503 + Retry-After when none is free in time. */
-export function gradingSlot(gate: Gate): MiddlewareHandler {
-  return async (c: Context, next) => {
-    const slot = await gate.acquire();
-    if (!slot.ok) {
-      c.header("Retry-After", String(slot.retryAfterSeconds));
-      return errorResponse(c, 503, slot.reason === "shutting_down" ? "shutting_down" : "server_busy", MESSAGES[slot.reason]);
-    }
-    try {
-      await next();
-    } finally {
-      whenResponseDone(c, slot.release);
     }
   };
 }

@@ -34,6 +34,8 @@ const streamRoute = createRoute({
     200: { description: "An event stream", content: { "text/event-stream": { schema: z.string() } } },
     400: errorDoc("Bad input, as for /v1/grade"),
     415: errorDoc("unsupported_media_type"),
+    429: errorDoc("rate_limited (with Retry-After)"),
+    503: errorDoc("server_busy, shutting_down (with Retry-After)"),
   },
 });
 
@@ -53,6 +55,8 @@ gradeStreamRoutes.post("/v1/grade/stream", async (c) => {
   const parsed = GradeRequestSchema.safeParse(json);
   if (!parsed.success) return errorResponse(c, 400, "invalid_request", describeIssues(parsed.error.issues));
   validateInput(parsed.data); // throws InputError → the app's JSON error, before any event is sent
+  // 429/503 as JSON before the stream starts; the slot is held until the grading itself has ended.
+  const release = await c.var.admission.admit(c);
 
   const { grading } = c.var.deps;
   const canStream = Boolean(grading.grader.gradeStream);
@@ -80,6 +84,8 @@ gradeStreamRoutes.post("/v1/grade/stream", async (c) => {
       await stream.writeSSE({ event: "feedback", data: JSON.stringify(feedback), id: feedback.id });
     } catch (err) {
       await stream.writeSSE({ event: "error", data: JSON.stringify(streamErrorBody(err)) });
+    } finally {
+      release();
     }
   });
 });

@@ -1,0 +1,96 @@
+/**
+ * What the limits count and how their refusals reach people: the rate limit's scope (model calls,
+ * or everything when the server is shared) and refusals in the web form. In-process through the
+ * real app, the model mocked by MSW.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
+import { llmGrader, SAMPLE_ANSWER, useOpenAiMock } from "../support/app.js";
+import { createOpenAiMock, modelGrade } from "../support/openai-mock.js";
+import { buildSecureApp, heldGrader, TOKEN } from "./support.js";
+
+const mock = createOpenAiMock();
+useOpenAiMock(mock, { beforeAll, afterEach, afterAll });
+
+type App = ReturnType<typeof buildSecureApp>["app"];
+const JSON_HEADERS = { "content-type": "application/json" };
+let n = 0;
+/** A distinct answer each time, so no grading comes from the cache. */
+const answer = () => SAMPLE_ANSWER.replace("Acme", `Acme ${++n}`);
+const gradeJson = (app: App, text = answer()) => app.request("/v1/grade", { method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ answer: text, principle: "ownership" }) });
+const formPost = (app: App, fields: Record<string, string>, origin = "http://localhost") =>
+  app.request("/grade", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin }, body: new URLSearchParams({ principle: "ownership", question: "", ...fields }).toString() });
+const statuses = async (requests: Array<() => Promise<Response> | Response>) => {
+  const out: number[] = [];
+  for (const r of requests) out.push((await r()).status);
+  return out;
+};
+
+describe("what the rate limit counts", () => {
+  it("does not count the owner's offline gradings on loopback without a token (form and API)", async () => {
+    const { app } = buildSecureApp({ security: { rateLimitPerMinute: 3 } });
+    expect(await statuses(Array.from({ length: 6 }, () => () => gradeJson(app)))).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(await statuses(Array.from({ length: 3 }, () => () => formPost(app, { answer: answer() })))).toEqual([303, 303, 303]);
+  });
+
+  it("counts gradings that call the model, on loopback too", async () => {
+    mock.always(mock.grade(modelGrade(SAMPLE_ANSWER)));
+    const { app } = buildSecureApp({ grader: await llmGrader(), security: { rateLimitPerMinute: 3 } });
+    expect(await statuses(Array.from({ length: 4 }, () => () => gradeJson(app)))).toEqual([200, 200, 200, 429]);
+  });
+
+  it("counts offline gradings as well with a token, on a public address or on Workers", () => {
+    const counts = (env: Record<string, string>, runtime?: "workers") => loadConfig(env, runtime).security.rateLimitOffline;
+    expect(counts({})).toBe(false);
+    expect(counts({ STARCOACH_API_TOKEN: TOKEN })).toBe(true);
+    expect(counts({ HOST: "0.0.0.0" })).toBe(true);
+    expect(counts({}, "workers")).toBe(true);
+  });
+});
+
+describe("refusals in the web form keep the typed text", () => {
+  const typed = `${SAMPLE_ANSWER} <b>kept & escaped</b>`;
+  const keeps = async (res: Response) => {
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    const html = await res.text();
+    expect(html).not.toMatch(/^\{"error"/);
+    expect(html).toContain("&lt;b&gt;kept &amp; escaped&lt;/b&gt;");
+    return html;
+  };
+
+  it("429: the form again with the answer, the message and Retry-After, not JSON", async () => {
+    const { app } = buildSecureApp({ security: { rateLimitPerMinute: 1, rateLimitOffline: true } });
+    expect((await formPost(app, { answer: answer() })).status).toBe(303);
+    const limited = await formPost(app, { answer: typed });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(await keeps(limited)).toContain("Too many gradings");
+  });
+
+  it("503: the form again when every slot is taken and the queue is full", async () => {
+    const grader = heldGrader();
+    const { app } = buildSecureApp({ grader, security: { maxConcurrent: 1, maxQueue: 0, rateLimitPerMinute: 0 } });
+    const running = formPost(app, { answer: answer() });
+    await expect.poll(() => grader.started).toBe(1);
+    const busy = await formPost(app, { answer: typed });
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get("retry-after")).toBeTruthy();
+    expect(await keeps(busy)).toContain("busy");
+    grader.release();
+    expect((await running).status).toBe(303);
+  });
+
+  it("403: a post from another origin shows the form again instead of a bare Forbidden", async () => {
+    const { app, store } = buildSecureApp();
+    const cross = await formPost(app, { answer: typed }, "https://elsewhere.example");
+    expect(cross.status).toBe(403);
+    expect(await keeps(cross)).toContain("another site");
+    expect(await store.listGradings({ limit: 5 })).toEqual([]);
+  });
+
+  it("the Random question button counts against no limit", async () => {
+    const { app } = buildSecureApp({ security: { rateLimitPerMinute: 2, rateLimitOffline: true } });
+    expect(await statuses(Array.from({ length: 5 }, () => () => formPost(app, { answer: "", intent: "random" })))).toEqual([200, 200, 200, 200, 200]);
+    expect(await statuses([() => formPost(app, { answer: answer() }), () => formPost(app, { answer: answer() })])).toEqual([303, 303]);
+  });
+});
