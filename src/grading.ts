@@ -49,6 +49,8 @@ export interface GradeHooks {
   onAnalysis?(analysis: Analysis): void | Promise<void>;
   /** The model's partial output; only called when the grader can stream. */
   onPartial?(partial: PartialGrade): void | Promise<void>;
+  /** Fires when nobody waits for the result any more: the model calls are cancelled (GradingAborted). */
+  signal?: AbortSignal;
 }
 
 export interface GradingDeps {
@@ -132,16 +134,17 @@ export function createGradingService(deps: GradingDeps) {
       const analysis = analyze(answer, deps.length);
       await hooks.onAnalysis?.(analysis);
       const request = { answer, question, principle, analysis };
+      const signal = hooks.signal ? { signal: hooks.signal } : {};
       let outcomes: GradeOutcome[];
       if (samples === 1) {
-        outcomes = [hooks.onPartial && grader.gradeStream ? await grader.gradeStream(request, hooks.onPartial) : await grader.grade(request)];
+        outcomes = [hooks.onPartial && grader.gradeStream ? await grader.gradeStream(request, hooks.onPartial, signal) : await grader.grade(request, signal)];
       } else {
-        outcomes = await Promise.all(Array.from({ length: samples }, () => grader.grade(request, { temperature: SAMPLE_TEMPERATURE })));
+        outcomes = await Promise.all(Array.from({ length: samples }, () => grader.grade(request, { temperature: SAMPLE_TEMPERATURE, ...signal })));
       }
       const aggregated = samples > 1 ? aggregateSamples(outcomes.map((o) => o.grade)) : null;
       const grade = aggregated?.grade ?? outcomes[0]!.grade;
       let usage = outcomes.reduce<Usage | null>((total, o) => addUsage(total, o.usage), null);
-      const barRaise = mode === "bar-raiser" ? await (grader.barRaise ?? offlineBarRaise)(request, grade) : null;
+      const barRaise = mode === "bar-raiser" ? await (grader.barRaise ?? offlineBarRaise)(request, grade, signal) : null;
       usage = addUsage(usage, barRaise?.usage ?? null);
       let feedback = assembleFeedback({
         ...(aggregated ? { spread: aggregated.spread } : {}),

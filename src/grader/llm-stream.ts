@@ -8,7 +8,7 @@ import { NoObjectGeneratedError, Output, RetryError, streamText } from "ai";
 import { ModelGradeSchema } from "../core/feedback.js";
 import { buildPrompt } from "../core/prompt.js";
 import { chatModel, toModelError, type LlmSettings } from "./llm.js";
-import type { Grader, GradeOutcome, GradeRequest, PartialGrade } from "./types.js";
+import { GradingAborted, type GradeOptions, type Grader, type GradeOutcome, type GradeRequest, type PartialGrade } from "./types.js";
 
 function isSchemaFailure(error: unknown): boolean {
   const inner = RetryError.isInstance(error) ? error.lastError : error;
@@ -21,7 +21,8 @@ export function withStreaming(grader: Grader, settings: LlmSettings, template: s
   // Built once: Output.object converts the zod schema to JSON Schema on construction.
   const streamOutput = Output.object({ schema: ModelGradeSchema, name: "star_feedback" });
 
-  async function gradeStream(request: GradeRequest, onPartial: (partial: PartialGrade) => void | Promise<void>): Promise<GradeOutcome> {
+  async function gradeStream(request: GradeRequest, onPartial: (partial: PartialGrade) => void | Promise<void>, options: GradeOptions = {}): Promise<GradeOutcome> {
+    const { signal } = options;
     const prompt = buildPrompt(template, request);
     let streamError: unknown = null;
     const result = streamText({
@@ -32,6 +33,7 @@ export function withStreaming(grader: Grader, settings: LlmSettings, template: s
       temperature: 0,
       maxRetries: settings.maxRetries,
       timeout: settings.timeoutMs,
+      ...(signal ? { abortSignal: signal } : {}),
       // Errors become part of the stream rather than throws; keep the first one to report it.
       onError: ({ error }) => {
         streamError ??= error;
@@ -43,8 +45,9 @@ export function withStreaming(grader: Grader, settings: LlmSettings, template: s
       const usage = await result.usage;
       return { grade: output, usage: { inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 } };
     } catch (error) {
+      if (signal?.aborted) throw new GradingAborted();
       const cause = streamError ?? error;
-      if (isSchemaFailure(cause) || isSchemaFailure(error)) return grader.grade(request);
+      if (isSchemaFailure(cause) || isSchemaFailure(error)) return grader.grade(request, options);
       throw toModelError(cause, settings);
     }
   }

@@ -11,7 +11,7 @@ import { ModelGradeSchema } from "../core/feedback.js";
 import { STAR_PARTS } from "../core/star-split.js";
 import { buildPrompt, promptVersion } from "../core/prompt.js";
 import { offlineBarRaise } from "./offline.js";
-import { ModelError, type Grader, type Usage } from "./types.js";
+import { GradingAborted, ModelError, type Grader, type Usage } from "./types.js";
 
 export interface LlmSettings {
   apiKey: string;
@@ -90,7 +90,7 @@ export async function createLlmGrader(settings: LlmSettings, template: string, b
   const barRaiserOutput = Output.object({ schema: ModelBarRaiserSchema, name: "bar_raiser" });
 
   /** One structured-output call; output that breaks the schema is retried once, then reported. */
-  async function structured<T>(output: Output.Output<T>, prompt: { system: string; user: string }, temperature: number) {
+  async function structured<T>(output: Output.Output<T>, prompt: { system: string; user: string }, temperature: number, signal?: AbortSignal) {
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await generateText({
@@ -101,10 +101,12 @@ export async function createLlmGrader(settings: LlmSettings, template: string, b
           temperature,
           maxRetries: settings.maxRetries,
           timeout: settings.timeoutMs,
+          ...(signal ? { abortSignal: signal } : {}),
         });
         const usage: Usage = { inputTokens: result.usage.inputTokens ?? 0, outputTokens: result.usage.outputTokens ?? 0 };
         return { output: result.output as T, usage };
       } catch (error) {
+        if (signal?.aborted) throw new GradingAborted();
         const schemaFailure = NoObjectGeneratedError.isInstance(innermost(error));
         if (schemaFailure && attempt < SCHEMA_ATTEMPTS) continue;
         throw toModelError(error, settings);
@@ -118,15 +120,15 @@ export async function createLlmGrader(settings: LlmSettings, template: string, b
     promptVersion: version,
     notice: null,
     async grade(request, options = {}) {
-      const { output, usage } = await structured(gradeOutput, buildPrompt(template, request), options.temperature ?? 0);
+      const { output, usage } = await structured(gradeOutput, buildPrompt(template, request), options.temperature ?? 0, options.signal);
       return { grade: output, usage };
     },
-    async barRaise(request, firstPass) {
+    async barRaise(request, firstPass, options = {}) {
       if (!barRaiserTemplate) return offlineBarRaise(request, firstPass);
       const scores = Object.fromEntries(STAR_PARTS.map((p) => [p, firstPass[p].score]));
       const firstPassText = JSON.stringify({ ...scores, principleFit: firstPass.principleFit.score, betterFits: firstPass.principleFit.betterFits });
       const prompt = buildPrompt(barRaiserTemplate, request, { first_pass: firstPassText });
-      const { output, usage } = await structured(barRaiserOutput, prompt, 0);
+      const { output, usage } = await structured(barRaiserOutput, prompt, 0, options.signal);
       return { barRaiser: output, usage };
     },
   };

@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { ModelError } from "../grader/types.js";
+import { GradingAborted, ModelError } from "../grader/types.js";
 import { InputError } from "../grading.js";
 
 export const ErrorSchema = z
@@ -50,6 +50,7 @@ export function handleError(err: Error, c: Context) {
     c.header("Retry-After", String(err.retryAfterSeconds));
     return errorResponse(c, err.status, err.code, err.message);
   }
+  if (err instanceof GradingAborted) return errorResponse(c, 499 as ContentfulStatusCode, err.code, err.message);
   if (err instanceof ModelError) {
     if (err.retryAfterSeconds !== undefined) c.header("Retry-After", String(err.retryAfterSeconds));
     return errorResponse(c, err.status, err.code, err.message);

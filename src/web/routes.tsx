@@ -10,7 +10,7 @@ import type { Child } from "hono/jsx";
 import { findPrinciple, PRINCIPLES } from "../core/principles.js";
 import { questionsFor } from "../core/questions.js";
 import { HTTPException } from "hono/http-exception";
-import { ModelError } from "../grader/types.js";
+import { GradingAborted, ModelError } from "../grader/types.js";
 import { InputError } from "../grading.js";
 import type { AppEnv } from "../http/context.js";
 import { LimitError } from "../http/errors.js";
@@ -96,7 +96,7 @@ const CROSS_SITE: FormError = {
 function refusal(err: unknown): { status: PageStatus; error: FormError } {
   if (err instanceof LimitError) return { status: err.status, error: { code: err.code, message: err.message } };
   if (err instanceof InputError || err instanceof ModelError) return { status: err.status, error: { code: err.code, message: err.message } };
-  console.error("[starcoach] web grading failed:", err);
+  if (!(err instanceof GradingAborted)) console.error("[starcoach] web grading failed:", err);
   return { status: 500, error: { code: "internal_error", message: "Something went wrong on our side. Your text is still here; try again." } };
 }
 
@@ -122,7 +122,7 @@ webRoutes.post(
     try {
       const release = await c.var.admission.admit(c);
       try {
-        const feedback = await c.var.deps.grading.grade(values);
+        const feedback = await c.var.deps.grading.grade(values, { signal: c.req.raw.signal });
         return c.redirect(`/result/${encodeURIComponent(feedback.id)}`, 303);
       } finally {
         release();

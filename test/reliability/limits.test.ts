@@ -1,12 +1,13 @@
 /**
  * What the limits count and how their refusals reach people: the rate limit's scope (model calls,
- * or everything when the server is shared) and refusals in the web form. In-process through the
- * real app, the model mocked by MSW.
+ * or everything when the server is shared), refusals in the web form, and gradings cancelled when
+ * the client goes away. In-process through the real app, the model mocked by MSW.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { llmGrader, SAMPLE_ANSWER, useOpenAiMock } from "../support/app.js";
 import { createOpenAiMock, modelGrade } from "../support/openai-mock.js";
+import { streamingLlmGrader } from "../support/web.js";
 import { buildSecureApp, heldGrader, TOKEN } from "./support.js";
 
 const mock = createOpenAiMock();
@@ -92,5 +93,28 @@ describe("refusals in the web form keep the typed text", () => {
     const { app } = buildSecureApp({ security: { rateLimitPerMinute: 2, rateLimitOffline: true } });
     expect(await statuses(Array.from({ length: 5 }, () => () => formPost(app, { answer: "", intent: "random" })))).toEqual([200, 200, 200, 200, 200]);
     expect(await statuses([() => formPost(app, { answer: answer() }), () => formPost(app, { answer: answer() })])).toEqual([303, 303]);
+  });
+});
+
+describe("a client that goes away cancels its grading", () => {
+  it("a stream aborted mid-grading cancels the model call, stores nothing and frees the slot", async () => {
+    const text = answer();
+    mock.reply({ kind: "delay", ms: 1_500, content: JSON.stringify(modelGrade(text)) });
+    const { app, gate, store } = buildSecureApp({ grader: await streamingLlmGrader({ maxRetries: 0 }), security: { rateLimitPerMinute: 0 } });
+    const client = new AbortController();
+    const res = await app.request(
+      new Request("http://localhost/v1/grade/stream", { method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ answer: text, principle: "ownership" }), signal: client.signal }),
+    );
+    const reader = res.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(first).toContain("event: analysis");
+    await expect.poll(() => mock.calls.length).toBe(1);
+    expect(gate.stats().running).toBe(1);
+    client.abort();
+    await expect.poll(() => gate.stats().running, { timeout: 1_000 }).toBe(0);
+    // Long after the model would have answered: nothing was stored and no fallback call was made.
+    await new Promise((r) => setTimeout(r, 1_800));
+    expect(await store.listGradings({ limit: 5 })).toEqual([]);
+    expect(mock.calls).toHaveLength(1);
   });
 });

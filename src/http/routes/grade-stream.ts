@@ -8,7 +8,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { streamSSE } from "hono/streaming";
 import { computedFigures } from "../../grader/assemble.js";
-import { ModelError, type PartialGrade } from "../../grader/types.js";
+import { GradingAborted, ModelError, type PartialGrade } from "../../grader/types.js";
 import { InputError, validateInput } from "../../grading.js";
 import type { AppEnv } from "../context.js";
 import { describeIssues, errorDoc, errorBody, errorResponse } from "../errors.js";
@@ -60,6 +60,8 @@ gradeStreamRoutes.post("/v1/grade/stream", async (c) => {
 
   const { grading } = c.var.deps;
   const canStream = Boolean(grading.grader.gradeStream);
+  // The request's signal fires when the client disconnects: the model call is cancelled with it.
+  const signal = c.req.raw.signal;
   return streamSSE(c, async (stream) => {
     let lastPartial = 0;
     let pending: PartialGrade | null = null;
@@ -75,15 +77,16 @@ gradeStreamRoutes.post("/v1/grade/stream", async (c) => {
         parsed.data,
         canStream
           ? {
+              signal,
               onAnalysis: (analysis) => stream.writeSSE({ event: "analysis", data: JSON.stringify(computedFigures(analysis)) }),
               onPartial: sendPartial,
             }
-          : {},
+          : { signal },
       );
       if (pending) await stream.writeSSE({ event: "partial", data: JSON.stringify(pending) });
       await stream.writeSSE({ event: "feedback", data: JSON.stringify(feedback), id: feedback.id });
     } catch (err) {
-      await stream.writeSSE({ event: "error", data: JSON.stringify(streamErrorBody(err)) });
+      if (!(err instanceof GradingAborted)) await stream.writeSSE({ event: "error", data: JSON.stringify(streamErrorBody(err)) });
     } finally {
       release();
     }

@@ -44,7 +44,8 @@ gradeRoutes.openapi(gradeRoute, async (c) => {
   const body = c.req.valid("json");
   const release = await c.var.admission.admit(c);
   try {
-    const feedback = await c.var.deps.grading.grade(body);
+    // A client that hangs up cancels the model call instead of leaving it running and stored.
+    const feedback = await c.var.deps.grading.grade(body, { signal: c.req.raw.signal });
     return c.json(feedback, 200);
   } finally {
     release();

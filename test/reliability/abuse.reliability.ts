@@ -1,0 +1,89 @@
+/**
+ * Abuse of the real service process (`node --import tsx src/node.ts`) over real sockets, with a
+ * socket-level mock of the model that counts the calls open at once:
+ * - clients that start streamed gradings and hang up must not leave model calls running beyond
+ *   STARCOACH_MAX_CONCURRENT, nor have their gradings stored.
+ */
+import { request } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SAMPLE_ANSWER } from "../support/app.js";
+import { send } from "./http-client.js";
+import { startMockModel, type MockModel } from "./mock-model.js";
+import { startServerProcess, type ServerProcess } from "./server-process.js";
+
+const MODEL_LATENCY_MS = 2_000;
+const JSON_HEADERS = { "content-type": "application/json" };
+
+/** POST a streamed grading and hang up `afterMs` later, whatever has arrived by then. */
+function abandonedStream(base: string, answer: string, afterMs: number): Promise<void> {
+  const url = new URL("/v1/grade/stream", base);
+  return new Promise((resolve) => {
+    const req = request({ host: url.hostname, port: url.port, method: "POST", path: url.pathname, agent: false, headers: JSON_HEADERS });
+    req.on("error", () => resolve());
+    req.on("response", (res) => res.resume());
+    req.end(JSON.stringify({ answer, principle: "ownership" }));
+    setTimeout(() => {
+      req.destroy();
+      resolve();
+    }, afterMs);
+  });
+}
+
+/** The most model calls open at once while `work` runs, sampled every 10 ms. */
+async function peakInflight(model: MockModel, work: Promise<unknown>): Promise<number> {
+  let peak = 0;
+  const timer = setInterval(() => (peak = Math.max(peak, model.inflight)), 10);
+  try {
+    await work;
+  } finally {
+    clearInterval(timer);
+  }
+  return Math.max(peak, model.maxInflight);
+}
+
+describe("abandoned and bulk work stays inside STARCOACH_MAX_CONCURRENT", () => {
+  let model: MockModel;
+  let srv: ServerProcess;
+
+  beforeAll(async () => {
+    model = await startMockModel({ latencyMs: MODEL_LATENCY_MS });
+    srv = await startServerProcess({
+      OPENAI_API_KEY: "sk-abuse-test-0123456789",
+      OPENAI_BASE_URL: model.baseURL,
+      STARCOACH_MODEL_RETRIES: "0",
+      STARCOACH_MAX_CONCURRENT: "2",
+      STARCOACH_RATE_LIMIT: "0",
+      STARCOACH_LOG: "off",
+    });
+  }, 60_000);
+  afterAll(async () => {
+    srv?.kill("SIGTERM");
+    await srv?.exited;
+    await model?.close();
+  });
+
+  it("8 streamed gradings whose clients hang up: model calls cancelled, at most 2 open, nothing stored", async () => {
+    const started = performance.now();
+    const callsBefore = model.calls;
+    const answers = Array.from({ length: 8 }, (_, i) => SAMPLE_ANSWER.replace("Acme", `Abandoned-${i}`));
+    const peak = await peakInflight(
+      model,
+      (async () => {
+        await Promise.all(answers.map((a) => abandonedStream(srv.base, a, 300)));
+        // Long enough for any grading left running (a streamed call, then its one-shot fallback) to end and be stored.
+        await new Promise((r) => setTimeout(r, MODEL_LATENCY_MS * 2 + 1_000));
+        expect(model.inflight).toBe(0);
+      })(),
+    );
+    const ms = Math.round(performance.now() - started);
+    const history = JSON.parse((await send(srv.base, "GET", "/v1/gradings?limit=50", {})).text) as { items: Array<{ answer?: string; id: string }> };
+    const stored = history.items.length;
+    console.log(`\n[abuse] 8 abandoned streams, MAX_CONCURRENT=2: ${model.calls - callsBefore} model calls, at most ${peak} open at once, ${model.abandoned} cancelled by the server, ${stored} stored; observed for ${ms} ms`);
+    expect(peak).toBeLessThanOrEqual(2);
+    expect(stored).toBe(0);
+    expect(model.abandoned).toBe(model.calls - callsBefore);
+    // The slots came back: a normal grading is served at once.
+    const ok = await send(srv.base, "POST", "/v1/grade", JSON_HEADERS, JSON.stringify({ answer: SAMPLE_ANSWER.replace("Acme", "Kept"), principle: "ownership" }));
+    expect(ok.status).toBe(200);
+  }, 60_000);
+});
