@@ -23,6 +23,7 @@ const EnvSchema = z.object({
   // Reliability and security (docs/RELIABILITY.md).
   STARCOACH_API_TOKEN: z.string().min(16, "use at least 16 characters (e.g. `openssl rand -hex 32`)").optional(),
   STARCOACH_RATE_LIMIT: intFrom(30, 0, 100_000),
+  STARCOACH_BATCH_ROWS_PER_HOUR: z.coerce.number().int().min(0).max(10_000_000).optional(),
   STARCOACH_MAX_CONCURRENT: intFrom(16, 1, 10_000),
   STARCOACH_MAX_QUEUE: intFrom(64, 0, 100_000),
   STARCOACH_QUEUE_TIMEOUT_MS: intFrom(30_000, 100, 600_000),
@@ -60,6 +61,8 @@ export interface SecurityConfig {
   apiToken: string | null;
   /** Grading requests per minute per client (token bucket, burst = the same number); 0 turns it off. */
   rateLimitPerMinute: number;
+  /** Batch rows per hour per client (burst = the same number); 0 turns it off. */
+  batchRowsPerHour: number;
   /**
    * Whether the limits also count offline gradings (which cost nothing). Off only for a Node
    * server on loopback without a token: the owner grading their own answers. The limits protect
@@ -93,6 +96,7 @@ export function securityDefaults(): SecurityConfig {
   return {
     apiToken: null,
     rateLimitPerMinute: 30,
+    batchRowsPerHour: 30 * 60,
     rateLimitOffline: false,
     maxConcurrent: 16,
     maxQueue: 64,
@@ -163,6 +167,7 @@ export function loadConfig(env: Record<string, string | undefined>, runtime: Run
     security: {
       apiToken: e.STARCOACH_API_TOKEN ?? null,
       rateLimitPerMinute: e.STARCOACH_RATE_LIMIT,
+      batchRowsPerHour: e.STARCOACH_BATCH_ROWS_PER_HOUR ?? e.STARCOACH_RATE_LIMIT * 60,
       rateLimitOffline: runtime === "workers" || Boolean(e.STARCOACH_API_TOKEN) || !isLoopbackAddress(e.HOST),
       maxConcurrent: e.STARCOACH_MAX_CONCURRENT,
       maxQueue: e.STARCOACH_MAX_QUEUE,

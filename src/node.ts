@@ -9,7 +9,7 @@ import { graderFromConfig } from "./grader/from-config.js";
 import type { Grader } from "./grader/types.js";
 import { createGradingService } from "./grading.js";
 import { createApp } from "./http/app.js";
-import { createGate, redactConsole } from "./http/middleware/index.js";
+import { createGate, redactConsole, type Gate } from "./http/middleware/index.js";
 import type { AppDeps } from "./http/context.js";
 import { openSqliteStore } from "./store/sqlite.js";
 import { createLocalBatchJobs, resumeBatches } from "./batch/service.js";
@@ -37,8 +37,16 @@ export async function docsAsset(file: string) {
 }
 
 /** Access, limits, logging and the grading gate (src/http/middleware), from configuration. */
-export function reliabilityDeps(config: Config): Pick<AppDeps, "security" | "gate" | "secrets"> {
+export function reliabilityDeps(config: Config): Required<Pick<AppDeps, "security" | "gate" | "secrets">> {
   return { security: config.security, gate: createGate(config.security), secrets: [config.llm?.apiKey] };
+}
+
+/** Batch rows take slots of the same gate as interactive gradings (its batch share). */
+export function batchSlot(gate: Gate) {
+  return async () => {
+    const slot = await gate.acquire("batch");
+    return slot.ok ? slot.release : null;
+  };
 }
 
 /**
@@ -92,8 +100,9 @@ export async function createNodeDeps(config: Config): Promise<AppDeps> {
   const store = openSqliteStore(config.dbFile);
   const grader = await createGrader(config);
   const grading = createGradingService({ store, grader, length: config.length });
-  const batches = createLocalBatchJobs({ store: openSqliteBatchStore(config.dbFile), grading });
-  return { ...reliabilityDeps(config), store, grading, docsAsset, batches };
+  const reliability = reliabilityDeps(config);
+  const batches = createLocalBatchJobs({ store: openSqliteBatchStore(config.dbFile), grading, slot: batchSlot(reliability.gate) });
+  return { ...reliability, store, grading, docsAsset, batches };
 }
 
 async function main() {

@@ -2,7 +2,8 @@
  * Abuse of the real service process (`node --import tsx src/node.ts`) over real sockets, with a
  * socket-level mock of the model that counts the calls open at once:
  * - clients that start streamed gradings and hang up must not leave model calls running beyond
- *   STARCOACH_MAX_CONCURRENT, nor have their gradings stored.
+ *   STARCOACH_MAX_CONCURRENT, nor have their gradings stored;
+ * - a batch uploaded meanwhile grades its rows through the same gate, leaving a slot for people.
  */
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,7 +12,7 @@ import { send } from "./http-client.js";
 import { startMockModel, type MockModel } from "./mock-model.js";
 import { startServerProcess, type ServerProcess } from "./server-process.js";
 
-const MODEL_LATENCY_MS = 2_000;
+const MODEL_LATENCY_MS = 1_000;
 const JSON_HEADERS = { "content-type": "application/json" };
 
 /** POST a streamed grading and hang up `afterMs` later, whatever has arrived by then. */
@@ -85,5 +86,35 @@ describe("abandoned and bulk work stays inside STARCOACH_MAX_CONCURRENT", () => 
     // The slots came back: a normal grading is served at once.
     const ok = await send(srv.base, "POST", "/v1/grade", JSON_HEADERS, JSON.stringify({ answer: SAMPLE_ANSWER.replace("Acme", "Kept"), principle: "ownership" }));
     expect(ok.status).toBe(200);
+  }, 60_000);
+
+  it("a batch plus abandoned streams plus a person: at most 2 model calls open, the batch completes, the person is served", async () => {
+    const callsBefore = model.calls;
+    const rows = Array.from({ length: 6 }, (_, i) => JSON.stringify({ id: `b${i}`, principle: "ownership", answer: SAMPLE_ANSWER.replace("Acme", `Batch-${i}`) })).join("\n");
+    let personMs = 0;
+    let batchId = "";
+    const peak = await peakInflight(
+      model,
+      (async () => {
+        const created = await send(srv.base, "POST", "/v1/batches", { "content-type": "application/x-ndjson" }, rows);
+        expect(created.status).toBe(202);
+        batchId = (JSON.parse(created.text) as { id: string }).id;
+        const streams = Array.from({ length: 4 }, (_, i) => abandonedStream(srv.base, SAMPLE_ANSWER.replace("Acme", `Gone-${i}`), 200));
+        const t0 = performance.now();
+        const person = await send(srv.base, "POST", "/v1/grade", JSON_HEADERS, JSON.stringify({ answer: SAMPLE_ANSWER.replace("Acme", "Person"), principle: "ownership" }));
+        personMs = Math.round(performance.now() - t0);
+        expect(person.status).toBe(200);
+        await Promise.all(streams);
+        await expect
+          .poll(async () => (JSON.parse((await send(srv.base, "GET", `/v1/batches/${batchId}`, {})).text) as { status: string }).status, { timeout: 30_000, interval: 200 })
+          .toBe("done");
+      })(),
+    );
+    const status = JSON.parse((await send(srv.base, "GET", `/v1/batches/${batchId}`, {})).text) as { counts: Record<string, number> };
+    console.log(`[abuse] 6-row batch + 4 abandoned streams + 1 person, MAX_CONCURRENT=2: ${model.calls - callsBefore} model calls, at most ${peak} open at once; person answered in ${personMs} ms; batch ${JSON.stringify(status.counts)}`);
+    expect(peak).toBeLessThanOrEqual(2);
+    expect(status.counts).toMatchObject({ total: 6, done: 6, error: 0 });
+    // The person waited at most for one model call to free a slot, not for the batch.
+    expect(personMs).toBeLessThan(MODEL_LATENCY_MS * 3);
   }, 60_000);
 });

@@ -63,6 +63,7 @@ const createBatchRoute = createRoute({
     400: errorDoc("invalid_json, invalid_request, invalid_csv_header, empty_batch"),
     413: errorDoc("body_too_large"),
     415: errorDoc("unsupported_media_type"),
+    429: errorDoc("batch_rows_limited: over the client's budget of rows an hour (with Retry-After)"),
     501: errorDoc("batches_unavailable"),
   },
 });
@@ -157,7 +158,9 @@ batchesRoutes.post("/v1/batches", async (c) => {
     }
     const body = c.req.raw.body;
     if (!body) return errorResponse(c, 400, "empty_batch", "The body has no rows.");
-    const job = await createJobFromRows(jobs.store, c.var.deps.grading.grader, readRows(body as unknown as AsyncIterable<Uint8Array>, { format }));
+    // Each row is a model call: rows count against the client's hourly budget as they are read.
+    const rows = c.var.admission.meterRows(c, readRows(body as unknown as AsyncIterable<Uint8Array>, { format }));
+    const job = await createJobFromRows(jobs.store, c.var.deps.grading.grader, rows);
     if (!job.total) {
       await jobs.store.deleteJob(job.id);
       return errorResponse(c, 400, "empty_batch", "The body has no rows.");
