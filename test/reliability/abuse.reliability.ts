@@ -3,8 +3,10 @@
  * socket-level mock of the model that counts the calls open at once:
  * - clients that start streamed gradings and hang up must not leave model calls running beyond
  *   STARCOACH_MAX_CONCURRENT, nor have their gradings stored;
- * - a batch uploaded meanwhile grades its rows through the same gate, leaving a slot for people.
+ * - a batch uploaded meanwhile grades its rows through the same gate, leaving a slot for people;
+ * - a JSON batch nested millions deep is refused before parsing, without stalling other requests.
  */
+import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SAMPLE_ANSWER } from "../support/app.js";
@@ -116,5 +118,51 @@ describe("abandoned and bulk work stays inside STARCOACH_MAX_CONCURRENT", () => 
     expect(status.counts).toMatchObject({ total: 6, done: 6, error: 0 });
     // The person waited at most for one model call to free a slot, not for the batch.
     expect(personMs).toBeLessThan(MODEL_LATENCY_MS * 3);
+  }, 60_000);
+});
+
+/** Peak resident memory of a process so far (VmHWM), in MB. */
+function peakRssMb(pid: number): number {
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+describe("a JSON batch nested 5 million deep", () => {
+  let srv: ServerProcess;
+  beforeAll(async () => {
+    srv = await startServerProcess({ STARCOACH_OFFLINE: "1", STARCOACH_LOG: "off" });
+  }, 60_000);
+  afterAll(async () => {
+    srv?.kill("SIGTERM");
+    await srv?.exited;
+  });
+
+  it("is refused with 400 json_too_deep before parsing; memory stays flat and /healthz keeps answering", async () => {
+    const depth = 5_000_000;
+    const body = "[".repeat(depth) + "]".repeat(depth);
+    await send(srv.base, "GET", "/healthz", {});
+    const rssBefore = peakRssMb(srv.child.pid!);
+    let slowestHealth = 0;
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        const t = performance.now();
+        await send(srv.base, "GET", "/healthz", {});
+        slowestHealth = Math.max(slowestHealth, performance.now() - t);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    const started = performance.now();
+    const res = await send(srv.base, "POST", "/v1/batches", { "content-type": "application/json" }, body, 60_000);
+    const ms = Math.round(performance.now() - started);
+    polling = false;
+    await poller;
+    const rssAfter = peakRssMb(srv.child.pid!);
+    console.log(`[abuse] /v1/batches with JSON nested ${depth.toLocaleString("en")} deep (${(body.length / 1e6).toFixed(0)} MB): ${res.status} ${JSON.parse(res.text).error?.code} after ${ms} ms; peak RSS ${rssBefore} → ${rssAfter} MB; slowest /healthz meanwhile ${Math.round(slowestHealth)} ms`);
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.text).error.code).toBe("json_too_deep");
+    expect(rssAfter - rssBefore).toBeLessThan(200);
+    expect(slowestHealth).toBeLessThan(1_000);
+    expect(srv.alive()).toBe(true);
   }, 60_000);
 });

@@ -60,7 +60,7 @@ const createBatchRoute = createRoute({
   },
   responses: {
     202: { description: "Job stored and queued", content: { "application/json": { schema: BatchStatusSchema } } },
-    400: errorDoc("invalid_json, invalid_request, invalid_csv_header, empty_batch"),
+    400: errorDoc("invalid_json, invalid_request, invalid_csv_header, empty_batch, json_too_deep, row_too_large"),
     413: errorDoc("body_too_large"),
     415: errorDoc("unsupported_media_type"),
     429: errorDoc("batch_rows_limited: over the client's budget of rows an hour (with Retry-After)"),
