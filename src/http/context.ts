@@ -28,5 +28,8 @@ export interface BatchJobs {
   idle?(): Promise<void>;
 }
 
-/** `admission` is set by the reliability middleware (middleware/admission.ts) for every request. */
-export type AppEnv = { Variables: { deps: AppDeps; admission: Admission } };
+/**
+ * `admission` is set by the reliability middleware (middleware/admission.ts) for every request;
+ * `cspStyleSources` by a route that serves an inline stylesheet it vouches for (by hash).
+ */
+export type AppEnv = { Variables: { deps: AppDeps; admission: Admission; cspStyleSources?: readonly string[] } };

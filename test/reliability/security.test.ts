@@ -3,6 +3,7 @@
  * real app (app.request: no sockets, fast). The socket-level suites are in *.reliability.ts.
  */
 import { serve } from "@hono/node-server";
+import { createHash } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
@@ -360,6 +361,24 @@ describe("secure headers and CORS", () => {
     expect(pre.headers.get("access-control-allow-credentials")).toBeNull();
     const other = await app.request("/v1/principles", { headers: { origin: "https://evil.example", authorization: `Bearer ${TOKEN}` } });
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
+
+describe("the batch report under the CSP", () => {
+  it("allows exactly the report's inline stylesheet, by its hash, on the report alone", async () => {
+    const { app, batches } = buildSecureApp({ batches: true });
+    const created = await app.request("/v1/batches", { method: "POST", headers: JSON_HEADERS, body: JSON.stringify([{ id: "a", principle: "ownership", answer: SAMPLE_ANSWER }]) });
+    const { id } = (await created.json()) as { id: string };
+    await batches!.idle();
+    const report = await app.request(`/v1/batches/${id}/report`);
+    const html = await report.text();
+    const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]!);
+    expect(styles).toHaveLength(1);
+    const hash = `'sha256-${createHash("sha256").update(styles[0]!).digest("base64")}'`;
+    const csp = report.headers.get("content-security-policy")!;
+    expect(csp).toMatch(new RegExp(`style-src-elem 'self' ${hash.replace(/[+/]/g, "\\$&")}(;|$)`));
+    expect(csp).not.toMatch(/unsafe-inline[^;]*;?\s*style-src-attr|style-src-elem[^;]*unsafe-inline/);
+    expect((await app.request("/history")).headers.get("content-security-policy")).toBe(CSP);
   });
 });
 

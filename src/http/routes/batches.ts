@@ -10,7 +10,7 @@ import { bodyLimit } from "hono/body-limit";
 import { readRows, type InputFormat } from "../../batch/input.js";
 import { createJobFromRows } from "../../batch/job.js";
 import { resultLines } from "../../batch/output.js";
-import { buildReport } from "../../batch/report.js";
+import { buildReport, REPORT_STYLE_SOURCE } from "../../batch/report.js";
 import type { BatchJob } from "../../store/batch-types.js";
 import type { AppEnv, BatchJobs } from "../context.js";
 import { errorDoc, errorResponse } from "../errors.js";
@@ -206,5 +206,7 @@ batchesRoutes.openAPIRegistry.registerPath(reportRoute);
 batchesRoutes.get("/v1/batches/:id/report", async (c) => {
   const found = await findJob(c);
   if (found instanceof Response) return found;
+  // The report's one inline stylesheet, allowed by its hash (the app's CSP forbids inline styles).
+  c.set("cspStyleSources", [REPORT_STYLE_SOURCE]);
   return c.html(await buildReport(found.jobs.store, found.job.id));
 });
