@@ -139,6 +139,7 @@ export function createGradingService(deps: GradingDeps) {
       let usage = outcomes.reduce<Usage | null>((total, o) => addUsage(total, o.usage), null);
       const barRaise = mode === "bar-raiser" ? await (grader.barRaise ?? offlineBarRaise)(request, grade) : null;
       usage = addUsage(usage, barRaise?.usage ?? null);
+      const repaired = [...new Set([...outcomes.flatMap((o) => o.repaired ?? []), ...(barRaise?.repaired ?? [])])];
       let feedback = assembleFeedback({
         ...(aggregated ? { spread: aggregated.spread } : {}),
         id: newId(),
@@ -157,6 +158,7 @@ export function createGradingService(deps: GradingDeps) {
           cached: false,
           samples,
           notice: grader.notice,
+          ...(repaired.length ? { repaired } : {}),
         },
       });
       if (barRaise) {

@@ -78,6 +78,7 @@ export const FeedbackSchema = z
       samples: z.number().int(),
       droppedQuotes: z.number().int().describe("Evidence quotes from the model not found in the answer"),
       notice: z.string().nullable().describe("Plain-language note on the mode, e.g. how to enable the LLM"),
+      repaired: z.array(z.string()).optional().describe("What was cut from the model's reply to reach its JSON (reasoning, fence, prose); absent when nothing"),
     }),
   })
   .openapi("Feedback");

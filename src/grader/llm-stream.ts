@@ -1,25 +1,19 @@
 /**
- * Streaming for the LLM grader: the same prompt and schema through streamText + Output.object, so
- * the web page can show each part's feedback while the model is still writing. The final object is
- * validated against the schema exactly as in llm.ts; if it does not match, the grader's own
- * non-streaming call (with its schema retry) takes over.
+ * Streaming for the LLM grader: the same prompt and schema through streamText, so the web page can
+ * show each part's feedback while the model is still writing. The reply is read and validated
+ * exactly as in the one-shot call (structured.ts); if it does not match, the grader's own
+ * non-streaming call (with its corrective retry) takes over.
  */
-import { NoObjectGeneratedError, Output, RetryError, streamText } from "ai";
-import { ModelGradeSchema } from "../core/feedback.js";
+import { streamText } from "ai";
 import { buildPrompt } from "../core/prompt.js";
-import { chatModel, toModelError, type LlmSettings } from "./llm.js";
+import { GRADE_SPEC } from "./llm.js";
+import { chatModel, isOutputFailure, toModelError, usageFrom, type LlmSettings } from "./model.js";
+import { mergeRepairs } from "./structured.js";
 import type { Grader, GradeOutcome, GradeRequest, PartialGrade } from "./types.js";
-
-function isSchemaFailure(error: unknown): boolean {
-  const inner = RetryError.isInstance(error) ? error.lastError : error;
-  return NoObjectGeneratedError.isInstance(inner);
-}
 
 /** `grader` with gradeStream added; its grade() (and so caching, promptVersion) is unchanged. */
 export function withStreaming(grader: Grader, settings: LlmSettings, template: string): Grader {
   const model = chatModel(settings);
-  // Built once: Output.object converts the zod schema to JSON Schema on construction.
-  const streamOutput = Output.object({ schema: ModelGradeSchema, name: "star_feedback" });
 
   async function gradeStream(request: GradeRequest, onPartial: (partial: PartialGrade) => void | Promise<void>): Promise<GradeOutcome> {
     const prompt = buildPrompt(template, request);
@@ -28,7 +22,7 @@ export function withStreaming(grader: Grader, settings: LlmSettings, template: s
       model,
       instructions: prompt.system,
       prompt: prompt.user,
-      output: streamOutput,
+      output: GRADE_SPEC.output,
       temperature: 0,
       maxRetries: settings.maxRetries,
       timeout: settings.timeoutMs,
@@ -39,12 +33,12 @@ export function withStreaming(grader: Grader, settings: LlmSettings, template: s
     });
     try {
       for await (const partial of result.partialOutputStream) await onPartial(partial);
-      const output = await result.output;
-      const usage = await result.usage;
-      return { grade: output, usage: { inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 } };
+      const { value, repairs } = await result.output;
+      return { grade: value, usage: usageFrom(await result.usage), repaired: mergeRepairs(await result.reasoningText, repairs) };
     } catch (error) {
+      // A failed request surfaces later as "no output"; the stream's own error is the real cause.
       const cause = streamError ?? error;
-      if (isSchemaFailure(cause) || isSchemaFailure(error)) return grader.grade(request);
+      if (isOutputFailure(cause)) return grader.grade(request);
       throw toModelError(cause, settings);
     }
   }

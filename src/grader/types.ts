@@ -4,6 +4,7 @@ import type { Analysis } from "../core/analyze.js";
 import type { ModelBarRaiser } from "../core/bar-raiser.js";
 import type { ModelGrade } from "../core/feedback.js";
 import type { Principle } from "../core/principles.js";
+import type { Repair } from "./repair.js";
 
 export interface GradeRequest {
   answer: string;
@@ -20,6 +21,8 @@ export interface Usage {
 export interface GradeOutcome {
   grade: ModelGrade;
   usage: Usage | null;
+  /** What had to be cut from the model's reply to reach its JSON (repair.ts); absent or empty: nothing. */
+  repaired?: Repair[];
 }
 
 export interface GradeOptions {
@@ -30,6 +33,7 @@ export interface GradeOptions {
 export interface BarRaiseOutcome {
   barRaiser: ModelBarRaiser;
   usage: Usage | null;
+  repaired?: Repair[];
 }
 
 export interface Grader {

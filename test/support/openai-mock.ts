@@ -34,9 +34,8 @@ export function chatCompletionChunks(content: string, pieces = 24): string[] {
   return out;
 }
 
-function streamedResponse(content: string, chunkDelayMs: number): Response {
+function streamedResponse(chunks: string[], chunkDelayMs: number): Response {
   const encoder = new TextEncoder();
-  const chunks = chatCompletionChunks(content);
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
       for (const chunk of chunks) {
@@ -53,6 +52,8 @@ export type Reply =
   | { kind: "json"; content: string; /** when the client asks to stream: pause between chunks */ chunkDelayMs?: number }
   | { kind: "status"; status: number; headers?: Record<string, string>; body?: Record<string, unknown> | string }
   | { kind: "delay"; ms: number; content: string }
+  /** A server's own response shape (test/fixtures/local-models): `body` as JSON, or `chunks` as SSE when streaming. */
+  | { kind: "recorded"; body: unknown; chunks: string[]; chunkDelayMs?: number }
   | { kind: "network-error" };
 
 export interface RecordedCall {
@@ -97,12 +98,15 @@ export function createOpenAiMock(baseURL: string = MOCK_BASE_URL) {
       switch (reply.kind) {
         case "json":
           // Like the real API: a client that asks to stream gets Server-Sent Events.
-          if (body.stream) return streamedResponse(reply.content, reply.chunkDelayMs ?? 0);
+          if (body.stream) return streamedResponse(chatCompletionChunks(reply.content), reply.chunkDelayMs ?? 0);
           return HttpResponse.json(chatCompletionBody(reply.content));
         case "delay":
           await delay(reply.ms);
-          if (body.stream) return streamedResponse(reply.content, 0);
+          if (body.stream) return streamedResponse(chatCompletionChunks(reply.content), 0);
           return HttpResponse.json(chatCompletionBody(reply.content));
+        case "recorded":
+          if (body.stream) return streamedResponse(reply.chunks, reply.chunkDelayMs ?? 0);
+          return HttpResponse.json(reply.body as Record<string, unknown>);
         case "status":
           return HttpResponse.json(reply.body ?? { error: { message: `mock ${reply.status}`, type: "server_error" } }, {
             status: reply.status,

@@ -1,0 +1,93 @@
+/**
+ * The model client shared by every model call (one-shot grading, streaming, the doctor's probe): the
+ * configured Chat Completions model, and the mapping of whatever the SDK throws to a ModelError.
+ */
+import { createOpenAI } from "@ai-sdk/openai";
+import {
+  APICallError,
+  extractReasoningMiddleware,
+  NoObjectGeneratedError,
+  NoOutputGeneratedError,
+  RetryError,
+  wrapLanguageModel,
+  type LanguageModel,
+  type LanguageModelUsage,
+} from "ai";
+import { ModelError, type Usage } from "./types.js";
+
+export interface LlmSettings {
+  apiKey: string;
+  baseURL?: string;
+  model: string;
+  timeoutMs: number;
+  maxRetries: number;
+  /** Injectable for tests and runtimes with their own fetch. */
+  fetch?: typeof globalThis.fetch;
+}
+
+export function innermost(error: unknown): unknown {
+  return RetryError.isInstance(error) ? error.lastError : error;
+}
+
+function isTimeout(error: unknown): boolean {
+  const e = error as { name?: string; cause?: { name?: string } } | null;
+  return e?.name === "TimeoutError" || e?.name === "AbortError" || e?.cause?.name === "TimeoutError";
+}
+
+function retryAfterSeconds(error: APICallError): number | undefined {
+  const raw = error.responseHeaders?.["retry-after"];
+  const n = raw === undefined ? NaN : Number(raw);
+  return Number.isFinite(n) && n >= 0 ? Math.ceil(n) : undefined;
+}
+
+/** The model answered, but with nothing usable: unparseable, off-schema, or empty (out of tokens). */
+export function isOutputFailure(error: unknown): boolean {
+  const e = innermost(error);
+  return NoObjectGeneratedError.isInstance(e) || NoOutputGeneratedError.isInstance(e);
+}
+
+/** Map whatever the SDK threw to a ModelError with a message a person can act on. */
+export function toModelError(error: unknown, settings: Pick<LlmSettings, "timeoutMs" | "model">): ModelError {
+  if (error instanceof ModelError) return error;
+  const e = innermost(error);
+  if (isTimeout(e) || isTimeout(error)) {
+    return new ModelError("model_timeout", 504, `The model did not answer within ${settings.timeoutMs} ms (STARCOACH_MODEL_TIMEOUT_MS).`);
+  }
+  if (APICallError.isInstance(e)) {
+    if (e.statusCode === 429) {
+      return new ModelError("model_rate_limited", 503, "The model provider is rate-limiting requests; try again shortly.", retryAfterSeconds(e));
+    }
+    if (e.statusCode === 401 || e.statusCode === 403) {
+      return new ModelError("model_auth_failed", 502, "The model provider rejected the API key (check OPENAI_API_KEY).");
+    }
+    if (e.statusCode === 404) {
+      return new ModelError("model_unavailable", 502, `The model provider does not know the model "${settings.model}" (check STARCOACH_MODEL and OPENAI_BASE_URL).`);
+    }
+    return new ModelError("model_unavailable", 502, `The model provider failed${e.statusCode ? ` with HTTP ${e.statusCode}` : ""}; try again later.`);
+  }
+  if (isOutputFailure(e)) {
+    return new ModelError("model_output_invalid", 502, "The model's answer did not match the feedback schema, twice; try again or use another model.");
+  }
+  return new ModelError("model_unavailable", 502, "The model could not be reached; check OPENAI_BASE_URL and try again.");
+}
+
+/**
+ * The configured model. Chat Completions is the API every OpenAI-compatible server implements
+ * (Ollama, LM Studio, llama.cpp, vLLM, …). Reasoning models served that way often print their
+ * thinking inside the content as <think>…</think>; the SDK's own middleware moves it out of the
+ * text (into the result's reasoning), so only the answer is parsed.
+ */
+export function chatModel(settings: LlmSettings): LanguageModel {
+  const provider = createOpenAI({
+    apiKey: settings.apiKey,
+    ...(settings.baseURL ? { baseURL: settings.baseURL } : {}),
+    ...(settings.fetch ? { fetch: settings.fetch } : {}),
+  });
+  return wrapLanguageModel({ model: provider.chat(settings.model), middleware: extractReasoningMiddleware({ tagName: "think" }) });
+}
+
+/** Token usage as the provider reported it; null when the server sent no usage block at all. */
+export function usageFrom(usage: LanguageModelUsage): Usage | null {
+  if (usage.inputTokens === undefined && usage.outputTokens === undefined) return null;
+  return { inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 };
+}
