@@ -1,5 +1,6 @@
 /** Configuration, parsed once from the environment with zod; a bad value fails fast with its name. */
 import { z } from "zod";
+import { STRUCTURED_MODES, type StructuredSetting } from "./grader/types.js";
 
 const intFrom = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -14,6 +15,8 @@ const EnvSchema = z.object({
   STARCOACH_OFFLINE: z.enum(["0", "1", "true", "false", ""]).optional(),
   STARCOACH_MODEL_TIMEOUT_MS: intFrom(60_000, 100, 600_000),
   STARCOACH_MODEL_RETRIES: intFrom(2, 0, 10),
+  // Local and other OpenAI-compatible servers (README: "Run it with a local model").
+  STARCOACH_STRUCTURED: z.enum(["auto", ...STRUCTURED_MODES]).default("auto"),
   STARCOACH_WPM: intFrom(150, 60, 400),
   STARCOACH_MIN_SECONDS: intFrom(60, 0, 3600),
   STARCOACH_MAX_SECONDS: intFrom(120, 1, 3600),
@@ -70,7 +73,15 @@ export interface Config {
   host: string;
   dbFile: string;
   offline: boolean;
-  llm: { apiKey: string; baseURL?: string; model: string; timeoutMs: number; maxRetries: number } | null;
+  llm: {
+    apiKey: string;
+    baseURL?: string;
+    model: string;
+    timeoutMs: number;
+    maxRetries: number;
+    /** How structured output is asked for; `auto` finds what the server accepts. */
+    structured: StructuredSetting;
+  } | null;
   length: { wordsPerMinute: number; minSeconds: number; maxSeconds: number };
   security: SecurityConfig;
 }
@@ -105,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           model: e.STARCOACH_MODEL,
           timeoutMs: e.STARCOACH_MODEL_TIMEOUT_MS,
           maxRetries: e.STARCOACH_MODEL_RETRIES,
+          structured: e.STARCOACH_STRUCTURED,
         },
     length: { wordsPerMinute: e.STARCOACH_WPM, minSeconds: e.STARCOACH_MIN_SECONDS, maxSeconds: e.STARCOACH_MAX_SECONDS },
     security: {

@@ -54,7 +54,7 @@ describe.each(Object.entries(LOCAL_SHAPES) as Array<[LocalShape, string]>)("%s â
 
   it("streams POST /v1/grade/stream (the web page's stream): figures, growing partials, then the feedback", async () => {
     const { app } = await buildTestApp({ grader: await streamingLlmGrader() });
-    mock.reply(recordedReply(shape, grade, 2));
+    mock.reply(recordedReply(shape, grade, 4));
     const res = await app.request("/v1/grade/stream", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(request) });
     const events = await readSse(res);
     expect(events[0]!.event).toBe("analysis");

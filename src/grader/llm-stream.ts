@@ -1,45 +1,74 @@
 /**
  * Streaming for the LLM grader: the same prompt and schema through streamText, so the web page can
- * show each part's feedback while the model is still writing. The reply is read and validated
- * exactly as in the one-shot call (structured.ts); if it does not match, the grader's own
- * non-streaming call (with its corrective retry) takes over.
+ * show each part's feedback while the model is still writing. The schema is asked for in the same
+ * mode as the one-shot call (structured.ts), and the reply is read and validated the same way; if
+ * it does not match, the grader's own non-streaming call (with its corrective retry) takes over.
  */
 import { streamText } from "ai";
 import { buildPrompt } from "../core/prompt.js";
 import { GRADE_SPEC } from "./llm.js";
 import { chatModel, isOutputFailure, toModelError, usageFrom, type LlmSettings } from "./model.js";
-import { mergeRepairs } from "./structured.js";
-import type { Grader, GradeOutcome, GradeRequest, PartialGrade } from "./types.js";
+import type { Repaired } from "./repair.js";
+import { endpointProfile, mergeRepairs, modeRequest, parseToolReply, recoverToolChoiceViolation, withModeFallback } from "./structured.js";
+import type { Grader, GradeOutcome, GradeRequest, PartialGrade, StructuredMode } from "./types.js";
+import type { ModelGrade } from "../core/feedback.js";
 
 /** `grader` with gradeStream added; its grade() (and so caching, promptVersion) is unchanged. */
 export function withStreaming(grader: Grader, settings: LlmSettings, template: string): Grader {
   const model = chatModel(settings);
+  const profile = endpointProfile(settings);
 
-  async function gradeStream(request: GradeRequest, onPartial: (partial: PartialGrade) => void | Promise<void>): Promise<GradeOutcome> {
+  async function streamIn(mode: StructuredMode, request: GradeRequest, onPartial: (partial: PartialGrade) => void | Promise<void>): Promise<GradeOutcome> {
     const prompt = buildPrompt(template, request);
+    const options = await modeRequest(GRADE_SPEC, mode, prompt);
     let streamError: unknown = null;
     const result = streamText({
       model,
-      instructions: prompt.system,
       prompt: prompt.user,
-      output: GRADE_SPEC.output,
       temperature: 0,
       maxRetries: settings.maxRetries,
       timeout: settings.timeoutMs,
+      ...options,
       // Errors become part of the stream rather than throws; keep the first one to report it.
       onError: ({ error }) => {
         streamError ??= error;
       },
     });
+    // The answer so far (text, or the function's arguments in tool mode), shown whenever it parses to something new.
+    let soFar = "";
+    let shown = "";
     try {
-      for await (const partial of result.partialOutputStream) await onPartial(partial);
-      const { value, repairs } = await result.output;
-      return { grade: value, usage: usageFrom(await result.usage), repaired: mergeRepairs(await result.reasoningText, repairs) };
+      for await (const part of result.fullStream) {
+        if (part.type === "error") throw part.error;
+        if (part.type === "text-delta") soFar += part.text;
+        else if (part.type === "tool-input-delta") soFar += part.delta;
+        else continue;
+        const partial = (await GRADE_SPEC.output.parsePartialOutput({ text: soFar }))?.partial;
+        const json = partial === undefined ? "" : JSON.stringify(partial);
+        if (json && json !== shown) {
+          shown = json;
+          await onPartial(partial!);
+        }
+      }
+      if (streamError) throw streamError;
+      const { value, repairs }: Repaired<ModelGrade> = "output" in options
+        ? await result.output
+        : await parseToolReply(GRADE_SPEC, { text: await result.text, toolCalls: await result.toolCalls, response: await result.response, usage: await result.usage, finishReason: await result.finishReason });
+      return { grade: value, usage: usageFrom(await result.usage), repaired: mergeRepairs(Boolean(await result.reasoningText), repairs) };
     } catch (error) {
-      // A failed request surfaces later as "no output"; the stream's own error is the real cause.
-      const cause = streamError ?? error;
-      if (isOutputFailure(cause)) return grader.grade(request);
-      throw toModelError(cause, settings);
+      if ("output" in options) throw error;
+      const { value, repairs, reasoning } = await recoverToolChoiceViolation(GRADE_SPEC, error);
+      return { grade: value, usage: null, repaired: mergeRepairs(reasoning, repairs) };
+    }
+  }
+
+  async function gradeStream(request: GradeRequest, onPartial: (partial: PartialGrade) => void | Promise<void>): Promise<GradeOutcome> {
+    try {
+      return await withModeFallback(settings.structured, profile, (mode) => streamIn(mode, request, onPartial));
+    } catch (error) {
+      // An unusable reply gets the one-shot call's corrective retry.
+      if (isOutputFailure(error)) return grader.grade(request);
+      throw toModelError(error, settings);
     }
   }
 

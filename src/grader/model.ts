@@ -13,7 +13,7 @@ import {
   type LanguageModel,
   type LanguageModelUsage,
 } from "ai";
-import { ModelError, type Usage } from "./types.js";
+import { ModelError, type StructuredSetting, type Usage } from "./types.js";
 
 export interface LlmSettings {
   apiKey: string;
@@ -21,6 +21,8 @@ export interface LlmSettings {
   model: string;
   timeoutMs: number;
   maxRetries: number;
+  /** How to ask for JSON (structured.ts); default `auto`. */
+  structured?: StructuredSetting;
   /** Injectable for tests and runtimes with their own fetch. */
   fetch?: typeof globalThis.fetch;
 }
@@ -59,6 +61,9 @@ export function toModelError(error: unknown, settings: Pick<LlmSettings, "timeou
     }
     if (e.statusCode === 401 || e.statusCode === 403) {
       return new ModelError("model_auth_failed", 502, "The model provider rejected the API key (check OPENAI_API_KEY).");
+    }
+    if (e.statusCode === 400 || e.statusCode === 422) {
+      return new ModelError("model_unavailable", 502, `The model server rejected the request (HTTP ${e.statusCode}); run \`starcoach doctor\` to see what it accepts (STARCOACH_STRUCTURED, STARCOACH_MODEL).`);
     }
     if (e.statusCode === 404) {
       return new ModelError("model_unavailable", 502, `The model provider does not know the model "${settings.model}" (check STARCOACH_MODEL and OPENAI_BASE_URL).`);

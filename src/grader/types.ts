@@ -6,6 +6,11 @@ import type { ModelGrade } from "../core/feedback.js";
 import type { Principle } from "../core/principles.js";
 import type { Repair } from "./repair.js";
 
+/** How a structured answer is asked for: `auto` tries json_schema, then json_object, then tool calling. */
+export const STRUCTURED_MODES = ["json_schema", "json_object", "tool"] as const;
+export type StructuredMode = (typeof STRUCTURED_MODES)[number];
+export type StructuredSetting = "auto" | StructuredMode;
+
 export interface GradeRequest {
   answer: string;
   question: string | null;
