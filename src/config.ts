@@ -1,6 +1,6 @@
 /** Configuration, parsed once from the environment with zod; a bad value fails fast with its name. */
 import { z } from "zod";
-import { STRUCTURED_MODES, type StructuredSetting } from "./grader/types.js";
+import { REASONING_EFFORTS, STRUCTURED_MODES, type ReasoningEffort, type StructuredSetting } from "./grader/types.js";
 
 const intFrom = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -17,6 +17,8 @@ const EnvSchema = z.object({
   STARCOACH_MODEL_RETRIES: intFrom(2, 0, 10),
   // Local and other OpenAI-compatible servers (README: "Run it with a local model").
   STARCOACH_STRUCTURED: z.enum(["auto", ...STRUCTURED_MODES]).default("auto"),
+  STARCOACH_REASONING_EFFORT: z.enum(REASONING_EFFORTS).optional(),
+  STARCOACH_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(256).max(200_000).optional(),
   STARCOACH_WPM: intFrom(150, 60, 400),
   STARCOACH_MIN_SECONDS: intFrom(60, 0, 3600),
   STARCOACH_MAX_SECONDS: intFrom(120, 1, 3600),
@@ -81,6 +83,10 @@ export interface Config {
     maxRetries: number;
     /** How structured output is asked for; `auto` finds what the server accepts. */
     structured: StructuredSetting;
+    /** Sent as reasoning_effort when set. */
+    reasoningEffort?: ReasoningEffort;
+    /** Unset: 4,096, or 16,384 once the model shows it reasons. */
+    maxOutputTokens?: number;
   } | null;
   length: { wordsPerMinute: number; minSeconds: number; maxSeconds: number };
   security: SecurityConfig;
@@ -117,6 +123,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           timeoutMs: e.STARCOACH_MODEL_TIMEOUT_MS,
           maxRetries: e.STARCOACH_MODEL_RETRIES,
           structured: e.STARCOACH_STRUCTURED,
+          ...(e.STARCOACH_REASONING_EFFORT ? { reasoningEffort: e.STARCOACH_REASONING_EFFORT } : {}),
+          ...(e.STARCOACH_MAX_OUTPUT_TOKENS ? { maxOutputTokens: e.STARCOACH_MAX_OUTPUT_TOKENS } : {}),
         },
     length: { wordsPerMinute: e.STARCOACH_WPM, minSeconds: e.STARCOACH_MIN_SECONDS, maxSeconds: e.STARCOACH_MAX_SECONDS },
     security: {

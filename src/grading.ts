@@ -100,7 +100,12 @@ export function validateInput(input: GradeInput): { answer: string; question: st
 
 function addUsage(total: Usage | null, more: Usage | null): Usage | null {
   if (!more) return total;
-  return { inputTokens: (total?.inputTokens ?? 0) + more.inputTokens, outputTokens: (total?.outputTokens ?? 0) + more.outputTokens };
+  const reasoningTokens = (total?.reasoningTokens ?? 0) + (more.reasoningTokens ?? 0);
+  return {
+    inputTokens: (total?.inputTokens ?? 0) + more.inputTokens,
+    outputTokens: (total?.outputTokens ?? 0) + more.outputTokens,
+    ...(reasoningTokens > 0 ? { reasoningTokens } : {}),
+  };
 }
 
 export function createGradingService(deps: GradingDeps) {

@@ -72,7 +72,7 @@ export const FeedbackSchema = z
       mode: z.enum(["llm", "offline"]),
       model: z.string().nullable(),
       promptVersion: z.string(),
-      usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int() }).nullable(),
+      usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int(), reasoningTokens: z.number().int().optional() }).nullable(),
       latencyMs: z.number().int(),
       cached: z.boolean(),
       samples: z.number().int(),

@@ -9,7 +9,7 @@ import { buildPrompt } from "../core/prompt.js";
 import { GRADE_SPEC } from "./llm.js";
 import { chatModel, isOutputFailure, toModelError, usageFrom, type LlmSettings } from "./model.js";
 import type { Repaired } from "./repair.js";
-import { endpointProfile, mergeRepairs, modeRequest, parseToolReply, recoverToolChoiceViolation, withModeFallback } from "./structured.js";
+import { callSettings, endpointProfile, mergeRepairs, modeRequest, noteReasoning, parseToolReply, recoverToolChoiceViolation, withModeFallback } from "./structured.js";
 import type { Grader, GradeOutcome, GradeRequest, PartialGrade, StructuredMode } from "./types.js";
 import type { ModelGrade } from "../core/feedback.js";
 
@@ -26,8 +26,7 @@ export function withStreaming(grader: Grader, settings: LlmSettings, template: s
       model,
       prompt: prompt.user,
       temperature: 0,
-      maxRetries: settings.maxRetries,
-      timeout: settings.timeoutMs,
+      ...callSettings(settings, profile),
       ...options,
       // Errors become part of the stream rather than throws; keep the first one to report it.
       onError: ({ error }) => {
@@ -54,7 +53,9 @@ export function withStreaming(grader: Grader, settings: LlmSettings, template: s
       const { value, repairs }: Repaired<ModelGrade> = "output" in options
         ? await result.output
         : await parseToolReply(GRADE_SPEC, { text: await result.text, toolCalls: await result.toolCalls, response: await result.response, usage: await result.usage, finishReason: await result.finishReason });
-      return { grade: value, usage: usageFrom(await result.usage), repaired: mergeRepairs(Boolean(await result.reasoningText), repairs) };
+      const [usage, reasoningText] = [usageFrom(await result.usage), await result.reasoningText];
+      noteReasoning(profile, reasoningText, usage);
+      return { grade: value, usage, repaired: mergeRepairs(Boolean(reasoningText), repairs) };
     } catch (error) {
       if ("output" in options) throw error;
       const { value, repairs, reasoning } = await recoverToolChoiceViolation(GRADE_SPEC, error);

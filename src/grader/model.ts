@@ -13,7 +13,7 @@ import {
   type LanguageModel,
   type LanguageModelUsage,
 } from "ai";
-import { ModelError, type StructuredSetting, type Usage } from "./types.js";
+import { ModelError, type ReasoningEffort, type StructuredSetting, type Usage } from "./types.js";
 
 export interface LlmSettings {
   apiKey: string;
@@ -23,6 +23,10 @@ export interface LlmSettings {
   maxRetries: number;
   /** How to ask for JSON (structured.ts); default `auto`. */
   structured?: StructuredSetting;
+  /** Sent as `reasoning_effort` (providerOptions.openai.reasoningEffort) when set. */
+  reasoningEffort?: ReasoningEffort;
+  /** Output token budget; unset: one that grows once the endpoint shows it reasons (structured.ts). */
+  maxOutputTokens?: number;
   /** Injectable for tests and runtimes with their own fetch. */
   fetch?: typeof globalThis.fetch;
 }
@@ -94,5 +98,10 @@ export function chatModel(settings: LlmSettings): LanguageModel {
 /** Token usage as the provider reported it; null when the server sent no usage block at all. */
 export function usageFrom(usage: LanguageModelUsage): Usage | null {
   if (usage.inputTokens === undefined && usage.outputTokens === undefined) return null;
-  return { inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 };
+  const reasoningTokens = usage.outputTokenDetails?.reasoningTokens ?? 0;
+  return {
+    inputTokens: usage.inputTokens ?? 0,
+    outputTokens: usage.outputTokens ?? 0,
+    ...(reasoningTokens > 0 ? { reasoningTokens } : {}),
+  };
 }

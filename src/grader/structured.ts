@@ -105,6 +105,8 @@ export function withCorrection(prompt: Prompt, problem: string | null): Prompt {
 export interface EndpointProfile {
   /** The structured mode the server accepted; null until a call has shown it. */
   mode: StructuredMode | null;
+  /** The model thinks before it answers (reasoning seen, or a reply cut off at the budget): give it room. */
+  reasons: boolean;
 }
 
 const profiles = new Map<string, EndpointProfile>();
@@ -112,7 +114,7 @@ const profiles = new Map<string, EndpointProfile>();
 export function endpointProfile(settings: Pick<LlmSettings, "baseURL" | "model">): EndpointProfile {
   const key = `${settings.baseURL ?? "https://api.openai.com/v1"}\n${settings.model}`;
   let profile = profiles.get(key);
-  if (!profile) profiles.set(key, (profile = { mode: null }));
+  if (!profile) profiles.set(key, (profile = { mode: null, reasons: false }));
   return profile;
 }
 
@@ -146,10 +148,44 @@ export async function withModeFallback<R>(setting: StructuredSetting | undefined
       profile.mode = mode;
       return result;
     } catch (error) {
-      if (isOutputFailure(error)) profile.mode = mode;
+      if (isOutputFailure(error)) {
+        profile.mode = mode;
+        if (wasCutOff(error)) profile.reasons = true;
+      }
       if (!(rejectsMode(error) && i + 1 < modes.length)) throw error;
     }
   }
+}
+
+// ---- Budget and reasoning -----------------------------------------------------------------
+
+/**
+ * Output token budgets. A grading is under 1,000 tokens of JSON; a plain model gets four times that
+ * (a cap that also ends a small model's runaway repetition). A reasoning model writes its thinking
+ * first, often several thousand tokens, so it gets 16,384.
+ */
+export const OUTPUT_TOKENS = { plain: 4_096, reasoning: 16_384 } as const;
+
+function wasCutOff(error: unknown): boolean {
+  const e = innermost(error);
+  return NoObjectGeneratedError.isInstance(e) && e.finishReason === "length";
+}
+
+/** After a reply: remember that the model reasons, so later calls get the larger budget. */
+export function noteReasoning(profile: EndpointProfile, reasoningText: string | undefined, usage: Usage | null): void {
+  if (reasoningText || (usage?.reasoningTokens ?? 0) > 0) profile.reasons = true;
+}
+
+/** The settings every call sends: retries, timeout, output budget and, when configured, reasoning effort. */
+export function callSettings(settings: LlmSettings, profile: EndpointProfile) {
+  const effort = settings.reasoningEffort;
+  const reasons = profile.reasons || (effort !== undefined && effort !== "none");
+  return {
+    maxRetries: settings.maxRetries,
+    timeout: settings.timeoutMs,
+    maxOutputTokens: settings.maxOutputTokens ?? (reasons ? OUTPUT_TOKENS.reasoning : OUTPUT_TOKENS.plain),
+    ...(effort ? { providerOptions: { openai: { reasoningEffort: effort } } } : {}),
+  };
 }
 
 /** The request options that ask for the schema in `mode`. */
@@ -204,16 +240,19 @@ export function createStructuredCaller(settings: LlmSettings, model: LanguageMod
 
   async function once<T>(spec: StructuredSpec<T>, mode: StructuredMode, prompt: Prompt, temperature: number): Promise<StructuredResult<T>> {
     const request = await modeRequest(spec, mode, prompt);
-    const call = generateText({ model, prompt: prompt.user, temperature, maxRetries: settings.maxRetries, timeout: settings.timeoutMs, ...request });
+    const call = generateText({ model, prompt: prompt.user, temperature, ...callSettings(settings, profile), ...request });
+    const done = (result: Awaited<typeof call>, { value, repairs }: Repaired<T>): StructuredResult<T> => {
+      const usage = usageFrom(result.usage);
+      noteReasoning(profile, result.reasoningText, usage);
+      return { output: value, usage, repaired: mergeRepairs(Boolean(result.reasoningText), repairs), mode };
+    };
     if ("output" in request) {
       const result = await call;
-      const { value, repairs } = result.output as Repaired<T>;
-      return { output: value, usage: usageFrom(result.usage), repaired: mergeRepairs(Boolean(result.reasoningText), repairs), mode };
+      return done(result, result.output as Repaired<T>);
     }
     try {
       const result = await call;
-      const { value, repairs } = await parseToolReply(spec, result);
-      return { output: value, usage: usageFrom(result.usage), repaired: mergeRepairs(Boolean(result.reasoningText), repairs), mode };
+      return done(result, await parseToolReply(spec, result));
     } catch (error) {
       const { value, repairs, reasoning } = await recoverToolChoiceViolation(spec, error);
       return { output: value, usage: null, repaired: mergeRepairs(reasoning, repairs), mode };

@@ -10,6 +10,9 @@ import type { Repair } from "./repair.js";
 export const STRUCTURED_MODES = ["json_schema", "json_object", "tool"] as const;
 export type StructuredMode = (typeof STRUCTURED_MODES)[number];
 export type StructuredSetting = "auto" | StructuredMode;
+/** Sent as `reasoning_effort` to servers and models that take it. */
+export const REASONING_EFFORTS = ["none", "minimal", "low", "medium", "high", "xhigh"] as const;
+export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
 
 export interface GradeRequest {
   answer: string;
@@ -21,6 +24,8 @@ export interface GradeRequest {
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
+  /** Of the output tokens, those spent reasoning, when the provider reports them. */
+  reasoningTokens?: number;
 }
 
 export interface GradeOutcome {

@@ -84,6 +84,9 @@ export interface RecordedCall {
     response_format?: { type: string; json_schema?: unknown };
     tools?: Array<{ type: string; function: { name: string; parameters: unknown } }>;
     tool_choice?: unknown;
+    max_tokens?: number;
+    max_completion_tokens?: number;
+    reasoning_effort?: string;
     stream?: boolean;
   };
 }
