@@ -19,6 +19,9 @@ const EnvSchema = z.object({
   STARCOACH_STRUCTURED: z.enum(["auto", ...STRUCTURED_MODES]).default("auto"),
   STARCOACH_REASONING_EFFORT: z.enum(REASONING_EFFORTS).optional(),
   STARCOACH_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(256).max(200_000).optional(),
+  // Speech to text for spoken answers: an OpenAI-compatible /audio/transcriptions endpoint.
+  STARCOACH_TRANSCRIBE_BASE_URL: z.url().optional(),
+  STARCOACH_TRANSCRIBE_MODEL: z.string().min(1).default("whisper-1"),
   STARCOACH_WPM: intFrom(150, 60, 400),
   STARCOACH_MIN_SECONDS: intFrom(60, 0, 3600),
   STARCOACH_MAX_SECONDS: intFrom(120, 1, 3600),
@@ -89,8 +92,15 @@ export interface Config {
     maxOutputTokens?: number;
   } | null;
   length: { wordsPerMinute: number; minSeconds: number; maxSeconds: number };
+  /**
+   * Where spoken answers are transcribed: STARCOACH_TRANSCRIBE_BASE_URL, else the model endpoint
+   * when a key is set (`explicit: false`); null when neither is configured.
+   */
+  transcription: { baseURL: string; model: string; apiKey?: string; explicit: boolean } | null;
   security: SecurityConfig;
 }
+
+export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -127,6 +137,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           ...(e.STARCOACH_MAX_OUTPUT_TOKENS ? { maxOutputTokens: e.STARCOACH_MAX_OUTPUT_TOKENS } : {}),
         },
     length: { wordsPerMinute: e.STARCOACH_WPM, minSeconds: e.STARCOACH_MIN_SECONDS, maxSeconds: e.STARCOACH_MAX_SECONDS },
+    transcription: e.STARCOACH_TRANSCRIBE_BASE_URL || (e.OPENAI_API_KEY && !offline)
+      ? {
+          baseURL: e.STARCOACH_TRANSCRIBE_BASE_URL ?? e.OPENAI_BASE_URL ?? OPENAI_DEFAULT_BASE_URL,
+          model: e.STARCOACH_TRANSCRIBE_MODEL,
+          ...(e.OPENAI_API_KEY ? { apiKey: e.OPENAI_API_KEY } : {}),
+          explicit: Boolean(e.STARCOACH_TRANSCRIBE_BASE_URL),
+        }
+      : null,
     security: {
       apiToken: e.STARCOACH_API_TOKEN ?? null,
       rateLimitPerMinute: e.STARCOACH_RATE_LIMIT,

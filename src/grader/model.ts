@@ -52,32 +52,34 @@ export function isOutputFailure(error: unknown): boolean {
   return NoObjectGeneratedError.isInstance(e) || NoOutputGeneratedError.isInstance(e);
 }
 
-/** Map whatever the SDK threw to a ModelError with a message a person can act on. */
+/** Map whatever the SDK threw to a ModelError with a message a person can act on (the SDK's error as its cause). */
 export function toModelError(error: unknown, settings: Pick<LlmSettings, "timeoutMs" | "model">): ModelError {
   if (error instanceof ModelError) return error;
+  const fail = (code: ModelError["code"], status: ModelError["status"], message: string, retryAfter?: number) =>
+    new ModelError(code, status, message, retryAfter, { cause: error });
   const e = innermost(error);
   if (isTimeout(e) || isTimeout(error)) {
-    return new ModelError("model_timeout", 504, `The model did not answer within ${settings.timeoutMs} ms (STARCOACH_MODEL_TIMEOUT_MS).`);
+    return fail("model_timeout", 504, `The model did not answer within ${settings.timeoutMs} ms (STARCOACH_MODEL_TIMEOUT_MS).`);
   }
   if (APICallError.isInstance(e)) {
     if (e.statusCode === 429) {
-      return new ModelError("model_rate_limited", 503, "The model provider is rate-limiting requests; try again shortly.", retryAfterSeconds(e));
+      return fail("model_rate_limited", 503, "The model provider is rate-limiting requests; try again shortly.", retryAfterSeconds(e));
     }
     if (e.statusCode === 401 || e.statusCode === 403) {
-      return new ModelError("model_auth_failed", 502, "The model provider rejected the API key (check OPENAI_API_KEY).");
+      return fail("model_auth_failed", 502, "The model provider rejected the API key (check OPENAI_API_KEY).");
     }
     if (e.statusCode === 400 || e.statusCode === 422) {
-      return new ModelError("model_unavailable", 502, `The model server rejected the request (HTTP ${e.statusCode}); run \`starcoach doctor\` to see what it accepts (STARCOACH_STRUCTURED, STARCOACH_MODEL).`);
+      return fail("model_unavailable", 502, `The model server rejected the request (HTTP ${e.statusCode}); run \`starcoach doctor\` to see what it accepts (STARCOACH_STRUCTURED, STARCOACH_MODEL).`);
     }
     if (e.statusCode === 404) {
-      return new ModelError("model_unavailable", 502, `The model provider does not know the model "${settings.model}" (check STARCOACH_MODEL and OPENAI_BASE_URL).`);
+      return fail("model_unavailable", 502, `The model provider does not know the model "${settings.model}" (check STARCOACH_MODEL and OPENAI_BASE_URL).`);
     }
-    return new ModelError("model_unavailable", 502, `The model provider failed${e.statusCode ? ` with HTTP ${e.statusCode}` : ""}; try again later.`);
+    return fail("model_unavailable", 502, `The model provider failed${e.statusCode ? ` with HTTP ${e.statusCode}` : ""}; try again later.`);
   }
   if (isOutputFailure(e)) {
-    return new ModelError("model_output_invalid", 502, "The model's answer did not match the feedback schema, twice; try again or use another model.");
+    return fail("model_output_invalid", 502, "The model's answer did not match the feedback schema, twice; try again or use another model.");
   }
-  return new ModelError("model_unavailable", 502, "The model could not be reached; check OPENAI_BASE_URL and try again.");
+  return fail("model_unavailable", 502, "The model could not be reached; check OPENAI_BASE_URL and try again.");
 }
 
 /**

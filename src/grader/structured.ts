@@ -28,6 +28,7 @@ import {
   type Tool,
 } from "ai";
 import type { z } from "zod";
+import { OPENAI_DEFAULT_BASE_URL } from "../config.js";
 import type { Prompt } from "../core/prompt.js";
 import { chatModel, innermost, isOutputFailure, toModelError, usageFrom, type LlmSettings } from "./model.js";
 import { repairingOutput, type Repair, type Repaired } from "./repair.js";
@@ -112,7 +113,7 @@ export interface EndpointProfile {
 const profiles = new Map<string, EndpointProfile>();
 
 export function endpointProfile(settings: Pick<LlmSettings, "baseURL" | "model">): EndpointProfile {
-  const key = `${settings.baseURL ?? "https://api.openai.com/v1"}\n${settings.model}`;
+  const key = `${settings.baseURL ?? OPENAI_DEFAULT_BASE_URL}\n${settings.model}`;
   let profile = profiles.get(key);
   if (!profile) profiles.set(key, (profile = { mode: null, reasons: false }));
   return profile;

@@ -69,8 +69,10 @@ export class ModelError extends Error {
     readonly status: 502 | 503 | 504,
     message: string,
     readonly retryAfterSeconds?: number,
+    /** The SDK's error, for diagnostics (the doctor); never shown to a client as such. */
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = "ModelError";
   }
 }
