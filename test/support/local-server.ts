@@ -17,6 +17,8 @@ export interface LocalServerTraits {
   key?: string;
   /** Structured requests answered with 400. */
   refuses?: Array<"json_schema" | "json_object" | "tools">;
+  /** The message of a refusal (400); `{token}` is replaced by the bearer token the client sent. */
+  refusalMessage?: string;
   /** The reply's content (or the tool's arguments): the doctor's probe by default. */
   content?: string;
   /** POST /v1/audio/transcriptions exists (400 for a request without audio). */
@@ -65,7 +67,8 @@ export async function startLocalServer(traits: LocalServerTraits = {}): Promise<
       if (serves !== "*" && !serves.includes(body.model)) return send(res, 404, { error: { message: `model "${body.model}" not found, try pulling it first`, type: "api_error" } });
       const refused = body.tools ? "tools" : body.response_format?.type;
       if (refused && traits.refuses?.includes(refused as "tools")) {
-        return send(res, 400, { error: { message: `${refused} is not supported by this server`, type: "invalid_request_error" } });
+        const message = (traits.refusalMessage ?? `${refused} is not supported by this server`).replace("{token}", token);
+        return send(res, 400, { error: { message, type: "invalid_request_error" } });
       }
       const content = traits.content ?? JSON.stringify({ word: "star", count: 3 });
       const message = body.tools
