@@ -43,7 +43,7 @@ export async function serveMcp(io: CliIO, flags: GradingOverrides): Promise<numb
   const finish = () => void transport.drained().then(stop);
   const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
   io.stdin.once("end", finish);
-  io.stdout.once("error", stop); // EPIPE: the client is gone, nobody reads the answers
+  io.stdout.on("error", stop); // EPIPE: the client is gone, nobody reads the answers
   for (const s of signals) process.once(s, stop);
   try {
     await server.connect(transport);
@@ -67,13 +67,15 @@ export function registerMcp(program: Command, io: CliIO, setExit: (code: number)
     .summary("run a Model Context Protocol server on standard input/output (for Claude Desktop and other assistants)")
     .description(
       [
-        "Serve starcoach's tools to an MCP client over standard input and output: grade_answer, list_principles,",
-        "suggest_question. The client starts this command; it runs until the client closes the connection.",
-        "Nothing but the protocol is written to standard output; notes and errors go to standard error.",
+        "Serve starcoach's tools to an MCP client over standard input and output:",
+        "grade_answer, list_principles, suggest_question. The client starts this",
+        "command; it runs until the client closes the connection or sends SIGTERM.",
+        "Standard output carries only the protocol; notes and errors go to stderr.",
         "",
-        "Gradings use the same configuration and database as `starcoach grade`: OPENAI_API_KEY (without it,",
-        "grading is offline), OPENAI_BASE_URL, STARCOACH_MODEL, STARCOACH_DB (default .data/starcoach.db, relative",
-        "to the directory the client starts the server in; set an absolute path in the client's configuration).",
+        "Same configuration and database as `starcoach grade`: OPENAI_API_KEY",
+        "(without it, grading is offline), OPENAI_BASE_URL, STARCOACH_MODEL and",
+        "STARCOACH_DB (default .data/starcoach.db, relative to the directory the",
+        "client starts the server in: give an absolute path in its configuration).",
       ].join("\n"),
     )
     .option("--offline", "grade with the rule-based grader only (no model calls)")
