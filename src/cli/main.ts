@@ -11,6 +11,7 @@ import { CliError, EXIT, type CliIO } from "./context.js";
 import { registerDoctor } from "./doctor.js";
 import { registerEval } from "./eval.js";
 import { registerGrade } from "./grade.js";
+import { registerMcp } from "./mcp.js";
 
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command("starcoach")
@@ -22,6 +23,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   registerBatch(program, io, setExit);
   registerEval(program, io, setExit);
   registerDoctor(program, io, setExit);
+  registerMcp(program, io, setExit);
   return program;
 }
 
