@@ -52,6 +52,14 @@ describe("output budget", () => {
     expect(mock.calls[1]!.body.messages.at(-1)!.content).toContain("the reply was cut off at the output token limit");
   });
 
+  it("OpenAI's reasoning families get the reasoning budget from the first call (as max_completion_tokens)", async () => {
+    const { app } = await buildTestApp({ grader: await llmGrader({ model: "o4-mini" }) });
+    mock.reply(mock.grade(grade));
+    await postGrade(app, request);
+    expect(mock.calls[0]!.body).toMatchObject({ max_completion_tokens: OUTPUT_TOKENS.reasoning });
+    expect(mock.calls[0]!.body).not.toHaveProperty("max_tokens");
+  });
+
   it("STARCOACH_MAX_OUTPUT_TOKENS wins", async () => {
     const { app } = await buildTestApp({ grader: await llmGrader({ maxOutputTokens: 1_500, reasoningEffort: "high" }) });
     mock.reply(mock.grade(grade));

@@ -6,7 +6,8 @@
  *
  * The AI SDK's `repairText` hook exists only on the deprecated generateObject; with generateText the
  * place for it is the Output specification, so `repairingOutput` wraps the SDK's Output.object:
- * the SDK's own parse and validation run first, and again on the repaired text.
+ * the SDK's own parse and validation run first, and again on the repaired text. (The SDK's
+ * extractJsonMiddleware strips only a fence at the very edges, and would hide that it did.)
  */
 import { NoObjectGeneratedError, type DeepPartial, type OutputInterface as Output } from "ai";
 

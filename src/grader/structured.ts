@@ -177,10 +177,13 @@ export function noteReasoning(profile: EndpointProfile, reasoningText: string | 
   if (reasoningText || (usage?.reasoningTokens ?? 0) > 0) profile.reasons = true;
 }
 
+/** OpenAI's model families that always reason before they answer (o1, o3, o4-mini, gpt-5…). */
+const ALWAYS_REASONS = /^(o\d|gpt-5)/;
+
 /** The settings every call sends: retries, timeout, output budget and, when configured, reasoning effort. */
 export function callSettings(settings: LlmSettings, profile: EndpointProfile) {
   const effort = settings.reasoningEffort;
-  const reasons = profile.reasons || (effort !== undefined && effort !== "none");
+  const reasons = profile.reasons || ALWAYS_REASONS.test(settings.model) || (effort !== undefined && effort !== "none");
   return {
     maxRetries: settings.maxRetries,
     timeout: settings.timeoutMs,
