@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig, type Config } from "./config.js";
+import { runDoctor } from "./grader/doctor.js";
 import { graderFromConfig } from "./grader/from-config.js";
 import type { Grader } from "./grader/types.js";
 import { createGradingService } from "./grading.js";
@@ -95,7 +96,7 @@ export async function createNodeDeps(config: Config): Promise<AppDeps> {
   const grader = await createGrader(config);
   const grading = createGradingService({ store, grader, length: config.length });
   const batches = createLocalBatchJobs({ store: openSqliteBatchStore(config.dbFile), grading });
-  return { ...reliabilityDeps(config), store, grading, docsAsset, batches };
+  return { ...reliabilityDeps(config), store, grading, docsAsset, batches, doctor: () => runDoctor(config) };
 }
 
 async function main() {

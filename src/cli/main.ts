@@ -8,6 +8,7 @@ import { ConfigError } from "../config.js";
 import { InputError } from "../grading.js";
 import { registerBatch } from "./batch.js";
 import { CliError, EXIT, type CliIO } from "./context.js";
+import { registerDoctor } from "./doctor.js";
 import { registerEval } from "./eval.js";
 import { registerGrade } from "./grade.js";
 import { registerMcp } from "./mcp.js";
@@ -21,6 +22,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   registerGrade(program, io, setExit);
   registerBatch(program, io, setExit);
   registerEval(program, io, setExit);
+  registerDoctor(program, io, setExit);
   registerMcp(program, io, setExit);
   return program;
 }
