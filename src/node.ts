@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isLoopbackAddress, loadConfig, type Config } from "./config.js";
+import { runDoctor } from "./grader/doctor.js";
 import { graderFromConfig } from "./grader/from-config.js";
 import type { Grader } from "./grader/types.js";
 import { createGradingService } from "./grading.js";
@@ -102,7 +103,7 @@ export async function createNodeDeps(config: Config): Promise<AppDeps> {
   const grading = createGradingService({ store, grader, length: config.length });
   const reliability = reliabilityDeps(config);
   const batches = createLocalBatchJobs({ store: openSqliteBatchStore(config.dbFile), grading, slot: batchSlot(reliability.gate) });
-  return { ...reliability, store, grading, docsAsset, batches };
+  return { ...reliability, store, grading, docsAsset, batches, doctor: () => runDoctor(config) };
 }
 
 async function main() {
