@@ -17,18 +17,23 @@ import { startServerProcess, type ServerProcess } from "./server-process.js";
 const MODEL_LATENCY_MS = 1_000;
 const JSON_HEADERS = { "content-type": "application/json" };
 
-/** POST a streamed grading and hang up `afterMs` later, whatever has arrived by then. */
-function abandonedStream(base: string, answer: string, afterMs: number): Promise<void> {
+/**
+ * POST a streamed grading and hang up `afterMs` after its first event (the counted figures, sent
+ * just before the model call starts), or after `giveUpMs` if nothing came.
+ */
+function abandonedStream(base: string, answer: string, afterMs: number, giveUpMs = 10_000): Promise<void> {
   const url = new URL("/v1/grade/stream", base);
   return new Promise((resolve) => {
-    const req = request({ host: url.hostname, port: url.port, method: "POST", path: url.pathname, agent: false, headers: JSON_HEADERS });
-    req.on("error", () => resolve());
-    req.on("response", (res) => res.resume());
-    req.end(JSON.stringify({ answer, principle: "ownership" }));
-    setTimeout(() => {
+    const hangUp = () => {
+      clearTimeout(giveUp);
       req.destroy();
       resolve();
-    }, afterMs);
+    };
+    const giveUp = setTimeout(hangUp, giveUpMs);
+    const req = request({ host: url.hostname, port: url.port, method: "POST", path: url.pathname, agent: false, headers: JSON_HEADERS });
+    req.on("error", () => resolve());
+    req.on("response", (res) => res.once("data", () => setTimeout(hangUp, afterMs)).resume());
+    req.end(JSON.stringify({ answer, principle: "ownership" }));
   });
 }
 
@@ -82,6 +87,7 @@ describe("abandoned and bulk work stays inside STARCOACH_MAX_CONCURRENT", () => 
     const history = JSON.parse((await send(srv.base, "GET", "/v1/gradings?limit=50", {})).text) as { items: Array<{ answer?: string; id: string }> };
     const stored = history.items.length;
     console.log(`\n[abuse] 8 abandoned streams, MAX_CONCURRENT=2: ${model.calls - callsBefore} model calls, at most ${peak} open at once, ${model.abandoned} cancelled by the server, ${stored} stored; observed for ${ms} ms`);
+    expect(model.calls - callsBefore).toBeGreaterThanOrEqual(4);
     expect(peak).toBeLessThanOrEqual(2);
     expect(stored).toBe(0);
     expect(model.abandoned).toBe(model.calls - callsBefore);
@@ -101,7 +107,7 @@ describe("abandoned and bulk work stays inside STARCOACH_MAX_CONCURRENT", () => 
         const created = await send(srv.base, "POST", "/v1/batches", { "content-type": "application/x-ndjson" }, rows);
         expect(created.status).toBe(202);
         batchId = (JSON.parse(created.text) as { id: string }).id;
-        const streams = Array.from({ length: 4 }, (_, i) => abandonedStream(srv.base, SAMPLE_ANSWER.replace("Acme", `Gone-${i}`), 200));
+        const streams = Array.from({ length: 4 }, (_, i) => abandonedStream(srv.base, SAMPLE_ANSWER.replace("Acme", `Gone-${i}`), 200, 3_000));
         const t0 = performance.now();
         const person = await send(srv.base, "POST", "/v1/grade", JSON_HEADERS, JSON.stringify({ answer: SAMPLE_ANSWER.replace("Acme", "Person"), principle: "ownership" }));
         personMs = Math.round(performance.now() - t0);
@@ -162,7 +168,8 @@ describe("a JSON batch nested 5 million deep", () => {
     expect(res.status).toBe(400);
     expect(JSON.parse(res.text).error.code).toBe("json_too_deep");
     expect(rssAfter - rssBefore).toBeLessThan(200);
-    expect(slowestHealth).toBeLessThan(1_000);
+    // Before the scan, JSON.parse held the event loop for many seconds (14 s on the loaded VM).
+    expect(slowestHealth).toBeLessThan(5_000);
     expect(srv.alive()).toBe(true);
   }, 60_000);
 });
