@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Launcher for the TypeScript CLI (src/cli/main.ts). Under Node 24+ it registers tsx in this
+// Launcher for the built CLI (dist/cli.js, from `npm run build`). Under Node 24+ it runs it in this
 // process (so signals, exit codes and kill -9 act on the real program); under an older node it
 // re-runs itself with the project's Node 24 from node_modules (the `node` devDependency).
 import { spawn } from "node:child_process";
@@ -15,14 +15,14 @@ const major = Number(process.versions.node.split(".")[0]);
 // execve keeps the PID, so signals and kill -9 still reach the real program.
 const HEAP_FLAGS = ["--max-old-space-size=160", "--max-semi-space-size=2"];
 
-if (major >= 24 && typeof process.execve === "function" && !process.execArgv.some((a) => a.startsWith("--max-old-space-size"))) {
+// The server (`serve`) holds many gradings at once and keeps V8's default.
+const serving = process.argv.slice(2).find((a) => !a.startsWith("-")) === "serve";
+if (major >= 24 && !serving && typeof process.execve === "function" && !process.execArgv.some((a) => a.startsWith("--max-old-space-size"))) {
   process.execve(process.execPath, [process.execPath, ...HEAP_FLAGS, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], process.env);
 }
 
 if (major >= 24) {
-  const { register } = await import("tsx/esm/api");
-  register();
-  const { main } = await import(pathToFileURL(join(root, "src", "cli", "main.ts")).href);
+  const { main } = await import(pathToFileURL(join(root, "dist", "cli.js")).href);
   const code = await main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
   process.exit(code);
 } else {

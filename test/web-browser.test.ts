@@ -89,6 +89,10 @@ describe.skipIf(!HAVE_CHROMIUM)("web form in a real browser", () => {
     await page.waitForSelector("#result.streaming .answer-text .seg-action");
     await page.waitForFunction(() => (document.getElementById("live-situation-feedback")?.textContent ?? "").length > 0);
     expect(await page.$("#result.streaming")).not.toBeNull();
+    // The live view is drawn with the result page's components: the same figures and "we" marks.
+    expect(await page.textContent("#result.streaming #fig-words")).toBe(String(counts.words));
+    expect(await page.textContent("#result.streaming #fig-we")).toBe(String(counts.weCount));
+    expect(await page.$$eval("#result.streaming #annotated-answer mark.we", (els) => els.length)).toBeGreaterThanOrEqual(3);
 
     await page.waitForSelector("#result[data-id]:not(.streaming)");
     const id = await page.getAttribute("#result", "data-id");
