@@ -8,11 +8,14 @@
  *                                 dependencies stay in node_modules
  *   dist/migrations/*.sql         the SQLite migrations, next to the bundle that applies them
  *
- * `--client` builds the first three only (what the Worker and the tests need). Run by Node's own type
+ * Every file is written through a temporary name and renamed, so a process started meanwhile (a test,
+ * wrangler) reads the old or the new version, never half a file.
+ *
+ * `--client` builds the first three only (what the Worker needs). Run by Node's own type
  * stripping (Node 24), so it imports nothing but node:* and esbuild.
  */
 import { createHash } from "node:crypto";
-import { cpSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
@@ -66,13 +69,15 @@ export async function buildNode(): Promise<{ cli: number }> {
     packages: "external",
     sourcemap: "linked",
     sourcesContent: false,
-    metafile: true,
+    write: false,
     logLevel: "warning",
   });
-  // src/store/sqlite.ts reads its migrations from the folder next to the running module.
-  rmSync(join(DIST, "migrations"), { recursive: true, force: true });
-  cpSync(join(ROOT, "src", "store", "migrations"), join(DIST, "migrations"), { recursive: true });
-  return { cli: result.metafile.outputs["dist/cli.js"]?.bytes ?? 0 };
+  for (const file of result.outputFiles) writeAtomic(file.path, file.text);
+  // src/store/sqlite.ts reads its migrations from the folder next to the running module. Files are
+  // only ever added to that folder, so they are copied over (each atomically), never removed first.
+  const migrations = join(ROOT, "src", "store", "migrations");
+  for (const name of readdirSync(migrations)) writeAtomic(join(DIST, "migrations", name), readFileSync(join(migrations, name), "utf8"));
+  return { cli: result.outputFiles.find((f) => f.path.endsWith("cli.js"))?.contents.length ?? 0 };
 }
 
 export async function build(options: { clientOnly?: boolean } = {}): Promise<{ client: { js: number; css: number }; cli?: number }> {
