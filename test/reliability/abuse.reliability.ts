@@ -1,5 +1,5 @@
 /**
- * Abuse of the real service process (`node --import tsx src/node.ts`) over real sockets, with a
+ * Abuse of the real service process (`bin/starcoach.js serve`) over real sockets, with a
  * socket-level mock of the model that counts the calls open at once:
  * - clients that start streamed gradings and hang up must not leave model calls running beyond
  *   STARCOACH_MAX_CONCURRENT, nor have their gradings stored;
