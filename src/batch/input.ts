@@ -1,6 +1,7 @@
 /**
  * Streaming input readers for batch grading: CSV (header id,principle,question,answer; quoted
- * multi-line fields, BOM, CRLF), JSONL (one object per line) and a JSON array (small API bodies).
+ * multi-line fields, BOM, CRLF, LF or CR line ends, mixed in one file), JSONL (one object per line)
+ * and a JSON array (small API bodies).
  * A bad record becomes a row with an error instead of stopping the read; only a file that cannot be
  * a batch at all (no answer column) throws.
  */
@@ -53,6 +54,9 @@ async function* csvRows(input: Readable): AsyncGenerator<BatchRowInput> {
   const parser = input.pipe(
     parseCsv({
       bom: true,
+      // Any line end ends a record, as in a spreadsheet. Left to itself csv-parse takes the first line
+      // end it meets as the only one, so a file mixing CRLF and LF (hand-edited exports) merged rows.
+      record_delimiter: ["\r\n", "\n", "\r"],
       relax_column_count: true,
       skip_empty_lines: true,
       skip_records_with_error: true,
