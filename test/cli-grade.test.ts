@@ -107,6 +107,30 @@ describe("starcoach grade (offline)", () => {
     expect(html).not.toContain("<b>nope</b>");
   });
 
+  it("prints ids and input text to the terminal with control characters escaped", async () => {
+    const db = tempDbFile();
+    const input = join(dirname(db), "escapes.jsonl");
+    // Set the window title, clear the screen, an 8-bit CSI, a right-to-left override, a bell.
+    const ids = ["\x1b]0;pwned\x07", "\x1b[2J\x1b[H", "x\x9b31m", "evil\u202efdp.exe", "a\nb"];
+    writeFileSync(input, ids.map((id) => JSON.stringify({ id, principle: "nope", answer: "x\x1b[31m" })).join("\n"));
+    const raw = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/;
+    const r = await runCli(["grade", input, "--offline", "--db", db]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toMatch(raw);
+    expect(r.stderr).toContain("unknown_principle ×5: \\x1b]0;pwned\\x07, \\x1b[2J\\x1b[H, x\\x9b31m, evil\\u202efdp.exe, a\\x0ab");
+    // JSONL on stdout is the same JSON, with the controls JSON leaves raw written as \u escapes.
+    expect(r.stdout).not.toMatch(/[\x7f-\x9f\u202e]/);
+    expect(jsonLines(r.stdout).map((l) => l.id)).toEqual(ids);
+    // CSV shown on a terminal: the answer text and ids are escaped too.
+    const csv = await runCli(["grade", input, "--offline", "--db", db, "--format", "csv"], { tty: true });
+    expect(csv.stdout).not.toMatch(raw);
+    // A message quoting the input (a bad CSV header) is escaped as well.
+    const header = await runCli(["grade", "-", "--offline", "--db", db, "--input-format", "csv"], { stdin: "\x1b[2Jname,text\n1,2\n" });
+    expect(header.code).toBe(2);
+    expect(header.stderr).toContain("\\x1b[2Jname,text");
+    expect(header.stderr).not.toMatch(raw);
+  });
+
   it("documents every option in --help and rejects a bad --concurrency", async () => {
     const help = await runCli(["grade", "--help"]);
     expect(help.code).toBe(0);

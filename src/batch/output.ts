@@ -4,6 +4,7 @@
  * (text that a spreadsheet would run as a formula is prefixed with an apostrophe).
  */
 import { stringify } from "csv-stringify/sync";
+import { jsonForTerminal } from "../core/control-chars.js";
 import type { BatchResult, BatchStore } from "../store/batch-types.js";
 
 export type OutputFormat = "jsonl" | "csv";
@@ -48,10 +49,11 @@ function csvFields(r: BatchResult): Array<string | number> {
   ];
 }
 
+/** One JSONL line; control characters that JSON leaves raw are \u-escaped, so printing it to a terminal is safe. */
 export function jsonlRecord(r: BatchResult): string {
   return r.status === "done" && r.feedback
-    ? JSON.stringify({ id: r.rowId, feedback: r.feedback })
-    : JSON.stringify({ id: r.rowId, error: r.error ?? { code: "unknown", message: "No result." } });
+    ? jsonForTerminal({ id: r.rowId, feedback: r.feedback })
+    : jsonForTerminal({ id: r.rowId, error: r.error ?? { code: "unknown", message: "No result." } });
 }
 
 /** Every finished row of a job in input order (pending rows are skipped). */

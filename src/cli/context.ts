@@ -14,7 +14,7 @@ import type { Store } from "../store/types.js";
 
 export interface CliIO {
   stdin: Readable;
-  stdout: Writable;
+  stdout: Writable & { isTTY?: boolean };
   stderr: Writable & { isTTY?: boolean; columns?: number };
   env: Record<string, string | undefined>;
 }

@@ -12,6 +12,7 @@ import { createProgressReporter } from "../batch/progress.js";
 import { buildReport } from "../batch/report.js";
 import { runJob } from "../batch/runner.js";
 import type { BatchStore } from "../store/batch-types.js";
+import { printable } from "../core/control-chars.js";
 import { CliError, EXIT, openContext, type CliContext, type CliIO } from "./context.js";
 import { submitToOpenAi } from "./provider.js";
 
@@ -35,6 +36,11 @@ async function writeAll(target: Writable, chunks: AsyncIterable<string>): Promis
   }
 }
 
+/** Results shown on a terminal: control characters in the answers' text become visible escapes. */
+async function* forTerminal(chunks: AsyncIterable<string>): AsyncGenerator<string> {
+  for await (const chunk of chunks) yield printable(chunk, { keepNewlines: true });
+}
+
 /** Write the job's results to --out (atomically, via a temporary file) or stdout, and the report. */
 export async function emitResults(io: CliIO, batches: BatchStore, jobId: string, o: OutputOptions): Promise<void> {
   const lines = resultLines(batches, jobId, o.format);
@@ -45,7 +51,7 @@ export async function emitResults(io: CliIO, batches: BatchStore, jobId: string,
     file.end();
     await once(file, "close");
     await rename(tmp, o.out);
-  } else await writeAll(io.stdout, lines);
+  } else await writeAll(io.stdout, io.stdout.isTTY ? forTerminal(lines) : lines);
   if (o.report) await writeFile(o.report, await buildReport(batches, jobId), "utf8");
 }
 
@@ -70,8 +76,9 @@ export async function summarize(io: CliIO, batches: BatchStore, jobId: string, s
   if (!counts.error) return counts.pending ? EXIT.notReady : EXIT.ok;
   io.stderr.write(`starcoach: ${counts.error} row${counts.error === 1 ? "" : "s"} failed:\n`);
   for (const [code, ids] of failures) {
-    const shown = ids.slice(0, 8).join(", ");
-    io.stderr.write(`  ${code} ×${ids.length}: ${shown}${ids.length > 8 ? `, … (${ids.length - 8} more)` : ""}\n`);
+    // Ids come from the input file: escape what a terminal would act on, and cut very long ones.
+    const shown = ids.slice(0, 8).map((id) => printable(id, { maxLength: 60 })).join(", ");
+    io.stderr.write(`  ${printable(code)} ×${ids.length}: ${shown}${ids.length > 8 ? `, … (${ids.length - 8} more)` : ""}\n`);
   }
   return EXIT.rowsFailed;
 }
@@ -111,7 +118,7 @@ async function gradeFile(io: CliIO, file: string, flags: GradeFlags): Promise<nu
 
     if (flags.openaiBatch || job.status === "submitted") {
       if (job.status === "ready") await submitToOpenAi(io, ctx, job);
-      else if (job.status === "submitted") io.stderr.write(`starcoach: job ${job.id} is waiting on OpenAI batch ${job.providerBatchId}.\n`);
+      else if (job.status === "submitted") io.stderr.write(`starcoach: job ${job.id} is waiting on OpenAI batch ${printable(job.providerBatchId ?? "")}.\n`);
       const after = (await ctx.batches.getJob(job.id))!;
       if (after.status === "submitted") {
         io.stderr.write(`starcoach: check with \`npx starcoach batch status ${job.id}\`; fetch results with \`npx starcoach batch collect ${job.id}\`.\n`);

@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../config.js";
+import { printable } from "../core/control-chars.js";
 import { InputError } from "../grading.js";
 import { registerBatch } from "./batch.js";
 import { CliError, EXIT, type CliIO } from "./context.js";
@@ -35,15 +36,15 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     if (err instanceof CliError || err instanceof ConfigError || err instanceof InputError) {
-      io.stderr.write(`starcoach: ${err.message}\n`);
+      io.stderr.write(`starcoach: ${printable(err.message, { keepNewlines: true })}\n`);
       return err instanceof CliError ? err.exitCode : EXIT.usage;
     }
     const e = err as NodeJS.ErrnoException;
     if (e?.code === "ENOENT" || e?.code === "EACCES" || e?.code === "EISDIR") {
-      io.stderr.write(`starcoach: ${e.message}\n`);
+      io.stderr.write(`starcoach: ${printable(e.message)}\n`);
       return EXIT.usage;
     }
-    io.stderr.write(`starcoach: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    io.stderr.write(`starcoach: unexpected error: ${printable(err instanceof Error ? (err.stack ?? err.message) : String(err), { keepNewlines: true })}\n`);
     return 70;
   }
 }
