@@ -6,7 +6,7 @@ import { jsonForTerminal, printable } from "../core/control-chars.js";
 import type { BatchJob } from "../store/batch-types.js";
 import { openSqliteBatchStore } from "../store/sqlite-batch.js";
 import { cliConfig, CliError, EXIT, openContext, type CliContext, type CliIO } from "./context.js";
-import { emitResults, outputOptions, positiveInt, summarize, type OutputOptions } from "./grade.js";
+import { emitResults, outputOptions, positiveInt, prepareOutputs, summarize, type OutputOptions } from "./grade.js";
 import { providerDeps } from "./provider.js";
 
 interface JobFlags {
@@ -69,6 +69,7 @@ export function registerBatch(program: Command, io: CliIO, setExit: (code: numbe
     .option("--db <file>", "SQLite database file (overrides STARCOACH_DB)")
     .action(async (id: string, flags: JobFlags & OutputOptions & { wait?: boolean; pollSeconds: number }) => {
       await withJob(io, id, flags, async (ctx, job) => {
+        const targets = await prepareOutputs(flags, [ctx.config.dbFile]);
         if (job.status === "submitted") {
           const deps = await providerDeps(ctx);
           for (;;) {
@@ -85,7 +86,7 @@ export function registerBatch(program: Command, io: CliIO, setExit: (code: numbe
             await sleep(flags.pollSeconds * 1000);
           }
         }
-        await emitResults(io, ctx.batches, job.id, flags);
+        await emitResults(io, ctx.batches, job.id, flags, targets);
         setExit(await summarize(io, ctx.batches, job.id, null));
       });
     });

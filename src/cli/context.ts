@@ -27,7 +27,11 @@ export class CliError extends Error {
   }
 }
 
-export const EXIT = { ok: 0, rowsFailed: 1, usage: 2, notReady: 3 } as const;
+/**
+ * Exit status of every command (documented in `starcoach grade --help` and docs/BATCH.md). 70 and 74
+ * are the BSD sysexits codes for an internal error and an input/output error.
+ */
+export const EXIT = { ok: 0, rowsFailed: 1, usage: 2, notReady: 3, internal: 70, io: 74 } as const;
 
 export interface GradingOverrides {
   offline?: boolean;

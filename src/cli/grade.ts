@@ -1,10 +1,7 @@
 /** `starcoach grade FILE`: batch-grade a CSV/JSONL file (or stdin) as a resumable job. */
 import { Command, InvalidArgumentError, Option } from "commander";
-import { createReadStream, createWriteStream } from "node:fs";
-import { rename, writeFile } from "node:fs/promises";
+import { createReadStream } from "node:fs";
 import { basename } from "node:path";
-import { once } from "node:events";
-import type { Writable } from "node:stream";
 import { INPUT_FORMATS, type InputFormat } from "../batch/input.js";
 import { openJob } from "../batch/job.js";
 import { finishedResults, OUTPUT_FORMATS, resultLines, type OutputFormat } from "../batch/output.js";
@@ -14,6 +11,7 @@ import { runJob } from "../batch/runner.js";
 import type { BatchStore } from "../store/batch-types.js";
 import { printable } from "../core/control-chars.js";
 import { CliError, EXIT, openContext, type CliContext, type CliIO } from "./context.js";
+import { ioReason, prepareOutput, writeChunks, writeOutput, type OutputTarget } from "./output-target.js";
 import { submitToOpenAi } from "./provider.js";
 
 export function positiveInt(max: number) {
@@ -30,29 +28,38 @@ export interface OutputOptions {
   report?: string;
 }
 
-async function writeAll(target: Writable, chunks: AsyncIterable<string>): Promise<void> {
-  for await (const chunk of chunks) {
-    if (!target.write(chunk)) await once(target, "drain");
-  }
-}
-
 /** Results shown on a terminal: control characters in the answers' text become visible escapes. */
 async function* forTerminal(chunks: AsyncIterable<string>): AsyncGenerator<string> {
   for await (const chunk of chunks) yield printable(chunk, { keepNewlines: true });
 }
 
-/** Write the job's results to --out (atomically, via a temporary file) or stdout, and the report. */
-export async function emitResults(io: CliIO, batches: BatchStore, jobId: string, o: OutputOptions): Promise<void> {
+export interface OutputTargets {
+  out: OutputTarget | null;
+  report: OutputTarget | null;
+}
+
+/** Check --out and --report before any grading (see output-target.ts); neither may be `protectedPaths`. */
+export async function prepareOutputs(o: OutputOptions, protectedPaths: readonly string[]): Promise<OutputTargets> {
+  return {
+    out: o.out ? await prepareOutput(o.out, "--out", protectedPaths) : null,
+    report: o.report ? await prepareOutput(o.report, "--report", protectedPaths) : null,
+  };
+}
+
+async function* single(text: Promise<string>): AsyncGenerator<string> {
+  yield await text;
+}
+
+/** Write the job's results to --out (or stdout) and the report to --report. */
+export async function emitResults(io: CliIO, batches: BatchStore, jobId: string, o: OutputOptions, targets: OutputTargets): Promise<void> {
   const lines = resultLines(batches, jobId, o.format);
-  if (o.out) {
-    const tmp = `${o.out}.partial`;
-    const file = createWriteStream(tmp);
-    await writeAll(file, lines);
-    file.end();
-    await once(file, "close");
-    await rename(tmp, o.out);
-  } else await writeAll(io.stdout, io.stdout.isTTY ? forTerminal(lines) : lines);
-  if (o.report) await writeFile(o.report, await buildReport(batches, jobId), "utf8");
+  if (targets.out) await writeOutput(targets.out, lines);
+  else {
+    await writeChunks(io.stdout, io.stdout.isTTY ? forTerminal(lines) : lines).catch((err: unknown) => {
+      throw new CliError(`cannot write the results to standard output: ${ioReason(err)}`, EXIT.io);
+    });
+  }
+  if (targets.report) await writeOutput(targets.report, single(buildReport(batches, jobId)));
 }
 
 /** Print what happened on stderr and return the exit code: 0 when every row was graded. */
@@ -98,6 +105,7 @@ async function gradeFile(io: CliIO, file: string, flags: GradeFlags): Promise<nu
   const ctx: CliContext = await openContext(io, flags);
   try {
     const stdin = file === "-";
+    const targets = await prepareOutputs(flags, [ctx.config.dbFile, ...(stdin ? [] : [file])]);
     const { job, resumed } = await openJob({
       batches: ctx.batches,
       grader: ctx.grader,
@@ -141,7 +149,7 @@ async function gradeFile(io: CliIO, file: string, flags: GradeFlags): Promise<nu
       });
       if (last) progress.finish(last);
     }
-    await emitResults(io, ctx.batches, job.id, flags);
+    await emitResults(io, ctx.batches, job.id, flags, targets);
     return await summarize(io, ctx.batches, job.id, (Date.now() - started) / 1000);
   } finally {
     await ctx.close();
@@ -173,8 +181,13 @@ export function registerGrade(program: Command, io: CliIO, setExit: (code: numbe
         "Environment: OPENAI_API_KEY (without it, grading is offline), OPENAI_BASE_URL, STARCOACH_MODEL,",
         "STARCOACH_DB, STARCOACH_MODEL_TIMEOUT_MS, STARCOACH_MODEL_RETRIES.",
         "",
-        "Exit status: 0 every row graded; 1 some rows failed (summary on stderr); 2 bad usage or unreadable input;",
-        "3 results not ready (OpenAI batch still running).",
+        "--out replaces a file atomically (FILE.partial, then a rename), follows a symbolic link to its file, and",
+        "writes through to a device or named pipe such as /dev/null; a folder is refused. It is checked before grading.",
+        "",
+        "Exit status: 0 every row graded; 1 some rows failed (summary on stderr); 2 bad usage or unreadable input",
+        "(--out names a folder, the input or the database); 3 results not ready (OpenAI batch still running);",
+        "74 cannot write: the database (read-only folder, full disk, damaged file) or the output (--out not",
+        "writable, standard output full or closed); 70 internal error.",
       ].join("\n"),
     )
     .argument("<file>", "CSV or JSONL file of answers, or - for standard input");

@@ -45,7 +45,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       return EXIT.usage;
     }
     io.stderr.write(`starcoach: unexpected error: ${printable(err instanceof Error ? (err.stack ?? err.message) : String(err), { keepNewlines: true })}\n`);
-    return 70;
+    return EXIT.internal;
   }
 }
 
