@@ -73,6 +73,11 @@ describe("JSONL input", () => {
     ]);
   });
 
+  it("refuses an id over 200 characters and names the row by its number", async () => {
+    const r = await rows(`${JSON.stringify({ id: "i".repeat(201), principle: "ownership", answer: "A" })}\n${JSON.stringify({ id: "i".repeat(200), principle: "ownership", answer: "B" })}\n`);
+    expect(r.map((x) => [x.rowId.length, x.error?.code ?? "ok"])).toEqual([[5, "id_too_long"], [200, "ok"]]);
+  });
+
   it("detects the format from the name, else the first character", () => {
     expect(detectFormat("id,principle", "a.csv")).toBe("csv");
     expect(detectFormat('{"id":1}', undefined)).toBe("jsonl");

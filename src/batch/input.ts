@@ -36,9 +36,15 @@ function text(value: unknown): string | null | undefined {
   return undefined; // objects and arrays are not text
 }
 
+/** Longer ids are refused: an id is printed in summaries and stored with every row. */
+export const MAX_ID_CHARS = 200;
+
 /** Turn a parsed record into a row; `n` is the 1-based record number, used when the id is missing. */
 export function toRow(record: Record<string, unknown>, n: number): BatchRowInput {
   const id = text(record.id)?.trim() || `row-${n}`;
+  if (id.length > MAX_ID_CHARS) {
+    return { rowId: `row-${n}`, principle: null, question: null, answer: null, error: { code: "id_too_long", message: `The id has ${id.length} characters; the limit is ${MAX_ID_CHARS}.` } };
+  }
   const fields = { principle: text(record.principle), question: text(record.question), answer: text(record.answer) };
   const bad = Object.entries(fields).find(([, v]) => v === undefined);
   if (bad) return { rowId: id, principle: null, question: null, answer: null, error: { code: "invalid_row", message: `Field "${bad[0]}" must be text.` } };

@@ -6,7 +6,7 @@
  */
 import type { GradingService } from "../grading.js";
 import type { BatchJobs } from "../http/context.js";
-import type { BatchJob, BatchStore } from "../store/batch-types.js";
+import type { BatchCounts, BatchJob, BatchStore } from "../store/batch-types.js";
 import { removeStaleJobs } from "./job.js";
 import { runJob, type RetryPolicy } from "./runner.js";
 
@@ -31,21 +31,27 @@ export function createLocalBatchJobs(o: {
   const queued = new Set<string>();
   let running: Promise<void> | null = null;
   let stopping = false;
+  /** The job being graded; `cancelled` makes its runner take no new row. */
+  let current: { id: string; cancelled: boolean; run?: Promise<BatchCounts> } | null = null;
   const log = o.log ?? ((m: string) => console.log(`[starcoach] ${m}`));
 
   const drain = async () => {
     while (queue.length && !stopping) {
       const id = queue.shift()!;
+      const job: NonNullable<typeof current> = { id, cancelled: false };
+      current = job;
       try {
-        const c = await runJob({ batches: o.store, grading: o.grading }, id, {
+        job.run = runJob({ batches: o.store, grading: o.grading }, id, {
           concurrency: o.concurrency ?? SERVER_BATCH_CONCURRENCY,
           ...(o.retry ? { retry: o.retry } : {}),
-          shouldStop: () => stopping,
+          shouldStop: () => stopping || job.cancelled,
         });
-        log(`batch ${id}: ${c.done} graded, ${c.error} failed, ${c.pending} pending`);
+        const c = await job.run;
+        log(`batch ${id}: ${job.cancelled ? "cancelled, " : ""}${c.done} graded, ${c.error} failed, ${c.pending} pending`);
       } catch (err) {
         log(`batch ${id} stopped: ${err instanceof Error ? err.message : String(err)}`);
       } finally {
+        current = null;
         queued.delete(id);
       }
     }
@@ -74,6 +80,16 @@ export function createLocalBatchJobs(o: {
     },
     stop() {
       stopping = true;
+    },
+    async cancel(id) {
+      for (let i = queue.length - 1; i >= 0; i--) {
+        if (id === undefined || queue[i] === id) queued.delete(queue.splice(i, 1)[0]!);
+      }
+      const job = current;
+      if (job && (id === undefined || job.id === id)) {
+        job.cancelled = true;
+        await job.run?.catch(() => undefined);
+      }
     },
   };
 }

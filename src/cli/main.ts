@@ -9,6 +9,7 @@ import { printable } from "../core/control-chars.js";
 import { InputError } from "../grading.js";
 import { registerBatch } from "./batch.js";
 import { CliError, EXIT, type CliIO } from "./context.js";
+import { registerData } from "./data.js";
 import { registerEval } from "./eval.js";
 import { registerGrade } from "./grade.js";
 
@@ -21,6 +22,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   registerGrade(program, io, setExit);
   registerBatch(program, io, setExit);
   registerEval(program, io, setExit);
+  registerData(program, io, setExit);
   return program;
 }
 

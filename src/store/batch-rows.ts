@@ -3,7 +3,7 @@
  * (sqlite-batch.ts) and D1 (d1-batch.ts) adapters, which run the same SQL over the same migrations.
  */
 import type { Feedback } from "../core/feedback.js";
-import type { BatchJob, BatchResult, JobPatch, JobStatus, RowStatus } from "./batch-types.js";
+import type { BatchJob, BatchResult, BatchRowInput, JobPatch, JobStatus, RowStatus } from "./batch-types.js";
 
 export interface JobRow {
   id: string;
@@ -62,6 +62,31 @@ export function toResult(r: ResultRow): BatchResult {
         : null,
   };
 }
+
+/**
+ * The column values of a new row (after job_id and ordinal). A row already failed keeps only its id
+ * and error: its text is never graded, and a rejected 100 MB answer must not become a 100 MB database.
+ */
+export function rowValues(r: BatchRowInput): [string, string | null, string | null, string | null, RowStatus, string | null, string | null] {
+  return r.error
+    ? [r.rowId, null, null, null, "error", r.error.code, r.error.message]
+    : [r.rowId, r.principle, r.question, r.answer, "pending", null, null];
+}
+
+/**
+ * SET clauses for a finished row (parameters: grading id and cached flag, or the error's code and
+ * message). A finished row drops its question and answer: a graded answer lives in its grading, so
+ * deleting that grading leaves no copy behind in the batch tables.
+ */
+export const FINISHED_DONE = "status = 'done', grading_id = ?, cached = ?, question = NULL, answer = NULL";
+export const FINISHED_ERROR = "status = 'error', error_code = ?, error_message = ?, question = NULL, answer = NULL";
+
+/**
+ * Delete the gradings a job created (parameter: job id). A row answered from the cache points to a
+ * grading made earlier by something else (the history, another job), which stays.
+ */
+export const DELETE_JOB_RESULTS = `DELETE FROM gradings WHERE id IN
+  (SELECT grading_id FROM batch_rows WHERE job_id = ? AND status = 'done' AND cached = 0 AND grading_id IS NOT NULL)`;
 
 /** The UPDATE for a job patch: only the fields given change, and updated_at always does. */
 export function jobUpdate(id: string, patch: JobPatch, now: string): { sql: string; params: unknown[] } {

@@ -78,7 +78,10 @@ export interface BatchStore {
   /** Jobs in any of these states, oldest first (the server resumes them at start). */
   listJobs(statuses: readonly JobStatus[]): Promise<BatchJob[]>;
   updateJob(id: string, patch: JobPatch): Promise<void>;
+  /** Remove a job and its rows (a job abandoned while its input was read). */
   deleteJob(id: string): Promise<void>;
+  /** Remove a job, its rows and the gradings it created, leaving no copy of their text; false if no such job. */
+  deleteJobWithResults(id: string): Promise<boolean>;
   /** Append rows numbered from `firstOrdinal`; rows with `error` are stored as failed. */
   addRows(jobId: string, firstOrdinal: number, rows: readonly BatchRowInput[]): Promise<void>;
   /** Pending rows in input order, after `afterOrdinal`. */

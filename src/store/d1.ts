@@ -5,7 +5,7 @@
  */
 import type { Feedback } from "../core/feedback.js";
 import type { D1Database } from "../worker/bindings.js";
-import type { GradingSummary, ListOptions, Store } from "./types.js";
+import { USER_TABLES, type GradingSummary, type ListOptions, type Store } from "./types.js";
 
 interface Row {
   id: string;
@@ -66,6 +66,17 @@ export function openD1Store(db: D1Database): Store {
     async deleteGrading(id) {
       const { meta } = await db.prepare("DELETE FROM gradings WHERE id = ?1").bind(id).run();
       return meta.changes > 0;
+    },
+    async deleteAll() {
+      // One atomic db.batch(): count, then empty every table. D1 manages its own storage; see
+      // docs/WORKERS.md for what remains recoverable (Time Travel).
+      const [gradings, jobs] = await db.batch([
+        db.prepare("SELECT COUNT(*) AS n FROM gradings"),
+        db.prepare("SELECT COUNT(*) AS n FROM batch_jobs"),
+        ...USER_TABLES.map((t) => db.prepare(`DELETE FROM ${t}`)),
+      ]);
+      const count = (r: typeof gradings) => (r?.results?.[0] as { n: number } | undefined)?.n ?? 0;
+      return { gradings: count(gradings), batchJobs: count(jobs) };
     },
     async close() {
       // A D1 binding has no connection to close.

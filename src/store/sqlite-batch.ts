@@ -1,20 +1,11 @@
 /** BatchStore on the same SQLite file as the gradings (its own connection; WAL lets both write). */
-import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import type { BatchResult, BatchStore, RowStatus } from "./batch-types.js";
-import { jobUpdate, toJob, toResult, type JobRow, type ResultRow } from "./batch-rows.js";
-import { migrate } from "./sqlite.js";
+import { DELETE_JOB_RESULTS, FINISHED_DONE, FINISHED_ERROR, jobUpdate, rowValues, toJob, toResult, type JobRow, type ResultRow } from "./batch-rows.js";
+import { checkpoint, openDatabase } from "./sqlite.js";
 
 export function openSqliteBatchStore(file: string): BatchStore {
   if (file === ":memory:") throw new Error("batch jobs need a database file shared with the gradings store");
-  mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  db.pragma("busy_timeout = 5000");
-  db.pragma("foreign_keys = ON");
-  migrate(db);
+  const db = openDatabase(file);
   const now = () => new Date().toISOString();
 
   const insertJob = db.prepare(`INSERT INTO batch_jobs (id, input_key, status, source, mode, model, prompt_version, created_at, updated_at)
@@ -29,8 +20,8 @@ export function openSqliteBatchStore(file: string): BatchStore {
     `SELECT ordinal, row_id, principle, question, answer FROM batch_rows
      WHERE job_id = ? AND status = 'pending' AND ordinal > ? ORDER BY ordinal LIMIT ?`,
   );
-  const markDone = db.prepare("UPDATE batch_rows SET status = 'done', grading_id = ?, cached = ? WHERE job_id = ? AND ordinal = ?");
-  const markError = db.prepare("UPDATE batch_rows SET status = 'error', error_code = ?, error_message = ? WHERE job_id = ? AND ordinal = ?");
+  const markDone = db.prepare(`UPDATE batch_rows SET ${FINISHED_DONE} WHERE job_id = ? AND ordinal = ?`);
+  const markError = db.prepare(`UPDATE batch_rows SET ${FINISHED_ERROR} WHERE job_id = ? AND ordinal = ?`);
   const countRows = db.prepare<[string], { status: RowStatus; n: number }>(
     "SELECT status, COUNT(*) AS n FROM batch_rows WHERE job_id = ? GROUP BY status",
   );
@@ -42,9 +33,12 @@ export function openSqliteBatchStore(file: string): BatchStore {
   );
 
   const addRows = db.transaction((jobId: string, first: number, rows: readonly Parameters<BatchStore["addRows"]>[2][number][]) => {
-    rows.forEach((r, i) =>
-      insertRow.run(jobId, first + i, r.rowId, r.principle, r.question, r.answer, r.error ? "error" : "pending", r.error?.code ?? null, r.error?.message ?? null),
-    );
+    rows.forEach((r, i) => insertRow.run(jobId, first + i, ...rowValues(r)));
+  });
+  const deleteWithResults = db.transaction((id: string) => {
+    db.prepare(DELETE_JOB_RESULTS).run(id);
+    db.prepare("DELETE FROM batch_rows WHERE job_id = ?").run(id);
+    return db.prepare("DELETE FROM batch_jobs WHERE id = ?").run(id).changes > 0;
   });
   const record = db.transaction((jobId: string, outcomes: Parameters<BatchStore["recordOutcomes"]>[1]) => {
     for (const o of outcomes) {
@@ -80,6 +74,11 @@ export function openSqliteBatchStore(file: string): BatchStore {
     async deleteJob(id) {
       db.prepare("DELETE FROM batch_rows WHERE job_id = ?").run(id);
       db.prepare("DELETE FROM batch_jobs WHERE id = ?").run(id);
+    },
+    async deleteJobWithResults(id) {
+      const deleted = deleteWithResults(id);
+      if (deleted) checkpoint(db);
+      return deleted;
     },
     async addRows(jobId, first, rows) {
       addRows(jobId, first, rows);

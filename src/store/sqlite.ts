@@ -1,10 +1,17 @@
-/** The Store on a local SQLite file through better-sqlite3 (WAL mode, file migrations). */
+/**
+ * The Store on a local SQLite file through better-sqlite3 (WAL mode, file migrations).
+ *
+ * Deleted text must not stay readable in the file: every connection runs with secure_delete (SQLite
+ * overwrites deleted content and freed pages with zeros), and each delete is followed by a TRUNCATE
+ * checkpoint, which copies the WAL into the database and empties it, so no old page image with the
+ * text survives in the WAL either.
+ */
 import Database from "better-sqlite3";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Feedback } from "../core/feedback.js";
-import type { GradingSummary, ListOptions, Store } from "./types.js";
+import { USER_TABLES, type GradingSummary, type ListOptions, type Store } from "./types.js";
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), "migrations");
 
@@ -33,13 +40,26 @@ function summary(f: Feedback): GradingSummary {
   return { id: f.id, createdAt: f.createdAt, principle: f.principle, question: f.question, overall: f.overall, mode: f.meta.mode };
 }
 
-export function openSqliteStore(file: string): Store {
+/** A migrated connection with the settings every starcoach connection uses. */
+export function openDatabase(file: string): Database.Database {
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("busy_timeout = 5000");
+  db.pragma("secure_delete = ON");
+  db.pragma("foreign_keys = ON");
   migrate(db);
+  return db;
+}
+
+/** Copy the WAL into the database and empty it (after deletes: no old copy of the text survives). */
+export function checkpoint(db: Database.Database): void {
+  db.pragma("wal_checkpoint(TRUNCATE)");
+}
+
+export function openSqliteStore(file: string): Store {
+  const db = openDatabase(file);
 
   const insert = db.prepare(`INSERT INTO gradings
     (id, created_at, principle_id, question, answer, mode, model, prompt_version, input_tokens, output_tokens, overall_score, cache_key, feedback)
@@ -51,6 +71,14 @@ export function openSqliteStore(file: string): Store {
     "SELECT id, created_at, feedback FROM gradings WHERE (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?",
   );
   const remove = db.prepare("DELETE FROM gradings WHERE id = ?");
+  const deleteAll = db.transaction(() => {
+    const counts = {
+      gradings: (db.prepare("SELECT COUNT(*) FROM gradings").pluck().get() as number),
+      batchJobs: (db.prepare("SELECT COUNT(*) FROM batch_jobs").pluck().get() as number),
+    };
+    for (const table of USER_TABLES) db.prepare(`DELETE FROM ${table}`).run();
+    return counts;
+  });
   const parse = (row: Row | undefined): Feedback | null => (row ? (JSON.parse(row.feedback) as Feedback) : null);
 
   return {
@@ -86,7 +114,14 @@ export function openSqliteStore(file: string): Store {
       return rows.map((r) => summary(JSON.parse(r.feedback) as Feedback));
     },
     async deleteGrading(id) {
-      return remove.run(id).changes > 0;
+      const deleted = remove.run(id).changes > 0;
+      if (deleted) checkpoint(db);
+      return deleted;
+    },
+    async deleteAll() {
+      const counts = deleteAll();
+      checkpoint(db);
+      return counts;
     },
     async close() {
       if (db.open) db.close();

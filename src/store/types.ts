@@ -10,6 +10,14 @@ export interface GradingSummary {
   mode: Feedback["meta"]["mode"];
 }
 
+/** Tables holding user data, children first: what "delete everything" empties. */
+export const USER_TABLES = ["batch_rows", "batch_jobs", "gradings"] as const;
+
+export interface DeletedCounts {
+  gradings: number;
+  batchJobs: number;
+}
+
 export interface ListOptions {
   limit: number;
   /** Only gradings strictly older than this id's (keyset pagination). */
@@ -21,6 +29,9 @@ export interface Store {
   getGrading(id: string): Promise<Feedback | null>;
   findCached(cacheKey: string): Promise<Feedback | null>;
   listGradings(options: ListOptions): Promise<GradingSummary[]>;
+  /** Delete one grading; its text is gone from the file too (see docs/RELIABILITY.md, Data safety). */
   deleteGrading(id: string): Promise<boolean>;
+  /** Delete every stored grading (the cache with them) and every batch job with its rows. */
+  deleteAll(): Promise<DeletedCounts>;
   close(): Promise<void>;
 }

@@ -97,6 +97,15 @@ const reportRoute = createRoute({
   responses: { 200: { description: "HTML report", content: { "text/html": { schema: z.string() } } }, 404: errorDoc("batch_not_found") },
 });
 
+const deleteRoute = createRoute({
+  method: "delete",
+  path: "/v1/batches/{id}",
+  tags: ["batches"],
+  summary: "Delete a batch job: its rows and the gradings it created (rows answered from the cache point to earlier gradings, which stay)",
+  request: { params: IdParam },
+  responses: { 204: { description: "Deleted" }, 404: errorDoc("batch_not_found") },
+});
+
 function jobsOf(c: Context<AppEnv>): BatchJobs | null {
   return c.var.deps.batches ?? null;
 }
@@ -181,6 +190,17 @@ batchesRoutes.get("/v1/batches/:id", async (c) => {
   const found = await findJob(c);
   if (found instanceof Response) return found;
   return c.json(await statusBody(found.jobs, found.job), 200);
+});
+
+batchesRoutes.openAPIRegistry.registerPath(deleteRoute);
+batchesRoutes.delete("/v1/batches/:id", async (c) => {
+  const found = await findJob(c);
+  if (found instanceof Response) return found;
+  const { jobs, job } = found;
+  // Stop the local runner on this job first, so no row is graded and stored after the delete.
+  await jobs.cancel?.(job.id);
+  if (!(await jobs.store.deleteJobWithResults(job.id))) return notFound(c, job.id);
+  return c.body(null, 204);
 });
 
 batchesRoutes.openAPIRegistry.registerPath(resultsRoute);

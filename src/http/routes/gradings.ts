@@ -56,6 +56,25 @@ const deleteRoute = createRoute({
   responses: { 204: { description: "Deleted" }, 404: notFound },
 });
 
+/** The value of `confirm` that DELETE /v1/gradings needs: deleting everything is never one slip away. */
+export const DELETE_ALL_CONFIRMATION = "all-my-data";
+
+const deleteAllRoute = createRoute({
+  method: "delete",
+  path: "/v1/gradings",
+  tags: ["history"],
+  summary: "Delete everything stored: every grading (the cache with them) and every batch job with its rows",
+  description: `Needs \`?confirm=${DELETE_ALL_CONFIRMATION}\`. On Node the text is also scrubbed from the SQLite file (secure_delete and a WAL checkpoint).`,
+  request: { query: z.object({ confirm: z.string().max(100).optional().openapi({ description: `must be "${DELETE_ALL_CONFIRMATION}"` }) }) },
+  responses: {
+    200: {
+      description: "Deleted; the counts of what was removed",
+      content: { "application/json": { schema: z.object({ deleted: z.object({ gradings: z.number().int(), batchJobs: z.number().int() }) }) } },
+    },
+    400: errorDoc("confirmation_required"),
+  },
+});
+
 const notFoundError = (id: string) => new InputError("not_found", `No grading with id "${id}".`, 404);
 
 export const gradingsRoutes = new OpenAPIHono<AppEnv>()
@@ -69,6 +88,14 @@ export const gradingsRoutes = new OpenAPIHono<AppEnv>()
     const feedback = await c.var.deps.store.getGrading(id);
     if (!feedback) throw notFoundError(id);
     return c.json(feedback, 200);
+  })
+  .openapi(deleteAllRoute, async (c) => {
+    if (c.req.valid("query").confirm !== DELETE_ALL_CONFIRMATION) {
+      throw new InputError("confirmation_required", `This deletes every stored grading and batch job. Repeat the request with ?confirm=${DELETE_ALL_CONFIRMATION}.`);
+    }
+    // A batch being graded here stops first, so no grading is stored after the wipe.
+    await c.var.deps.batches?.cancel?.();
+    return c.json({ deleted: await c.var.deps.store.deleteAll() }, 200);
   })
   .openapi(deleteRoute, async (c) => {
     const { id } = c.req.valid("param");
