@@ -14,6 +14,7 @@ import type { AppDeps } from "./http/context.js";
 import { openSqliteStore } from "./store/sqlite.js";
 import { createLocalBatchJobs, resumeBatches } from "./batch/service.js";
 import { openSqliteBatchStore } from "./store/sqlite-batch.js";
+import { StoreError } from "./store/faults.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const RUBRIC_FILE = join(ROOT, "prompts", "star-rubric.md");
@@ -91,10 +92,18 @@ export function installShutdown(server: ServerType, deps: AppDeps, timeoutMs: nu
 
 /** Build the Node app's dependencies from configuration. */
 export async function createNodeDeps(config: Config): Promise<AppDeps> {
-  const store = openSqliteStore(config.dbFile);
+  const dbOptions = { maxMb: config.dbMaxMb };
+  const store = openSqliteStore(config.dbFile, dbOptions);
+  // A database that opens but cannot be read or written (damaged pages, a read-only file) stops
+  // the start here, with the file named, rather than answering 500 to every request later.
+  const fault = await store.health();
+  if (fault) {
+    await store.close();
+    throw fault;
+  }
   const grader = await createGrader(config);
   const grading = createGradingService({ store, grader, length: config.length });
-  const batches = createLocalBatchJobs({ store: openSqliteBatchStore(config.dbFile), grading });
+  const batches = createLocalBatchJobs({ store: openSqliteBatchStore(config.dbFile, dbOptions), grading });
   return { ...reliabilityDeps(config), store, grading, docsAsset, batches };
 }
 
@@ -117,7 +126,8 @@ async function main() {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   main().catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
+    // One line a person can act on: a storage fault names the file and what to do.
+    console.error(`starcoach: ${err instanceof StoreError ? err.detail : err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   });
 }

@@ -8,6 +8,7 @@
 import { ModelError } from "../grader/types.js";
 import { InputError, type GradingService } from "../grading.js";
 import type { BatchCounts, BatchStore, PendingRow, RowError, RowOutcome } from "../store/batch-types.js";
+import { StoreError } from "../store/faults.js";
 import { createGate, runPool } from "./limiter.js";
 
 export interface RetryPolicy {
@@ -87,6 +88,10 @@ export async function runJob(deps: RunnerDeps, jobId: string, options: RunOption
     return flushing;
   };
 
+  // A storage fault (full disk, damaged file) is no fault of the row: it stops the job, the row
+  // stays pending, and the job resumes once the storage works again.
+  let fatal: unknown = null;
+
   async function gradeRow(row: PendingRow): Promise<RowOutcome> {
     for (let attempt = 1; ; attempt++) {
       await gate.ready();
@@ -101,6 +106,7 @@ export async function runJob(deps: RunnerDeps, jobId: string, options: RunOption
           progress.retries++;
           continue;
         }
+        if (err instanceof StoreError) throw err;
         return { ordinal: row.ordinal, status: "error", error: toRowError(err) };
       }
     }
@@ -110,19 +116,28 @@ export async function runJob(deps: RunnerDeps, jobId: string, options: RunOption
     pendingRows(batches, jobId),
     options.concurrency,
     async (row) => {
-      const outcome = await gradeRow(row);
-      buffer.push(outcome);
-      progress.thisRun++;
-      if (outcome.status === "done") progress.done++;
-      else progress.failed++;
-      if (buffer.length >= FLUSH_ROWS || Date.now() - lastFlush >= FLUSH_MS) {
-        await flush();
-        await yieldToEventLoop();
+      try {
+        const outcome = await gradeRow(row);
+        buffer.push(outcome);
+        progress.thisRun++;
+        if (outcome.status === "done") progress.done++;
+        else progress.failed++;
+        if (buffer.length >= FLUSH_ROWS || Date.now() - lastFlush >= FLUSH_MS) {
+          await flush();
+          await yieldToEventLoop();
+        }
+        options.onProgress?.(progress);
+      } catch (err) {
+        fatal ??= err;
       }
-      options.onProgress?.(progress);
     },
-    options.shouldStop,
+    () => fatal !== null || (options.shouldStop?.() ?? false),
   );
+  if (fatal) {
+    // Keep what was graded before the fault if the store still takes it; the rest stays pending.
+    await flush().catch(() => undefined);
+    throw fatal;
+  }
   await flush();
   const counts = await batches.counts(jobId);
   if (counts.pending === 0) await batches.updateJob(jobId, { status: "done" });

@@ -59,8 +59,8 @@ export interface CliContext {
 
 export async function openContext(io: CliIO, o: GradingOverrides): Promise<CliContext> {
   const config = cliConfig(io.env, o);
-  const store = openSqliteStore(config.dbFile);
-  const batches = openSqliteBatchStore(config.dbFile);
+  const store = openSqliteStore(config.dbFile, { maxMb: config.dbMaxMb });
+  const batches = openSqliteBatchStore(config.dbFile, { maxMb: config.dbMaxMb });
   const grader = await createGrader(config);
   if (grader.mode === "offline" && !o.offline) io.stderr.write("starcoach: no OPENAI_API_KEY set, grading offline (rule-based). Use --offline to silence this note.\n");
   return {

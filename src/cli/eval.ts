@@ -10,6 +10,7 @@ import { createOfflineGrader } from "../grader/offline-grader.js";
 import type { Grader } from "../grader/types.js";
 import { createGradingService } from "../grading.js";
 import { createGrader } from "../node.js";
+import { StoreError } from "../store/faults.js";
 import { openSqliteStore } from "../store/sqlite.js";
 import { parseGold } from "../eval/gold.js";
 import { formatEval, runEval, type EvalReport } from "../eval/run.js";
@@ -110,6 +111,10 @@ export async function evalCommand(argv: string[], io: CliIO = processIO): Promis
     return code;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (err instanceof StoreError) {
+      io.stderr.write(`starcoach eval: ${printable(err.detail)}\n`);
+      return EXIT.io;
+    }
     if (err instanceof CliError || err instanceof ConfigError) {
       io.stderr.write(`starcoach eval: ${printable(err.message, { keepNewlines: true })}\n`);
       return err instanceof CliError ? err.exitCode : EXIT.usage;

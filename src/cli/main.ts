@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { ConfigError } from "../config.js";
 import { printable } from "../core/control-chars.js";
 import { InputError } from "../grading.js";
+import { StoreError } from "../store/faults.js";
 import { registerBatch } from "./batch.js";
 import { CliError, EXIT, type CliIO } from "./context.js";
 import { registerData } from "./data.js";
@@ -37,6 +38,10 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     return code;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (err instanceof StoreError) {
+      io.stderr.write(`starcoach: ${printable(err.detail)}\n`);
+      return EXIT.io;
+    }
     if (err instanceof CliError || err instanceof ConfigError || err instanceof InputError) {
       io.stderr.write(`starcoach: ${printable(err.message, { keepNewlines: true })}\n`);
       return err instanceof CliError ? err.exitCode : EXIT.usage;

@@ -5,6 +5,8 @@
  * multi-row INSERTs so a batch of rows costs few queries (Workers Free: 50 D1 queries/invocation).
  */
 import type { D1Database, D1PreparedStatement } from "../worker/bindings.js";
+import { D1_NAME } from "./d1.js";
+import { guardStore } from "./faults.js";
 import type { BatchResult, BatchStore, PendingRow, RowStatus } from "./batch-types.js";
 import { DELETE_JOB_RESULTS, FINISHED_DONE, FINISHED_ERROR, jobUpdate, rowValues, toJob, toResult, type JobRow, type ResultRow } from "./batch-rows.js";
 
@@ -33,7 +35,7 @@ export function openD1BatchStore(db: D1Database, now: () => string = () => new D
   const run = (stmts: D1PreparedStatement[]) => (stmts.length === 1 ? stmts[0]!.run().then(() => undefined) : db.batch(stmts).then(() => undefined));
   const toPending = (r: PendingRowData) => ({ ordinal: r.ordinal, rowId: r.row_id, principle: r.principle, question: r.question, answer: r.answer });
 
-  return {
+  return guardStore<D1BatchStore>({
     async createJob(job) {
       const t = now();
       await db
@@ -154,5 +156,5 @@ export function openD1BatchStore(db: D1Database, now: () => string = () => new D
     async close() {
       // A D1 binding has no connection to close.
     },
-  };
+  }, D1_NAME);
 }

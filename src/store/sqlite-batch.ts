@@ -1,11 +1,12 @@
 /** BatchStore on the same SQLite file as the gradings (its own connection; WAL lets both write). */
 import type { BatchResult, BatchStore, RowStatus } from "./batch-types.js";
 import { DELETE_JOB_RESULTS, FINISHED_DONE, FINISHED_ERROR, jobUpdate, rowValues, toJob, toResult, type JobRow, type ResultRow } from "./batch-rows.js";
-import { checkpoint, openDatabase } from "./sqlite.js";
+import { guardStore } from "./faults.js";
+import { checkpoint, openDatabase, type DatabaseOptions } from "./sqlite.js";
 
-export function openSqliteBatchStore(file: string): BatchStore {
+export function openSqliteBatchStore(file: string, options: DatabaseOptions = {}): BatchStore {
   if (file === ":memory:") throw new Error("batch jobs need a database file shared with the gradings store");
-  const db = openDatabase(file);
+  const db = openDatabase(file, options);
   const now = () => new Date().toISOString();
 
   const insertJob = db.prepare(`INSERT INTO batch_jobs (id, input_key, status, source, mode, model, prompt_version, created_at, updated_at)
@@ -47,7 +48,7 @@ export function openSqliteBatchStore(file: string): BatchStore {
     }
   });
 
-  return {
+  return guardStore<BatchStore>({
     async createJob(job) {
       insertJob.run({ ...job, now: now() });
       return toJob(jobById.get(job.id)!);
@@ -109,5 +110,5 @@ export function openSqliteBatchStore(file: string): BatchStore {
     async close() {
       if (db.open) db.close();
     },
-  };
+  }, file);
 }

@@ -1,5 +1,6 @@
 /** The storage port. Async so that both better-sqlite3 (Node) and D1 (Workers) can implement it. */
 import type { Feedback } from "../core/feedback.js";
+import type { StoreHealth } from "./faults.js";
 
 export interface GradingSummary {
   id: string;
@@ -33,5 +34,7 @@ export interface Store {
   deleteGrading(id: string): Promise<boolean>;
   /** Delete every stored grading (the cache with them) and every batch job with its rows. */
   deleteAll(): Promise<DeletedCounts>;
+  /** Null when a small read and write just worked, else the fault (cached for about a second). */
+  health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }

@@ -11,6 +11,7 @@ import { findPrinciple, PRINCIPLES } from "../core/principles.js";
 import { questionsFor } from "../core/questions.js";
 import { ModelError } from "../grader/types.js";
 import { InputError } from "../grading.js";
+import { StoreError } from "../store/faults.js";
 import type { AppEnv } from "../http/context.js";
 import { ASSETS } from "./assets.js";
 import { findPreviousVersion, scoreChange } from "./compare.js";
@@ -25,7 +26,7 @@ const MAX_FORM_BYTES = 512 * 1024;
 type C = Context<AppEnv>;
 
 // CSP, nosniff and referrer policy come from the app-wide secureHeaders middleware (src/http/middleware).
-async function html(c: C, node: Child, status: 200 | 400 | 404 | 413 | 415 | 500 | 502 | 503 | 504 = 200) {
+async function html(c: C, node: Child, status: 200 | 400 | 404 | 413 | 415 | 500 | 502 | 503 | 504 | 507 = 200) {
   return c.html("<!doctype html>" + (await node)!.toString(), status);
 }
 
@@ -92,8 +93,9 @@ webRoutes.post(
       const feedback = await c.var.deps.grading.grade(values);
       return c.redirect(`/result/${encodeURIComponent(feedback.id)}`, 303);
     } catch (err) {
-      if (!(err instanceof InputError || err instanceof ModelError)) console.error("[starcoach] web grading failed:", err);
-      const known = err instanceof InputError || err instanceof ModelError;
+      const known = err instanceof InputError || err instanceof ModelError || err instanceof StoreError;
+      if (!known) console.error("[starcoach] web grading failed:", err);
+      else if (err instanceof StoreError) console.error(`[starcoach] storage fault on the web form: ${err.detail}`);
       const error = known ? { code: err.code, message: err.message } : { code: "internal_error", message: "Something went wrong on our side. Your text is still here; try again." };
       // The form is rendered again with exactly what was typed: an error never loses the answer.
       return html(c, page(c, "Not graded · starcoach", "practise", workspace(c, values, <EmptyResult />, error)), known ? err.status : 500);
