@@ -7,8 +7,9 @@
  */
 import { ModelError } from "../grader/types.js";
 import { InputError, type GradingService } from "../grading.js";
-import type { BatchCounts, BatchStore, PendingRow, RowError, RowOutcome } from "../store/batch-types.js";
+import type { BatchCounts, BatchStore, JobOwner, PendingRow, RowError, RowOutcome } from "../store/batch-types.js";
 import { StoreError } from "../store/faults.js";
+import { acquireLease, checkGrader } from "./lease.js";
 import { createGate, runPool } from "./limiter.js";
 
 export interface RetryPolicy {
@@ -31,6 +32,8 @@ export interface Progress {
 }
 
 export interface RunOptions {
+  /** The process grading the job: it holds the job's lease while it runs (lease.ts). */
+  owner: JobOwner;
   concurrency: number;
   retry?: RetryPolicy;
   onProgress?: (p: Readonly<Progress>) => void;
@@ -70,7 +73,24 @@ async function* pendingRows(batches: BatchStore, jobId: string): AsyncGenerator<
   }
 }
 
+/**
+ * Grade the job's pending rows. Throws JobConflictError, before any row, when the job was started
+ * with another grader (mode or model) or another live process holds it.
+ */
 export async function runJob(deps: RunnerDeps, jobId: string, options: RunOptions): Promise<BatchCounts> {
+  const { batches, grading } = deps;
+  const job = await batches.getJob(jobId);
+  if (!job) throw new Error(`No batch job "${jobId}".`);
+  checkGrader(job, grading.grader);
+  const lease = await acquireLease(batches, job, options.owner);
+  try {
+    return await gradePending(deps, jobId, options, () => lease.lost);
+  } finally {
+    await lease.release();
+  }
+}
+
+async function gradePending(deps: RunnerDeps, jobId: string, options: RunOptions, leaseLost: () => boolean): Promise<BatchCounts> {
   const { batches, grading } = deps;
   const retry = options.retry ?? DEFAULT_RETRY;
   const start = await batches.counts(jobId);
@@ -131,7 +151,7 @@ export async function runJob(deps: RunnerDeps, jobId: string, options: RunOption
         fatal ??= err;
       }
     },
-    () => fatal !== null || (options.shouldStop?.() ?? false),
+    () => fatal !== null || leaseLost() || (options.shouldStop?.() ?? false),
   );
   if (fatal) {
     // Keep what was graded before the fault if the store still takes it; the rest stays pending.

@@ -7,7 +7,8 @@ import { loadConfig, type Config } from "../config.js";
 import type { Grader } from "../grader/types.js";
 import { createGradingService, type GradingService } from "../grading.js";
 import { createGrader } from "../node.js";
-import type { BatchStore } from "../store/batch-types.js";
+import { processOwner } from "../batch/lease.js";
+import type { BatchStore, JobOwner } from "../store/batch-types.js";
 import { openSqliteBatchStore } from "../store/sqlite-batch.js";
 import { openSqliteStore } from "../store/sqlite.js";
 import type { Store } from "../store/types.js";
@@ -50,6 +51,8 @@ export function cliConfig(env: CliIO["env"], o: GradingOverrides): Config {
 
 export interface CliContext {
   config: Config;
+  /** This command run, as the owner of the batch jobs it creates and grades. */
+  owner: JobOwner;
   store: Store;
   batches: BatchStore;
   grader: Grader;
@@ -65,6 +68,7 @@ export async function openContext(io: CliIO, o: GradingOverrides): Promise<CliCo
   if (grader.mode === "offline" && !o.offline) io.stderr.write("starcoach: no OPENAI_API_KEY set, grading offline (rule-based). Use --offline to silence this note.\n");
   return {
     config,
+    owner: processOwner("cli"),
     store,
     batches,
     grader,

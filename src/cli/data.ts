@@ -3,12 +3,29 @@ import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { printable } from "../core/control-chars.js";
+import { describeOwner, otherHolder, processOwner } from "../batch/lease.js";
+import { openSqliteBatchStore } from "../store/sqlite-batch.js";
 import { openSqliteStore } from "../store/sqlite.js";
 import { cliConfig, CliError, EXIT, type CliIO } from "./context.js";
 
 interface WipeFlags {
   yes?: boolean;
   db?: string;
+}
+
+/** A job another live process is grading would store gradings after the wipe: stop it first. */
+async function refuseWhileGraded(file: string): Promise<void> {
+  if (!existsSync(file)) return;
+  const batches = openSqliteBatchStore(file);
+  try {
+    const me = processOwner("cli");
+    for (const job of await batches.listJobs(["ready"])) {
+      const holder = otherHolder(job, me);
+      if (holder) throw new CliError(`job ${job.id} is being graded by ${describeOwner(holder)}; stop it first, then run \`starcoach data wipe --yes\` again. Nothing was deleted.`, EXIT.notReady);
+    }
+  } finally {
+    await batches.close();
+  }
 }
 
 export function registerData(program: Command, io: CliIO, setExit: (code: number) => void): void {
@@ -35,6 +52,7 @@ export function registerData(program: Command, io: CliIO, setExit: (code: number
         setExit(EXIT.ok);
         return;
       }
+      await refuseWhileGraded(file);
       for (const f of files) {
         const store = openSqliteStore(f);
         try {

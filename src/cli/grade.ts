@@ -4,6 +4,7 @@ import { createReadStream } from "node:fs";
 import { basename } from "node:path";
 import { INPUT_FORMATS, type InputFormat } from "../batch/input.js";
 import { openJob } from "../batch/job.js";
+import { ownerAlive } from "../batch/lease.js";
 import { finishedResults, OUTPUT_FORMATS, resultLines, type OutputFormat } from "../batch/output.js";
 import { createProgressReporter } from "../batch/progress.js";
 import { buildReport } from "../batch/report.js";
@@ -116,6 +117,8 @@ async function gradeFile(io: CliIO, file: string, flags: GradeFlags): Promise<nu
       ...(flags.inputFormat ? { format: flags.inputFormat } : {}),
       ...(stdin ? {} : { name: basename(file) }),
       ...(flags.fresh ? { fresh: true } : {}),
+      owner: ctx.owner,
+      ownerAlive,
     });
     const counts = await ctx.batches.counts(job.id);
     io.stderr.write(
@@ -141,6 +144,7 @@ async function gradeFile(io: CliIO, file: string, flags: GradeFlags): Promise<nu
       const progress = createProgressReporter(io.stderr);
       let last: Parameters<typeof progress.finish>[0] | null = null;
       await runJob({ batches: ctx.batches, grading: ctx.grading }, job.id, {
+        owner: ctx.owner,
         concurrency: flags.concurrency,
         onProgress: (p) => {
           last = p;
@@ -185,7 +189,8 @@ export function registerGrade(program: Command, io: CliIO, setExit: (code: numbe
         "writes through to a device or named pipe such as /dev/null; a folder is refused. It is checked before grading.",
         "",
         "Exit status: 0 every row graded; 1 some rows failed (summary on stderr); 2 bad usage or unreadable input",
-        "(--out names a folder, the input or the database); 3 results not ready (OpenAI batch still running);",
+        "(--out names a folder, the input or the database); 3 results not ready (OpenAI batch still running, or",
+        "another process is grading this job: the message names it);",
         "74 cannot write: the database (read-only folder, full disk, damaged file) or the output (--out not",
         "writable, standard output full or closed); 70 internal error.",
       ].join("\n"),

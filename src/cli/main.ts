@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../config.js";
 import { printable } from "../core/control-chars.js";
+import { JobConflictError } from "../batch/job.js";
 import { InputError } from "../grading.js";
 import { StoreError } from "../store/faults.js";
 import { registerBatch } from "./batch.js";
@@ -38,6 +39,10 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     return code;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (err instanceof JobConflictError) {
+      io.stderr.write(`starcoach: ${printable(err.message)}\n`);
+      return EXIT.notReady;
+    }
     if (err instanceof StoreError) {
       io.stderr.write(`starcoach: ${printable(err.detail)}\n`);
       return EXIT.io;

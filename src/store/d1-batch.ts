@@ -8,7 +8,20 @@ import type { D1Database, D1PreparedStatement } from "../worker/bindings.js";
 import { D1_NAME } from "./d1.js";
 import { guardStore } from "./faults.js";
 import type { BatchResult, BatchStore, PendingRow, RowStatus } from "./batch-types.js";
-import { DELETE_JOB_RESULTS, FINISHED_DONE, FINISHED_ERROR, jobUpdate, rowValues, toJob, toResult, type JobRow, type ResultRow } from "./batch-rows.js";
+import {
+  claimUpdate,
+  DELETE_JOB_RESULTS,
+  FINISHED_DONE,
+  FINISHED_ERROR,
+  jobUpdate,
+  ownerText,
+  RELEASE_LEASE,
+  rowValues,
+  toJob,
+  toResult,
+  type JobRow,
+  type ResultRow,
+} from "./batch-rows.js";
 
 interface PendingRowData {
   ordinal: number;
@@ -39,9 +52,9 @@ export function openD1BatchStore(db: D1Database, now: () => string = () => new D
     async createJob(job) {
       const t = now();
       await db
-        .prepare(`INSERT INTO batch_jobs (id, input_key, status, source, mode, model, prompt_version, created_at, updated_at)
-          VALUES (?1, ?2, 'ingesting', ?3, ?4, ?5, ?6, ?7, ?7)`)
-        .bind(job.id, job.inputKey, job.source, job.mode, job.model, job.promptVersion, t)
+        .prepare(`INSERT INTO batch_jobs (id, input_key, status, source, mode, model, prompt_version, owner, created_at, updated_at)
+          VALUES (?1, ?2, 'ingesting', ?3, ?4, ?5, ?6, ?7, ?8, ?8)`)
+        .bind(job.id, job.inputKey, job.source, job.mode, job.model, job.promptVersion, ownerText(job.owner), t)
         .run();
       return (await this.getJob(job.id))!;
     },
@@ -67,6 +80,14 @@ export function openD1BatchStore(db: D1Database, now: () => string = () => new D
     async updateJob(id, patch) {
       const { sql, params } = jobUpdate(id, patch, now());
       await db.prepare(sql).bind(...params).run();
+    },
+    async claimJob(id, claim) {
+      const { sql, params } = claimUpdate(id, claim);
+      const { meta } = await db.prepare(sql).bind(...params).run();
+      return meta.changes > 0;
+    },
+    async releaseJob(id, owner) {
+      await db.prepare(RELEASE_LEASE).bind(id, ownerText(owner)).run();
     },
     async deleteJob(id) {
       await run([db.prepare("DELETE FROM batch_rows WHERE job_id = ?1").bind(id), db.prepare("DELETE FROM batch_jobs WHERE id = ?1").bind(id)]);

@@ -1,6 +1,19 @@
 /** BatchStore on the same SQLite file as the gradings (its own connection; WAL lets both write). */
 import type { BatchResult, BatchStore, RowStatus } from "./batch-types.js";
-import { DELETE_JOB_RESULTS, FINISHED_DONE, FINISHED_ERROR, jobUpdate, rowValues, toJob, toResult, type JobRow, type ResultRow } from "./batch-rows.js";
+import {
+  claimUpdate,
+  DELETE_JOB_RESULTS,
+  FINISHED_DONE,
+  FINISHED_ERROR,
+  jobUpdate,
+  ownerText,
+  RELEASE_LEASE,
+  rowValues,
+  toJob,
+  toResult,
+  type JobRow,
+  type ResultRow,
+} from "./batch-rows.js";
 import { guardStore } from "./faults.js";
 import { checkpoint, openDatabase, type DatabaseOptions } from "./sqlite.js";
 
@@ -9,8 +22,8 @@ export function openSqliteBatchStore(file: string, options: DatabaseOptions = {}
   const db = openDatabase(file, options);
   const now = () => new Date().toISOString();
 
-  const insertJob = db.prepare(`INSERT INTO batch_jobs (id, input_key, status, source, mode, model, prompt_version, created_at, updated_at)
-    VALUES (@id, @inputKey, 'ingesting', @source, @mode, @model, @promptVersion, @now, @now)`);
+  const insertJob = db.prepare(`INSERT INTO batch_jobs (id, input_key, status, source, mode, model, prompt_version, owner, created_at, updated_at)
+    VALUES (@id, @inputKey, 'ingesting', @source, @mode, @model, @promptVersion, @owner, @now, @now)`);
   const jobById = db.prepare<[string], JobRow>("SELECT * FROM batch_jobs WHERE id = ?");
   const jobByKey = db.prepare<[string], JobRow>(
     "SELECT * FROM batch_jobs WHERE input_key = ? AND status <> 'ingesting' ORDER BY created_at DESC LIMIT 1",
@@ -50,7 +63,7 @@ export function openSqliteBatchStore(file: string, options: DatabaseOptions = {}
 
   return guardStore<BatchStore>({
     async createJob(job) {
-      insertJob.run({ ...job, now: now() });
+      insertJob.run({ id: job.id, inputKey: job.inputKey, source: job.source, mode: job.mode, model: job.model, promptVersion: job.promptVersion, owner: ownerText(job.owner), now: now() });
       return toJob(jobById.get(job.id)!);
     },
     async getJob(id) {
@@ -71,6 +84,13 @@ export function openSqliteBatchStore(file: string, options: DatabaseOptions = {}
     async updateJob(id, patch) {
       const { sql, params } = jobUpdate(id, patch, now());
       db.prepare(sql).run(...params);
+    },
+    async claimJob(id, claim) {
+      const { sql, params } = claimUpdate(id, claim);
+      return db.prepare(sql).run(...params).changes > 0;
+    },
+    async releaseJob(id, owner) {
+      db.prepare(RELEASE_LEASE).run(id, ownerText(owner));
     },
     async deleteJob(id) {
       db.prepare("DELETE FROM batch_rows WHERE job_id = ?").run(id);

@@ -3,6 +3,7 @@ import { FeedbackSchema } from "../../core/feedback.js";
 import type { AppEnv } from "../context.js";
 import { InputError } from "../../grading.js";
 import { errorDoc } from "../errors.js";
+import { busyResponse, jobsLeasedElsewhere } from "./batches.js";
 
 const IdParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" } }) });
 const notFound = errorDoc("not_found");
@@ -72,6 +73,7 @@ const deleteAllRoute = createRoute({
       content: { "application/json": { schema: z.object({ deleted: z.object({ gradings: z.number().int(), batchJobs: z.number().int() }) }) } },
     },
     400: errorDoc("confirmation_required"),
+    409: errorDoc("batch_busy"),
   },
 });
 
@@ -89,16 +91,23 @@ export const gradingsRoutes = new OpenAPIHono<AppEnv>()
     if (!feedback) throw notFoundError(id);
     return c.json(feedback, 200);
   })
-  .openapi(deleteAllRoute, async (c) => {
-    if (c.req.valid("query").confirm !== DELETE_ALL_CONFIRMATION) {
-      throw new InputError("confirmation_required", `This deletes every stored grading and batch job. Repeat the request with ?confirm=${DELETE_ALL_CONFIRMATION}.`);
-    }
-    // A batch being graded here stops first, so no grading is stored after the wipe.
-    await c.var.deps.batches?.cancel?.();
-    return c.json({ deleted: await c.var.deps.store.deleteAll() }, 200);
-  })
   .openapi(deleteRoute, async (c) => {
     const { id } = c.req.valid("param");
     if (!(await c.var.deps.store.deleteGrading(id))) throw notFoundError(id);
     return c.body(null, 204);
   });
+
+// Documented through the registry and served as a plain handler: it may answer 409 from the batch routes' helper.
+gradingsRoutes.openAPIRegistry.registerPath(deleteAllRoute);
+gradingsRoutes.delete("/v1/gradings", async (c) => {
+  if (c.req.query("confirm") !== DELETE_ALL_CONFIRMATION) {
+    throw new InputError("confirmation_required", `This deletes every stored grading and batch job. Repeat the request with ?confirm=${DELETE_ALL_CONFIRMATION}.`);
+  }
+  // A batch being graded here stops first, so no grading is stored after the wipe; one being
+  // graded by another process (a CLI run on the same database) makes the wipe wait.
+  const batches = c.var.deps.batches;
+  await batches?.cancel?.();
+  const busy = batches ? await jobsLeasedElsewhere(batches.store) : [];
+  if (busy.length) return busyResponse(c, busy);
+  return c.json({ deleted: await c.var.deps.store.deleteAll() }, 200);
+});
