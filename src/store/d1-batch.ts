@@ -8,20 +8,7 @@ import type { D1Database, D1PreparedStatement } from "../worker/bindings.js";
 import { D1_NAME } from "./d1.js";
 import { guardStore } from "./faults.js";
 import type { BatchResult, BatchStore, PendingRow, RowStatus } from "./batch-types.js";
-import {
-  claimUpdate,
-  DELETE_JOB_RESULTS,
-  FINISHED_DONE,
-  FINISHED_ERROR,
-  jobUpdate,
-  ownerText,
-  RELEASE_LEASE,
-  rowValues,
-  toJob,
-  toResult,
-  type JobRow,
-  type ResultRow,
-} from "./batch-rows.js";
+import { claimUpdate, DELETE_JOB_RESULTS, FINISHED_DONE, FINISHED_ERROR, jobUpdate, ownerText, RELEASE_LEASE, rowValues, toJob, toResult, type JobRow, type ResultRow } from "./batch-rows.js";
 
 interface PendingRowData {
   ordinal: number;

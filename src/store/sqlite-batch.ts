@@ -1,19 +1,6 @@
 /** BatchStore on the same SQLite file as the gradings (its own connection; WAL lets both write). */
 import type { BatchResult, BatchStore, RowStatus } from "./batch-types.js";
-import {
-  claimUpdate,
-  DELETE_JOB_RESULTS,
-  FINISHED_DONE,
-  FINISHED_ERROR,
-  jobUpdate,
-  ownerText,
-  RELEASE_LEASE,
-  rowValues,
-  toJob,
-  toResult,
-  type JobRow,
-  type ResultRow,
-} from "./batch-rows.js";
+import { claimUpdate, DELETE_JOB_RESULTS, FINISHED_DONE, FINISHED_ERROR, jobUpdate, ownerText, RELEASE_LEASE, rowValues, toJob, toResult, type JobRow, type ResultRow } from "./batch-rows.js";
 import { guardStore } from "./faults.js";
 import { checkpoint, openDatabase, type DatabaseOptions } from "./sqlite.js";
 
