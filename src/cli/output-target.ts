@@ -69,6 +69,19 @@ export function ioReason(err: unknown): string {
  */
 export async function prepareOutput(given: string, flag: string, protectedPaths: readonly string[] = []): Promise<OutputTarget> {
   const fail = (why: string, code: number = EXIT.io) => new CliError(`cannot write ${flag} ${shown(given)}: ${why}`, code);
+  // stat follows links the kernel's way, so /dev/stdout on a pipe is seen as the pipe it is.
+  const info = await stat(given).catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? null : Promise.reject(err))).catch((err) => {
+    throw fail(ioReason(err));
+  });
+  if (info?.isDirectory()) throw fail("it is a folder; give a file name, e.g. results.jsonl", EXIT.usage);
+  if (info && (info.isCharacterDevice() || info.isFIFO())) {
+    await access(given, constants.W_OK).catch((err) => {
+      throw fail(ioReason(err));
+    });
+    return { given, path: given, how: "through", mode: null };
+  }
+  if (info && !info.isFile()) throw fail(`it is a ${info.isSocket() ? "socket" : "block device"}; give a regular file, /dev/null or a pipe`, EXIT.usage);
+  // A regular file, or none yet: find the file a link points to, which is what gets replaced.
   let path: string;
   try {
     path = await followLinks(given);
@@ -78,17 +91,6 @@ export async function prepareOutput(given: string, flag: string, protectedPaths:
   for (const p of protectedPaths) {
     if ((await followLinks(p).catch(() => resolve(p))) === path) throw fail("that is the input file or the database; choose another file name", EXIT.usage);
   }
-  const info = await stat(path).catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? null : Promise.reject(err))).catch((err) => {
-    throw fail(ioReason(err));
-  });
-  if (info?.isDirectory()) throw fail("it is a folder; give a file name, e.g. results.jsonl", EXIT.usage);
-  if (info && (info.isCharacterDevice() || info.isFIFO())) {
-    await access(path, constants.W_OK).catch((err) => {
-      throw fail(ioReason(err));
-    });
-    return { given, path, how: "through", mode: null };
-  }
-  if (info && !info.isFile()) throw fail(`it is a ${info.isSocket() ? "socket" : "block device"}; give a regular file, /dev/null or a pipe`, EXIT.usage);
   // Prove the folder takes a new file (exists, writable, not read-only, not full of inodes).
   const probe = `${path}.partial`;
   try {

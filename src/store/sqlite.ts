@@ -75,8 +75,10 @@ export function openDatabase(file: string, options: DatabaseOptions = {}): Datab
     return db;
   } catch (err) {
     if (db?.open) db.close();
-    // mkdir failures (ENOTDIR, EACCES, EROFS) and SQLite's own open errors alike.
-    throw toStoreError(err, file, "store_unavailable")!;
+    // mkdir failures (ENOTDIR, EACCES, EROFS) and SQLite's own open errors alike; a bug (no error
+    // code) stays what it is.
+    const coded = typeof (err as { code?: unknown })?.code === "string";
+    throw toStoreError(err, file, coded ? "store_unavailable" : undefined) ?? err;
   }
 }
 
