@@ -129,6 +129,11 @@ describe("starcoach grade (offline)", () => {
     expect(header.code).toBe(2);
     expect(header.stderr).toContain("\\x1b[2Jname,text");
     expect(header.stderr).not.toMatch(raw);
+    // Usage errors quote the argument given.
+    const usage = await runCli(["grade", "--\x1b]0;x\x07"]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("\\x1b]0;x\\x07");
+    expect(usage.stderr).not.toMatch(raw);
   });
 
   it("documents every option in --help and rejects a bad --concurrency", async () => {

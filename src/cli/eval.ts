@@ -105,7 +105,8 @@ export async function evalCommand(argv: string[], io: CliIO = processIO): Promis
     code = c;
   })
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    // Usage errors quote the arguments given: escape what a terminal would act on.
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(printable(s, { keepNewlines: true })) });
   try {
     await cmd.parseAsync(argv, { from: "user" });
     return code;

@@ -20,7 +20,8 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .description("Grade STAR answers to behavioural interview questions, one by one or in batches.")
     .showHelpAfterError()
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    // Usage errors quote the arguments given: escape what a terminal would act on.
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(printable(s, { keepNewlines: true })) });
   registerGrade(program, io, setExit);
   registerBatch(program, io, setExit);
   registerEval(program, io, setExit);
