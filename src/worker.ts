@@ -7,6 +7,7 @@
 import BAR_RAISER from "../prompts/bar-raiser.md";
 import RUBRIC from "../prompts/star-rubric.md";
 import { loadConfig } from "./config.js";
+import { runDoctor } from "./grader/doctor.js";
 import { graderFromConfig } from "./grader/from-config.js";
 import { createGradingService } from "./grading.js";
 import { createApp, type App } from "./http/app.js";
@@ -54,6 +55,7 @@ export async function createWorkerRuntime(env: WorkerEnv): Promise<WorkerRuntime
     secrets: [config.llm?.apiKey],
     store,
     grading,
+    doctor: () => runDoctor(config),
     ...(queue ? { batches: { store: batchStore, start: (job) => enqueueJob(queue, job) } } : {}),
   };
   const retryBase = Number(vars.STARCOACH_QUEUE_RETRY_SECONDS ?? "10");

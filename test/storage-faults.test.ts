@@ -60,8 +60,8 @@ function run(args: string[], env: Record<string, string>, options: { uid?: numbe
   );
 }
 
-const startServer = (db: string, uid?: number) => run(["--import", "tsx", join(ROOT, "src", "node.ts")], { STARCOACH_DB: db }, uid === undefined ? {} : { uid });
 const cli = (args: string[], env: Record<string, string> = {}, options: { uid?: number; stdout?: number } = {}) => run([BIN, ...args], env, options);
+const startServer = (db: string, uid?: number) => cli(["serve"], { STARCOACH_DB: db }, uid === undefined ? {} : { uid });
 
 /** The last line of stderr is the error: one line, no stack trace. */
 function lastLine(r: Run): string {
@@ -122,7 +122,7 @@ describe("a damaged database", () => {
     const db = tempDbFile();
     writeFileSync(db, Buffer.alloc(64 * 1024, "garbage! "));
     const server = await startServer(db);
-    expect(server.code).toBe(1);
+    expect(server.code).toBe(74);
     expect(lastLine(server)).toBe(
       `starcoach: the database ${db} is damaged (file is not a database): stop starcoach, keep a copy of the file, then recover it with ` +
         `\`sqlite3 ${db} .recover | sqlite3 recovered.db\` and point STARCOACH_DB at recovered.db, or move it aside to start empty.`,
@@ -138,7 +138,7 @@ describe("a damaged database", () => {
     await seed(db, 6);
     damagePages(db, ["internal", "leaf"], (pages) => pages);
     const server = await startServer(db);
-    expect(server.code).toBe(1);
+    expect(server.code).toBe(74);
     expect(lastLine(server)).toMatch(/^starcoach: the database .* is damaged \(database disk image is malformed\)/);
   }, 60_000);
 
@@ -237,7 +237,7 @@ describe("a folder the database cannot be written in", () => {
     expect(lastLine(r)).toMatch(/^starcoach: cannot read or write the database .*readonly\/starcoach\.db \(unable to open database file\): check that its folder exists and this user may write there/);
 
     const server = await startServer(db, uid);
-    expect(server.code).toBe(1);
+    expect(server.code).toBe(74);
     expect(lastLine(server)).toContain(`cannot read or write the database ${db}`);
   }, 60_000);
 });

@@ -12,12 +12,17 @@ import { StoreError } from "../store/faults.js";
 import { registerBatch } from "./batch.js";
 import { CliError, EXIT, type CliIO } from "./context.js";
 import { registerData } from "./data.js";
+import { registerDoctor } from "./doctor.js";
 import { registerEval } from "./eval.js";
 import { registerGrade } from "./grade.js";
+import { registerMcp } from "./mcp.js";
+import { registerServe } from "./serve.js";
+import pkg from "../../package.json" with { type: "json" };
 
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command("starcoach")
-    .description("Grade STAR answers to behavioural interview questions, one by one or in batches.")
+    .description("Grade STAR answers to behavioural interview questions, one by one or in batches, or serve the web app.")
+    .version(pkg.version, "-v, --version", "print the version")
     .showHelpAfterError()
     .exitOverride()
     // Usage errors quote the arguments given: escape what a terminal would act on.
@@ -26,6 +31,9 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   registerBatch(program, io, setExit);
   registerEval(program, io, setExit);
   registerData(program, io, setExit);
+  registerDoctor(program, io, setExit);
+  registerMcp(program, io, setExit);
+  registerServe(program, io, setExit);
   return program;
 }
 

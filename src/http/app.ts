@@ -16,6 +16,7 @@ import { gradeStreamRoutes } from "./routes/grade-stream.js";
 import { webRoutes } from "../web/routes.js";
 import { batchesRoutes } from "./routes/batches.js";
 import { healthRoutes } from "./routes/health.js";
+import { doctorRoutes } from "./routes/doctor.js";
 
 /** Far above the longest answer (20,000 characters, up to 80 KB of UTF-8) plus JSON overhead. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", gradeStreamRoutes);
   app.route("/", webRoutes);
   app.route("/", batchesRoutes);
+  app.route("/", doctorRoutes);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {
