@@ -98,11 +98,19 @@ export function installShutdown(server: ServerType, deps: AppDeps, timeoutMs: nu
 
 /** Build the Node app's dependencies from configuration. */
 export async function createNodeDeps(config: Config): Promise<AppDeps> {
-  const store = openSqliteStore(config.dbFile);
+  const dbOptions = { maxMb: config.dbMaxMb };
+  const store = openSqliteStore(config.dbFile, dbOptions);
+  // A database that opens but cannot be read or written (damaged pages, a read-only file) stops
+  // the start here, with the file named, rather than answering 500 to every request later.
+  const fault = await store.health();
+  if (fault) {
+    await store.close();
+    throw fault;
+  }
   const grader = await createGrader(config);
   const grading = createGradingService({ store, grader, length: config.length });
   const reliability = reliabilityDeps(config);
-  const batches = createLocalBatchJobs({ store: openSqliteBatchStore(config.dbFile), grading, slot: batchSlot(reliability.gate) });
+  const batches = createLocalBatchJobs({ store: openSqliteBatchStore(config.dbFile, dbOptions), grading, slot: batchSlot(reliability.gate) });
   return { ...reliability, store, grading, docsAsset, batches, doctor: () => runDoctor(config) };
 }
 
