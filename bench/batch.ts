@@ -21,8 +21,7 @@ import { loadConfig } from "../src/config.js";
 import { createGradingService } from "../src/grading.js";
 import { createGrader } from "../src/node.js";
 import type { BatchRowInput } from "../src/store/batch-types.js";
-import { openSqliteBatchStore } from "../src/store/sqlite-batch.js";
-import { openSqliteStore } from "../src/store/sqlite.js";
+import { openSqlite } from "../src/store/sqlite.js";
 import { SAMPLE_ANSWER } from "../test/support/app.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -73,8 +72,7 @@ async function live() {
   const server = await startMockModel();
   const dbFile = join(dir, "live.db");
   const config = loadConfig({ OPENAI_API_KEY: "sk-bench", OPENAI_BASE_URL: server.baseURL, STARCOACH_DB: dbFile, STARCOACH_MODEL_RETRIES: "0" });
-  const store = openSqliteStore(dbFile);
-  const batches = openSqliteBatchStore(dbFile);
+  const { store, batches } = openSqlite(dbFile);
   const grading = createGradingService({ store, grader: await createGrader(config), length: config.length });
 
   // Warm up: load modules, open the connection, JIT the hot path (not counted).

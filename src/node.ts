@@ -12,9 +12,8 @@ import { createGradingService } from "./grading.js";
 import { createApp } from "./http/app.js";
 import { createGate, redactConsole, type Gate } from "./http/middleware/index.js";
 import type { AppDeps } from "./http/context.js";
-import { openSqliteStore } from "./store/sqlite.js";
+import { openSqlite } from "./store/sqlite.js";
 import { createLocalBatchJobs, resumeBatches } from "./batch/service.js";
-import { openSqliteBatchStore } from "./store/sqlite-batch.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const RUBRIC_FILE = join(ROOT, "prompts", "star-rubric.md");
@@ -98,8 +97,8 @@ export function installShutdown(server: ServerType, deps: AppDeps, timeoutMs: nu
 
 /** Build the Node app's dependencies from configuration. */
 export async function createNodeDeps(config: Config): Promise<AppDeps> {
-  const dbOptions = { maxMb: config.dbMaxMb };
-  const store = openSqliteStore(config.dbFile, dbOptions);
+  // One connection for the gradings and the batch jobs.
+  const { store, batches: batchStore } = openSqlite(config.dbFile, { maxMb: config.dbMaxMb });
   // A database that opens but cannot be read or written (damaged pages, a read-only file) stops
   // the start here, with the file named, rather than answering 500 to every request later.
   const fault = await store.health();
@@ -110,7 +109,7 @@ export async function createNodeDeps(config: Config): Promise<AppDeps> {
   const grader = await createGrader(config);
   const grading = createGradingService({ store, grader, length: config.length });
   const reliability = reliabilityDeps(config);
-  const batches = createLocalBatchJobs({ store: openSqliteBatchStore(config.dbFile, dbOptions), grading, slot: batchSlot(reliability.gate) });
+  const batches = createLocalBatchJobs({ store: batchStore, grading, slot: batchSlot(reliability.gate) });
   return { ...reliability, store, grading, docsAsset, batches, doctor: () => runDoctor(config) };
 }
 

@@ -14,9 +14,9 @@ import { createApp, type App } from "./http/app.js";
 import type { AppDeps } from "./http/context.js";
 import { errorBody } from "./http/errors.js";
 import { createGate } from "./http/middleware/index.js";
-import { openD1BatchStore } from "./store/d1-batch.js";
-import { openD1Store } from "./store/d1.js";
-import type { D1Database, ExecutionContext, MessageBatch, Queue } from "./worker/bindings.js";
+import { openD1 } from "./store/d1.js";
+import type { D1Database } from "./store/d1-types.js";
+import type { ExecutionContext, MessageBatch, Queue } from "./worker/bindings.js";
 import { consumeRows, enqueueJob, type ConsumerDeps, type RowMessage } from "./worker/queue.js";
 
 export interface WorkerEnv {
@@ -41,8 +41,7 @@ function stringVars(env: WorkerEnv): Record<string, string> {
 export async function createWorkerRuntime(env: WorkerEnv): Promise<WorkerRuntime> {
   const vars = stringVars(env);
   const config = loadConfig(vars, "workers");
-  const store = openD1Store(env.DB);
-  const batchStore = openD1BatchStore(env.DB);
+  const { store, batches: batchStore } = openD1(env.DB);
   // The same grader as on Node (graderFromConfig), from the prompt files bundled as Text modules.
   const grader = await graderFromConfig(config, { rubric: RUBRIC, barRaiser: BAR_RAISER });
   const grading = createGradingService({ store, grader, length: config.length });

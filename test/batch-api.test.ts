@@ -11,8 +11,7 @@ import { createGradingService } from "../src/grading.js";
 import { createApp } from "../src/http/app.js";
 import { MAX_BATCH_BODY_BYTES } from "../src/http/routes/batches.js";
 import type { BatchJobs } from "../src/http/context.js";
-import { openSqliteBatchStore } from "../src/store/sqlite-batch.js";
-import { openSqliteStore } from "../src/store/sqlite.js";
+import { openSqlite } from "../src/store/sqlite.js";
 import { SAMPLE_ANSWER, tempDbFile } from "./support/app.js";
 import { jsonLines } from "./support/cli.js";
 
@@ -23,8 +22,7 @@ afterEach(async () => {
 });
 
 async function startServer(db: string, options: { start?: "run" | "never" } = {}) {
-  const store = openSqliteStore(db);
-  const batchStore = openSqliteBatchStore(db);
+  const { store, batches: batchStore } = openSqlite(db);
   const grading = createGradingService({ store, grader: createOfflineGrader(), length: DEFAULT_LENGTH });
   const local = createLocalBatchJobs({ store: batchStore, grading, log: () => {} });
   // "never": a server that stores jobs and dies before grading them.

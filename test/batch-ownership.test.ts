@@ -19,8 +19,7 @@ import { createOfflineGrader } from "../src/grader/offline-grader.js";
 import { createGradingService } from "../src/grading.js";
 import { createApp } from "../src/http/app.js";
 import type { BatchRowInput, JobOwner } from "../src/store/batch-types.js";
-import { openSqliteBatchStore } from "../src/store/sqlite-batch.js";
-import { openSqliteStore } from "../src/store/sqlite.js";
+import { openSqlite } from "../src/store/sqlite.js";
 import { SAMPLE_ANSWER, tempDbFile } from "./support/app.js";
 import { jsonLines } from "./support/cli.js";
 import { startCli, waitForDoneRows } from "./support/cli-process.js";
@@ -40,8 +39,7 @@ afterEach(async () => {
 
 /** An offline server's pieces on `db`: stores, grading service and the local batch runner, with its log. */
 function offlineServer(db: string) {
-  const store = openSqliteStore(db);
-  const batches = openSqliteBatchStore(db);
+  const { store, batches } = openSqlite(db);
   const grading = createGradingService({ store, grader: createOfflineGrader(), length: DEFAULT_LENGTH });
   const logs: string[] = [];
   const local = createLocalBatchJobs({ store: batches, grading, log: (m) => logs.push(m) });

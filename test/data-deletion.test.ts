@@ -12,8 +12,7 @@ import { DEFAULT_LENGTH } from "../src/core/analyze.js";
 import { createOfflineGrader } from "../src/grader/offline-grader.js";
 import { createGradingService, MAX_ANSWER_CHARS } from "../src/grading.js";
 import { createApp } from "../src/http/app.js";
-import { openSqliteBatchStore } from "../src/store/sqlite-batch.js";
-import { openSqliteStore } from "../src/store/sqlite.js";
+import { openSqlite } from "../src/store/sqlite.js";
 import { SAMPLE_ANSWER, tempDbFile } from "./support/app.js";
 import { runCli } from "./support/cli.js";
 
@@ -30,8 +29,7 @@ function onDisk(db: string, text: string): boolean {
 }
 
 function buildApp(db: string) {
-  const store = openSqliteStore(db);
-  const batchStore = openSqliteBatchStore(db);
+  const { store, batches: batchStore } = openSqlite(db);
   const grading = createGradingService({ store, grader: createOfflineGrader(), length: DEFAULT_LENGTH });
   const batches = createLocalBatchJobs({ store: batchStore, grading, log: () => {} });
   const app = createApp({ store, grading, batches });

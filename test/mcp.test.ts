@@ -14,7 +14,7 @@ import type { Feedback } from "../src/core/feedback.js";
 import { PRINCIPLE_IDS } from "../src/core/principles.js";
 import { questionsFor } from "../src/core/questions.js";
 import { MAX_ANSWER_CHARS } from "../src/grading.js";
-import { openSqliteStore } from "../src/store/sqlite.js";
+import { openSqlite } from "../src/store/sqlite.js";
 import { SAMPLE_ANSWER, tempDbFile } from "./support/app.js";
 import { startOpenAiServer, type OpenAiServer } from "./support/openai-server.js";
 import { startSlowModelServer } from "./support/slow-model-server.js";
@@ -92,7 +92,7 @@ describe("starcoach mcp (offline, no OPENAI_API_KEY)", () => {
     expect(f.improvements.length).toBeGreaterThan(0);
     expect(numbered).toEqual(f.improvements.slice(0, 3).map((imp, i) => `${i + 1}. ${imp}`));
 
-    const store = openSqliteStore(db);
+    const store = openSqlite(db).store;
     try {
       expect((await store.getGrading(f.id))?.overall).toEqual(f.overall);
     } finally {

@@ -21,7 +21,7 @@ import { createGradingService } from "../src/grading.js";
 import { securityDefaults } from "../src/config.js";
 import { createApp } from "../src/http/app.js";
 import { HEALTH_CACHE_MS } from "../src/store/faults.js";
-import { openSqliteStore, type DatabaseOptions } from "../src/store/sqlite.js";
+import { openSqlite, type DatabaseOptions } from "../src/store/sqlite.js";
 import { SAMPLE_ANSWER, tempDbFile } from "./support/app.js";
 import { runCli } from "./support/cli.js";
 
@@ -76,7 +76,7 @@ function answersFile(dir: string, n = 3): string {
 }
 
 function buildApp(db: string, options: DatabaseOptions = {}) {
-  const store = openSqliteStore(db, options);
+  const store = openSqlite(db, options).store;
   const grading = createGradingService({ store, grader: createOfflineGrader(), length: DEFAULT_LENGTH });
   // No rate limit: the full-disk test grades until the cap is reached.
   const app = createApp({ store, grading, security: { ...securityDefaults(), rateLimitPerMinute: 0, log: { enabled: false, answers: false } } });
@@ -93,7 +93,7 @@ function buildApp(db: string, options: DatabaseOptions = {}) {
 
 /** A closed database with `n` gradings, the first with a long answer (its text fills the lowest overflow pages). */
 async function seed(db: string, n: number): Promise<void> {
-  const store = openSqliteStore(db);
+  const store = openSqlite(db).store;
   const grading = createGradingService({ store, grader: createOfflineGrader(), length: DEFAULT_LENGTH });
   await grading.grade({ principle: "ownership", answer: `${SAMPLE_ANSWER} ${"I measured every step again. ".repeat(400)}` });
   for (let i = 1; i < n; i++) await grading.grade({ principle: "ownership", answer: `${SAMPLE_ANSWER} Story ${i}.` });

@@ -4,7 +4,7 @@ import { collectJob, refreshProviderStatus } from "../batch/openai-batch.js";
 import { sleep } from "../batch/limiter.js";
 import { jsonForTerminal, printable } from "../core/control-chars.js";
 import type { BatchJob } from "../store/batch-types.js";
-import { openSqliteBatchStore } from "../store/sqlite-batch.js";
+import { openSqlite } from "../store/sqlite.js";
 import { cliConfig, CliError, EXIT, openContext, type CliContext, type CliIO } from "./context.js";
 import { emitResults, outputOptions, positiveInt, prepareOutputs, summarize, type OutputOptions } from "./grade.js";
 import { providerDeps } from "./provider.js";
@@ -16,8 +16,8 @@ interface JobFlags {
 
 /** Open the job's database and grading context; the job records the mode and model it was graded with. */
 async function withJob<T>(io: CliIO, id: string, flags: JobFlags, fn: (ctx: CliContext, job: BatchJob) => Promise<T>): Promise<T> {
-  const probe = openSqliteBatchStore(cliConfig(io.env, flags).dbFile);
-  const job = await probe.getJob(id).finally(() => probe.close());
+  const probe = openSqlite(cliConfig(io.env, flags).dbFile);
+  const job = await probe.batches.getJob(id).finally(() => probe.close());
   if (!job) throw new CliError(`No batch job "${printable(id, { maxLength: 80 })}" in this database (STARCOACH_DB / --db).`);
   const ctx = await openContext(io, { ...flags, ...(job.model && !flags.model ? { model: job.model } : {}), offline: job.mode === "offline" });
   try {

@@ -9,8 +9,7 @@ import { createGradingService, type GradingService } from "../grading.js";
 import { createGrader } from "../node.js";
 import { processOwner } from "../batch/lease.js";
 import type { BatchStore, JobOwner } from "../store/batch-types.js";
-import { openSqliteBatchStore } from "../store/sqlite-batch.js";
-import { openSqliteStore } from "../store/sqlite.js";
+import { openSqlite } from "../store/sqlite.js";
 import type { Store } from "../store/types.js";
 
 export interface CliIO {
@@ -62,8 +61,7 @@ export interface CliContext {
 
 export async function openContext(io: CliIO, o: GradingOverrides): Promise<CliContext> {
   const config = cliConfig(io.env, o);
-  const store = openSqliteStore(config.dbFile, { maxMb: config.dbMaxMb });
-  const batches = openSqliteBatchStore(config.dbFile, { maxMb: config.dbMaxMb });
+  const { store, batches, close } = openSqlite(config.dbFile, { maxMb: config.dbMaxMb });
   const grader = await createGrader(config);
   if (grader.mode === "offline" && !o.offline) io.stderr.write("starcoach: no OPENAI_API_KEY set, grading offline (rule-based). Use --offline to silence this note.\n");
   return {
@@ -73,9 +71,6 @@ export async function openContext(io: CliIO, o: GradingOverrides): Promise<CliCo
     batches,
     grader,
     grading: createGradingService({ store, grader, length: config.length }),
-    async close() {
-      await batches.close();
-      await store.close();
-    },
+    close,
   };
 }

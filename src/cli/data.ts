@@ -4,8 +4,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { printable } from "../core/control-chars.js";
 import { describeOwner, otherHolder, processOwner } from "../batch/lease.js";
-import { openSqliteBatchStore } from "../store/sqlite-batch.js";
-import { openSqliteStore } from "../store/sqlite.js";
+import { openSqlite } from "../store/sqlite.js";
 import { cliConfig, CliError, EXIT, type CliIO } from "./context.js";
 
 interface WipeFlags {
@@ -16,7 +15,7 @@ interface WipeFlags {
 /** A job another live process is grading would store gradings after the wipe: stop it first. */
 async function refuseWhileGraded(file: string): Promise<void> {
   if (!existsSync(file)) return;
-  const batches = openSqliteBatchStore(file);
+  const { batches } = openSqlite(file);
   try {
     const me = processOwner("cli");
     for (const job of await batches.listJobs(["ready"])) {
@@ -54,7 +53,7 @@ export function registerData(program: Command, io: CliIO, setExit: (code: number
       }
       await refuseWhileGraded(file);
       for (const f of files) {
-        const store = openSqliteStore(f);
+        const { store } = openSqlite(f);
         try {
           const d = await store.deleteAll();
           io.stderr.write(`starcoach: deleted ${d.gradings} gradings and ${d.batchJobs} batch jobs from ${printable(f)}.\n`);

@@ -11,7 +11,7 @@ import type { Grader } from "../grader/types.js";
 import { createGradingService } from "../grading.js";
 import { createGrader } from "../node.js";
 import { StoreError } from "../store/faults.js";
-import { openSqliteStore } from "../store/sqlite.js";
+import { openSqlite } from "../store/sqlite.js";
 import { parseGold } from "../eval/gold.js";
 import { formatEval, runEval, type EvalReport } from "../eval/run.js";
 import { jsonForTerminal, printable } from "../core/control-chars.js";
@@ -61,7 +61,7 @@ async function evaluate(io: CliIO, file: string, o: EvalOptions): Promise<number
     : () => undefined;
   // Offline grading is instant and never cached, so it needs no database file.
   const run = async (g: Grader, dbFile: string) => {
-    const store = openSqliteStore(dbFile);
+    const { store } = openSqlite(dbFile);
     try {
       const service = createGradingService({ store, grader: g, length: config.length });
       return await runEval(gold, service, { concurrency: o.concurrency, onProgress: progress(g.mode) });

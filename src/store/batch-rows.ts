@@ -1,7 +1,5 @@
-/**
- * The batch tables' row shapes and their mapping to the BatchStore types, shared by the SQLite
- * (sqlite-batch.ts) and D1 (d1-batch.ts) adapters, which run the same SQL over the same migrations.
- */
+/** The batch tables' row shapes and their mapping to the BatchStore types (used by batches.ts). */
+import type { SqlValue } from "./driver.js";
 import type { Feedback } from "../core/feedback.js";
 import type { BatchJob, BatchResult, BatchRowInput, JobOwner, JobPatch, JobStatus, LeaseClaim, RowStatus } from "./batch-types.js";
 
@@ -51,7 +49,7 @@ function parseOwner(text: string | null): JobOwner | null {
  * this owner's, or held by an owner known to be dead. One statement, so two processes racing for a
  * job cannot both win.
  */
-export function claimUpdate(id: string, c: LeaseClaim): { sql: string; params: unknown[] } {
+export function claimUpdate(id: string, c: LeaseClaim): { sql: string; params: SqlValue[] } {
   return {
     sql: `UPDATE batch_jobs SET owner = ?, lease_expires_at = ? WHERE id = ?
       AND (lease_expires_at IS NULL OR lease_expires_at <= ? OR owner = ? OR owner = ?)`,
@@ -122,15 +120,15 @@ export const DELETE_JOB_RESULTS = `DELETE FROM gradings WHERE id IN
   (SELECT grading_id FROM batch_rows WHERE job_id = ? AND status = 'done' AND cached = 0 AND grading_id IS NOT NULL)`;
 
 /** The UPDATE for a job patch: only the fields given change, and updated_at always does. */
-export function jobUpdate(id: string, patch: JobPatch, now: string): { sql: string; params: unknown[] } {
-  const columns: Record<string, unknown> = {
+export function jobUpdate(id: string, patch: JobPatch, now: string): { sql: string; params: SqlValue[] } {
+  const columns: Record<string, SqlValue | undefined> = {
     status: patch.status,
     input_key: patch.inputKey,
     total: patch.total,
     provider_batch_id: patch.providerBatchId,
     provider_status: patch.providerStatus,
   };
-  const set = Object.entries(columns).filter(([, v]) => v !== undefined);
+  const set = Object.entries(columns).filter((e): e is [string, SqlValue] => e[1] !== undefined);
   return {
     sql: `UPDATE batch_jobs SET ${[...set.map(([k]) => `${k} = ?`), "updated_at = ?"].join(", ")} WHERE id = ?`,
     params: [...set.map(([, v]) => v), now, id],

@@ -4,7 +4,7 @@
  * better-sqlite3 on Node and D1 on Workers. Parameters are positional (`?`), which both engines take.
  */
 import type BetterSqlite from "better-sqlite3";
-import type { D1Database } from "../worker/bindings.js";
+import type { D1Database } from "./d1-types.js";
 
 export type SqlValue = string | number | bigint | null | Uint8Array;
 
@@ -18,8 +18,8 @@ export interface SqlDriver {
   first<T>(sql: string, params?: readonly SqlValue[]): Promise<T | null>;
   all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
-  /** Runs the statements in order, all or none. */
-  batch(statements: readonly SqlStatement[]): Promise<void>;
+  /** Runs the statements in order, all or none; the rows each one changed. */
+  batch(statements: readonly SqlStatement[]): Promise<Array<{ changes: number }>>;
 }
 
 export function betterSqliteDriver(db: BetterSqlite.Database): SqlDriver {
@@ -30,9 +30,9 @@ export function betterSqliteDriver(db: BetterSqlite.Database): SqlDriver {
     if (!stmt) prepared.set(sql, (stmt = db.prepare(sql)));
     return stmt;
   };
-  const runAll = db.transaction((statements: readonly SqlStatement[]) => {
-    for (const s of statements) statement(s.sql).run(...(s.params ?? []));
-  });
+  const runAll = db.transaction((statements: readonly SqlStatement[]) =>
+    statements.map((s) => ({ changes: statement(s.sql).run(...(s.params ?? [])).changes })),
+  );
   return {
     async first<T>(sql: string, params: readonly SqlValue[] = []) {
       return (statement(sql).get(...params) as T | undefined) ?? null;
@@ -44,7 +44,7 @@ export function betterSqliteDriver(db: BetterSqlite.Database): SqlDriver {
       return { changes: statement(sql).run(...params).changes };
     },
     async batch(statements) {
-      runAll(statements);
+      return runAll(statements);
     },
   };
 }
@@ -62,7 +62,24 @@ export function d1Driver(db: D1Database): SqlDriver {
       return { changes: (await bound(sql, params).run()).meta.changes };
     },
     async batch(statements) {
-      if (statements.length) await db.batch(statements.map((s) => bound(s.sql, s.params)));
+      if (!statements.length) return [];
+      const results = await db.batch(statements.map((s) => bound(s.sql, s.params)));
+      return results.map((r) => ({ changes: r.meta.changes }));
     },
   };
+}
+
+/**
+ * A database the stores run on: its driver plus what differs per engine. The stores call these
+ * hooks; the SQL stays in the stores.
+ */
+export interface SqlDatabase {
+  sql: SqlDriver;
+  /** How faults name this database: a file path, or the D1 binding. */
+  name: string;
+  /** Runs after a delete removed user text (Node: the checkpoint that scrubs the WAL). */
+  afterDelete?(): void;
+  /** Part of the health probe between its read and its write (Node: room left under the size cap). */
+  checkRoom?(): void;
+  close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 /**
- * The Store on a local SQLite file through better-sqlite3 (WAL mode, file migrations).
+ * The stores on a local SQLite file through better-sqlite3: opening, pragmas (WAL mode),
+ * migrations and the size cap. The statements themselves live in gradings.ts and batches.ts.
  *
  * Deleted text must not stay readable in the file: every connection runs with secure_delete (SQLite
  * overwrites deleted content and freed pages with zeros), and each delete is followed by a TRUNCATE
@@ -10,9 +11,11 @@ import Database from "better-sqlite3";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Feedback } from "../core/feedback.js";
-import { guardStore, toStoreError } from "./faults.js";
-import { USER_TABLES, type GradingSummary, type ListOptions, type Store } from "./types.js";
+import { batchStore, type SqlBatchStore } from "./batches.js";
+import { betterSqliteDriver, type SqlDatabase } from "./driver.js";
+import { toStoreError } from "./faults.js";
+import { gradingStore } from "./gradings.js";
+import type { Store } from "./types.js";
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), "migrations");
 
@@ -29,16 +32,6 @@ export function migrate(db: Database.Database, dir: string = MIGRATIONS_DIR): st
     })();
   }
   return pending;
-}
-
-interface Row {
-  id: string;
-  created_at: string;
-  feedback: string;
-}
-
-function summary(f: Feedback): GradingSummary {
-  return { id: f.id, createdAt: f.createdAt, principle: f.principle, question: f.question, overall: f.overall, mode: f.meta.mode };
 }
 
 /** mkdir -p, with a plain reason when a part of the path is a file (mkdir only says EEXIST). */
@@ -96,82 +89,29 @@ export function checkpoint(db: Database.Database): void {
   db.pragma("wal_checkpoint(TRUNCATE)");
 }
 
-export function openSqliteStore(file: string, options: DatabaseOptions = {}): Store {
+export interface SqliteStores {
+  store: Store;
+  batches: SqlBatchStore;
+  /** Closes the one connection both stores use (closing either store does the same). */
+  close(): Promise<void>;
+}
+
+/**
+ * The gradings and batch stores on one SQLite file, over one connection: a process opens and
+ * migrates the file once.
+ */
+export function openSqlite(file: string, options: DatabaseOptions = {}): SqliteStores {
   const db = openDatabase(file, options);
-
-  const insert = db.prepare(`INSERT INTO gradings
-    (id, created_at, principle_id, question, answer, mode, model, prompt_version, input_tokens, output_tokens, overall_score, cache_key, feedback)
-    VALUES (@id, @createdAt, @principleId, @question, @answer, @mode, @model, @promptVersion, @inputTokens, @outputTokens, @score, @cacheKey, @feedback)`);
-  const byId = db.prepare<[string], Row>("SELECT id, created_at, feedback FROM gradings WHERE id = ?");
-  const byCache = db.prepare<[string], Row>("SELECT id, created_at, feedback FROM gradings WHERE cache_key = ? ORDER BY created_at DESC LIMIT 1");
-  const latest = db.prepare<[number], Row>("SELECT id, created_at, feedback FROM gradings ORDER BY created_at DESC, id DESC LIMIT ?");
-  const olderThan = db.prepare<[string, string, number], Row>(
-    "SELECT id, created_at, feedback FROM gradings WHERE (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?",
-  );
-  const remove = db.prepare("DELETE FROM gradings WHERE id = ?");
-  const deleteAll = db.transaction(() => {
-    const counts = {
-      gradings: (db.prepare("SELECT COUNT(*) FROM gradings").pluck().get() as number),
-      batchJobs: (db.prepare("SELECT COUNT(*) FROM batch_jobs").pluck().get() as number),
-    };
-    for (const table of USER_TABLES) db.prepare(`DELETE FROM ${table}`).run();
-    return counts;
-  });
-  const parse = (row: Row | undefined): Feedback | null => (row ? (JSON.parse(row.feedback) as Feedback) : null);
-  // The health probe: read the newest grading whole (its overflow pages too), check the room left
-  // under STARCOACH_DB_MAX_MB, then write one row (on a full disk the WAL append fails: SQLITE_FULL).
-  const probeRead = db.prepare("SELECT id, length(feedback) FROM gradings ORDER BY created_at DESC, id DESC LIMIT 1");
-  const probeWrite = db.prepare("INSERT INTO store_health (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at");
-  const probe = async () => {
-    probeRead.get();
-    if (roomInPages(db) < MIN_ROOM_PAGES) throw new Error("SQLITE_FULL: database or disk is full (the STARCOACH_DB_MAX_MB cap is reached)");
-    probeWrite.run(new Date().toISOString());
-  };
-
-  return guardStore<Omit<Store, "health">>({
-    async saveGrading(f, cacheKey) {
-      insert.run({
-        id: f.id,
-        createdAt: f.createdAt,
-        principleId: f.principle.id,
-        question: f.question,
-        answer: f.answer,
-        mode: f.meta.mode,
-        model: f.meta.model,
-        promptVersion: f.meta.promptVersion,
-        inputTokens: f.meta.usage?.inputTokens ?? null,
-        outputTokens: f.meta.usage?.outputTokens ?? null,
-        score: f.overall.score,
-        cacheKey,
-        feedback: JSON.stringify(f),
-      });
-    },
-    async getGrading(id) {
-      return parse(byId.get(id));
-    },
-    async findCached(cacheKey) {
-      return parse(byCache.get(cacheKey));
-    },
-    async listGradings({ limit, before }: ListOptions) {
-      let rows: Row[];
-      if (before) {
-        const anchor = byId.get(before);
-        rows = anchor ? olderThan.all(anchor.created_at, anchor.id, limit) : [];
-      } else rows = latest.all(limit);
-      return rows.map((r) => summary(JSON.parse(r.feedback) as Feedback));
-    },
-    async deleteGrading(id) {
-      const deleted = remove.run(id).changes > 0;
-      if (deleted) checkpoint(db);
-      return deleted;
-    },
-    async deleteAll() {
-      const counts = deleteAll();
-      checkpoint(db);
-      return counts;
+  const database: SqlDatabase = {
+    sql: betterSqliteDriver(db),
+    name: file,
+    afterDelete: () => checkpoint(db),
+    checkRoom: () => {
+      if (roomInPages(db) < MIN_ROOM_PAGES) throw new Error("SQLITE_FULL: database or disk is full (the STARCOACH_DB_MAX_MB cap is reached)");
     },
     async close() {
       if (db.open) db.close();
     },
-  }, file, probe);
+  };
+  return { store: gradingStore(database), batches: batchStore(database), close: database.close };
 }

@@ -8,7 +8,7 @@
 import { ModelError } from "../grader/types.js";
 import { checkGrader } from "../batch/job.js";
 import { InputError, type GradingService } from "../grading.js";
-import type { D1BatchStore } from "../store/d1-batch.js";
+import type { SqlBatchStore } from "../store/batches.js";
 import type { PendingRow, RowError, RowOutcome } from "../store/batch-types.js";
 import type { MessageBatch, Queue, QueueMessage } from "./bindings.js";
 
@@ -25,7 +25,7 @@ export const CONSUMER_CONCURRENCY = 6;
 const SEND_BATCH = 100;
 
 export interface ConsumerDeps {
-  batches: D1BatchStore;
+  batches: SqlBatchStore;
   grading: GradingService;
   /** First retry delay; doubles per attempt unless the provider sent Retry-After. */
   retryBaseSeconds: number;

@@ -8,8 +8,7 @@ import { createApp } from "../../src/http/app.js";
 import { createGate, type LogEntry } from "../../src/http/middleware/index.js";
 import { batchSlot, docsAsset } from "../../src/node.js";
 import { createLocalBatchJobs } from "../../src/batch/service.js";
-import { openSqliteBatchStore } from "../../src/store/sqlite-batch.js";
-import { openSqliteStore } from "../../src/store/sqlite.js";
+import { openSqlite } from "../../src/store/sqlite.js";
 import { tempDbFile } from "../support/app.js";
 
 export const TOKEN = "test-token-0123456789abcdef";
@@ -20,14 +19,14 @@ export function security(overrides: Partial<SecurityConfig> = {}): SecurityConfi
 
 export function buildSecureApp(options: { security?: Partial<SecurityConfig>; grader?: Grader; secrets?: string[]; /** serve POST /v1/batches, rows through the gate */ batches?: boolean } = {}) {
   const dbFile = tempDbFile();
-  const store = openSqliteStore(dbFile);
+  const { store, batches: batchStore } = openSqlite(dbFile);
   const grader = options.grader ?? createOfflineGrader();
   const grading = createGradingService({ store, grader, length: DEFAULT_LENGTH });
   const sec = security(options.security);
   const gate = createGate(sec);
   const logs: LogEntry[] = [];
   const lines: string[] = [];
-  const batches = options.batches ? createLocalBatchJobs({ store: openSqliteBatchStore(dbFile), grading, slot: batchSlot(gate), log: () => {} }) : undefined;
+  const batches = options.batches ? createLocalBatchJobs({ store: batchStore, grading, slot: batchSlot(gate), log: () => {} }) : undefined;
   const app = createApp({
     ...(batches ? { batches } : {}),
     store,

@@ -10,7 +10,7 @@ import type { Grader } from "../../src/grader/types.js";
 import { createGradingService } from "../../src/grading.js";
 import { createApp } from "../../src/http/app.js";
 import { BAR_RAISER_FILE, docsAsset, RUBRIC_FILE } from "../../src/node.js";
-import { openSqliteStore } from "../../src/store/sqlite.js";
+import { openSqlite } from "../../src/store/sqlite.js";
 import { MOCK_BASE_URL } from "./openai-mock.js";
 
 export const RUBRIC = readFileSync(RUBRIC_FILE, "utf8");
@@ -30,7 +30,7 @@ export function llmGrader(overrides: Partial<LlmSettings> = {}): Promise<Grader>
 }
 
 export async function buildTestApp(options: { grader?: Grader; dbFile?: string } = {}) {
-  const store = openSqliteStore(options.dbFile ?? tempDbFile());
+  const store = openSqlite(options.dbFile ?? tempDbFile()).store;
   const grader = options.grader ?? createOfflineGrader();
   const grading = createGradingService({ store, grader, length: DEFAULT_LENGTH });
   const app = createApp({ store, grading, docsAsset });
