@@ -2,6 +2,7 @@
  * The grading use case: resolve the principle, analyse, serve from cache or ask the grader,
  * assemble grounded Feedback, store it. Every adapter (HTTP, CLI, batch, Worker) goes through here.
  */
+import { AppError } from "./errors.js";
 import { analyze, type Analysis, type LengthOptions } from "./core/analyze.js";
 import type { Feedback } from "./core/feedback.js";
 import { findPrinciple, PRINCIPLE_IDS, type Principle } from "./core/principles.js";
@@ -32,14 +33,10 @@ export interface GradeInput {
 }
 
 /** Bad input with a stable code, mapped to a 4xx by the HTTP layer and to an error row by the CLI. */
-export class InputError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status: 400 | 404 | 413 | 415 = 400,
-  ) {
-    super(message);
-    this.name = "InputError";
+export class InputError extends AppError {
+  override name = "InputError";
+  constructor(code: string, message: string, status: 400 | 404 | 413 | 415 = 400) {
+    super(code, message, status);
   }
 }
 

@@ -3,6 +3,7 @@
  * grading settings (mode, model, prompt version, length options), so re-running the same command
  * on the same file finds the same job and resumes it, while a changed file or model starts anew.
  */
+import { AppError } from "../errors.js";
 import { createHash, type Hash } from "node:crypto";
 import type { LengthOptions } from "../core/analyze.js";
 import type { Grader } from "../grader/types.js";
@@ -11,15 +12,15 @@ import type { BatchJob, BatchRowInput, BatchStore, JobOwner } from "../store/bat
 import { readRows, type InputFormat } from "./input.js";
 
 /** Why a job was not graded by this process; the message says what to do. */
-export class JobConflictError extends Error {
+export class JobConflictError extends AppError {
   override name = "JobConflictError";
   constructor(
-    readonly code: "job_busy" | "job_grader_mismatch",
+    override readonly code: "job_busy" | "job_grader_mismatch",
     message: string,
     /** job_busy: when the holder's lease runs out (ms since the epoch). */
     readonly leaseExpiresAt: number | null = null,
   ) {
-    super(message);
+    super(code, message, 409);
   }
 }
 

@@ -21,7 +21,7 @@ import type { Grader, GradeOutcome } from "../grader/types.js";
 import { cacheKey, createGradingService, InputError, validateInput } from "../grading.js";
 import type { BatchJob, BatchStore, PendingRow, RowOutcome } from "../store/batch-types.js";
 import type { Store } from "../store/types.js";
-import { toRowError } from "./runner.js";
+import { recordedError } from "../errors.js";
 
 /** OpenAI's per-batch limit on requests in one input file. */
 export const MAX_BATCH_REQUESTS = 50_000;
@@ -118,7 +118,7 @@ export async function submitJob(deps: ProviderBatchDeps, job: BatchJob): Promise
         if (!out.write(`${JSON.stringify(requestLine(row, grader.model, deps.template, deps.length))}\n`)) await once(out, "drain");
         submitted++;
       } catch (err) {
-        early.push({ ordinal: row.ordinal, status: "error", error: toRowError(err) });
+        early.push({ ordinal: row.ordinal, status: "error", error: recordedError(err) });
       }
     }
     out.end();
@@ -232,7 +232,7 @@ export async function collectJob(deps: ProviderBatchDeps, job: BatchJob): Promis
       outcomes.push({ ordinal: row.ordinal, status: "done", gradingId: feedback.id, cached: feedback.meta.cached });
     } catch (err) {
       failed++;
-      outcomes.push({ ordinal: row.ordinal, status: "error", error: toRowError(err) });
+      outcomes.push({ ordinal: row.ordinal, status: "error", error: recordedError(err) });
     }
   };
   for (const fileId of [batch.output_file_id, batch.error_file_id]) {

@@ -5,9 +5,10 @@
  * "done" once its grading is stored, so a killed run re-grades nothing it already recorded, and a
  * grading stored just before the kill comes back from the cache (LLM mode).
  */
+import { recordedError } from "../errors.js";
 import { ModelError } from "../grader/types.js";
-import { InputError, type GradingService } from "../grading.js";
-import type { BatchCounts, BatchStore, JobOwner, PendingRow, RowError, RowOutcome } from "../store/batch-types.js";
+import { type GradingService } from "../grading.js";
+import type { BatchCounts, BatchStore, JobOwner, PendingRow, RowOutcome } from "../store/batch-types.js";
 import { StoreError } from "../store/faults.js";
 import { acquireLease, checkGrader } from "./lease.js";
 import { createGate, runPool } from "./limiter.js";
@@ -63,10 +64,6 @@ const FLUSH_MS = 200;
 const yieldToEventLoop = () =>
   new Promise<void>((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
-export function toRowError(err: unknown): RowError {
-  if (err instanceof InputError || err instanceof ModelError) return { code: err.code, message: err.message };
-  return { code: "internal_error", message: err instanceof Error ? err.message : String(err) };
-}
 
 async function* pendingRows(batches: BatchStore, jobId: string): AsyncGenerator<PendingRow> {
   let after = -1;
@@ -133,12 +130,12 @@ async function gradePending(deps: RunnerDeps, jobId: string, options: RunOptions
         if (err instanceof ModelError && err.code === "model_rate_limited" && attempt < retry.attempts) {
           // Retry-After from the provider when it sent one, else exponential backoff with jitter.
           const backoff = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
-          gate.pause(err.retryAfterSeconds !== undefined ? err.retryAfterSeconds * 1000 : backoff);
+          gate.pause(err.retryAfter !== undefined ? err.retryAfter * 1000 : backoff);
           progress.retries++;
           continue;
         }
         if (err instanceof StoreError) throw err;
-        return { ordinal: row.ordinal, status: "error", error: toRowError(err) };
+        return { ordinal: row.ordinal, status: "error", error: recordedError(err) };
       } finally {
         release();
       }

@@ -1,4 +1,5 @@
 /** What a grader is: given the answer and its analysis, produce part grades (model or rules). */
+import { AppError } from "../errors.js";
 import type { DeepPartial } from "ai";
 import type { Analysis } from "../core/analyze.js";
 import type { ModelBarRaiser } from "../core/bar-raiser.js";
@@ -65,25 +66,25 @@ export interface Grader {
 export type PartialGrade = DeepPartial<ModelGrade>;
 
 /** A model failure with a stable code; the HTTP layer maps the status, the CLI prints the message. */
-export class ModelError extends Error {
+export class ModelError extends AppError {
+  override name = "ModelError";
   constructor(
-    readonly code: "model_output_invalid" | "model_timeout" | "model_rate_limited" | "model_auth_failed" | "model_unavailable",
-    readonly status: 502 | 503 | 504,
+    override readonly code: "model_output_invalid" | "model_timeout" | "model_rate_limited" | "model_auth_failed" | "model_unavailable",
+    override readonly status: 502 | 503 | 504,
     message: string,
-    readonly retryAfterSeconds?: number,
+    retryAfter?: number,
     /** The SDK's error, for diagnostics (the doctor); never shown to a client as such. */
     options?: { cause?: unknown },
   ) {
-    super(message, options);
-    this.name = "ModelError";
+    super(code, message, status, retryAfter, options);
   }
 }
 
 /** The caller went away (its AbortSignal fired) and the model call was cancelled; nobody waits for a result. */
-export class GradingAborted extends Error {
-  readonly code = "client_closed";
+export class GradingAborted extends AppError {
+  override name = "GradingAborted";
   constructor() {
-    super("The client closed the connection; the grading was cancelled and nothing was stored.");
-    this.name = "GradingAborted";
+    // 499: nginx's "client closed request"; nobody reads the answer, the logs do.
+    super("client_closed", "The client closed the connection; the grading was cancelled and nothing was stored.", 499);
   }
 }

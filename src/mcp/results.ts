@@ -4,8 +4,7 @@
  * codes, so a client can tell "fix the input" from "try again later".
  */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { ModelError } from "../grader/types.js";
-import { InputError } from "../grading.js";
+import { errorInfo, isAppError } from "../errors.js";
 import { errorBody } from "../http/errors.js";
 
 export function toolResult(text: string, structured: Record<string, unknown>): CallToolResult {
@@ -17,9 +16,9 @@ export function toolError(code: string, message: string): CallToolResult {
   return { isError: true, content: [{ type: "text", text: `${code}: ${message}` }], structuredContent: errorBody(code, message) };
 }
 
-/** Bad input and model failures keep their codes; anything else is logged and reported without internals. */
+/** Expected failures keep their codes; anything else is logged and reported without internals. */
 export function errorResult(err: unknown, log: (message: string) => void): CallToolResult {
-  if (err instanceof InputError || err instanceof ModelError) return toolError(err.code, err.message);
-  log(`unexpected error in a tool call: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  return toolError("internal_error", "Something went wrong on our side; the call was not completed.");
+  if (!isAppError(err)) log(`unexpected error in a tool call: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  const { code, message } = errorInfo(err, "Something went wrong on our side; the call was not completed.");
+  return toolError(code, message);
 }

@@ -6,20 +6,21 @@
  * SQLITE_CORRUPT no further call touches it, so nothing more is written into a broken file.
  * No node:* imports: the Worker uses this too.
  */
+import { AppError } from "../errors.js";
 
 export type StoreFaultCode = "store_unavailable" | "store_corrupt" | "storage_full";
 
-export class StoreError extends Error {
+export class StoreError extends AppError {
   override name = "StoreError";
   constructor(
-    readonly code: StoreFaultCode,
+    override readonly code: StoreFaultCode,
     /** For API clients: what happened, without server paths. */
     message: string,
     /** For the operator (CLI, server log, start-up): the file and what to do. */
     readonly detail: string,
-    readonly status: 503 | 507,
+    override readonly status: 503 | 507,
   ) {
-    super(message);
+    super(code, message, status);
   }
 }
 

@@ -10,11 +10,9 @@ import type { Child } from "hono/jsx";
 import { findPrinciple, PRINCIPLES } from "../core/principles.js";
 import { questionsFor } from "../core/questions.js";
 import { HTTPException } from "hono/http-exception";
-import { GradingAborted, ModelError } from "../grader/types.js";
-import { InputError } from "../grading.js";
+import { errorInfo, isAppError } from "../errors.js";
 import { StoreError } from "../store/faults.js";
 import type { AppEnv } from "../http/context.js";
-import { LimitError } from "../http/errors.js";
 import { ASSETS } from "./assets.js";
 import { findPreviousVersion, scoreChange } from "./compare.js";
 import { GradeForm, type FormError, type FormValues } from "./form.js";
@@ -28,7 +26,8 @@ const MAX_FORM_BYTES = 512 * 1024;
 type C = Context<AppEnv>;
 
 // CSP, nosniff and referrer policy come from the app-wide secureHeaders middleware (src/http/middleware).
-type PageStatus = 200 | 400 | 403 | 404 | 413 | 415 | 429 | 500 | 502 | 503 | 504 | 507;
+const PAGE_STATUSES = [200, 400, 403, 404, 413, 415, 429, 500, 502, 503, 504, 507] as const;
+type PageStatus = (typeof PAGE_STATUSES)[number];
 
 async function html(c: C, node: Child, status: PageStatus = 200) {
   return c.html("<!doctype html>" + (await node)!.toString(), status);
@@ -94,14 +93,13 @@ const CROSS_SITE: FormError = {
   message: "This form was sent from another site or address, so it was not graded. Your text is still here: check the address bar shows this server, then send it again.",
 };
 
-function refusal(err: unknown): { status: PageStatus; error: FormError } {
-  if (err instanceof LimitError) return { status: err.status, error: { code: err.code, message: err.message } };
-  if (err instanceof InputError || err instanceof ModelError || err instanceof StoreError) {
-    if (err instanceof StoreError) console.error(`[starcoach] storage fault on the web form: ${err.detail}`);
-    return { status: err.status, error: { code: err.code, message: err.message } };
-  }
-  if (!(err instanceof GradingAborted)) console.error("[starcoach] web grading failed:", err);
-  return { status: 500, error: { code: "internal_error", message: "Something went wrong on our side. Your text is still here; try again." } };
+function refusal(err: unknown): { status: PageStatus; error: FormError; retryAfter?: number } {
+  if (err instanceof StoreError) console.error(`[starcoach] storage fault on the web form: ${err.detail}`);
+  else if (!isAppError(err)) console.error("[starcoach] web grading failed:", err);
+  const { status, code, message, retryAfter } = errorInfo(err, "Something went wrong on our side. Your text is still here; try again.");
+  // A closed connection (499) has nobody to show a page to; any status the page cannot carry is a 500.
+  const page = (PAGE_STATUSES as readonly number[]).includes(status) ? (status as PageStatus) : 500;
+  return { status: page, error: { code, message }, ...(retryAfter !== undefined ? { retryAfter } : {}) };
 }
 
 webRoutes.post(
@@ -132,8 +130,8 @@ webRoutes.post(
         release();
       }
     } catch (err) {
-      const { status, error } = refusal(err);
-      if (err instanceof LimitError) c.header("Retry-After", String(err.retryAfterSeconds));
+      const { status, error, retryAfter } = refusal(err);
+      if (retryAfter !== undefined) c.header("Retry-After", String(retryAfter));
       return again(status, error);
     }
   },

@@ -5,11 +5,12 @@
  * an answer can be 80 KB of UTF-8 and a message at most 128 KB — so D1 stays the one source of truth
  * and a message delivered twice (Queues deliver at least once) finds its row already finished.
  */
+import { recordedError } from "../errors.js";
 import { ModelError } from "../grader/types.js";
 import { checkGrader } from "../batch/job.js";
 import { InputError, type GradingService } from "../grading.js";
 import type { SqlBatchStore } from "../store/batches.js";
-import type { PendingRow, RowError, RowOutcome } from "../store/batch-types.js";
+import type { PendingRow, RowOutcome } from "../store/batch-types.js";
 import type { MessageBatch, Queue, QueueMessage } from "./bindings.js";
 
 export interface RowMessage {
@@ -46,10 +47,6 @@ function transient(err: unknown): boolean {
   return true;
 }
 
-function rowError(err: unknown): RowError {
-  if (err instanceof InputError || err instanceof ModelError) return { code: err.code, message: err.message };
-  return { code: "internal_error", message: err instanceof Error ? err.message : String(err) };
-}
 
 async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -107,10 +104,10 @@ export async function consumeRows(batch: MessageBatch<RowMessage>, deps: Consume
         outcomes.push({ msg, outcome: { ordinal: row.ordinal, status: "done", gradingId: feedback.id, cached: feedback.meta.cached } });
       } catch (err) {
         if (transient(err) && msg.attempts < QUEUE_MAX_ATTEMPTS) {
-          const retryAfter = err instanceof ModelError ? err.retryAfterSeconds : undefined;
+          const retryAfter = err instanceof ModelError ? err.retryAfter : undefined;
           retries.push({ msg, delaySeconds: retryAfter ?? Math.min(300, deps.retryBaseSeconds * 2 ** (msg.attempts - 1)) });
         } else {
-          outcomes.push({ msg, outcome: { ordinal: row.ordinal, status: "error", error: rowError(err) } });
+          outcomes.push({ msg, outcome: { ordinal: row.ordinal, status: "error", error: recordedError(err) } });
         }
       }
     });

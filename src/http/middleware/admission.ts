@@ -12,7 +12,7 @@
 import type { Context } from "hono";
 import type { SecurityConfig } from "../../config.js";
 import type { AppEnv } from "../context.js";
-import { LimitError } from "../errors.js";
+import { LimitError } from "../../errors.js";
 import { BUSY_MESSAGES, type Gate } from "./concurrency.js";
 import { createRateLimiter } from "./rate-limit.js";
 import { clientKey } from "./util.js";

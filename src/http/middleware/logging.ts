@@ -6,6 +6,7 @@
  * key, the access token), so even a provider error that echoes the key cannot leak it to the log.
  */
 import type { Context, MiddlewareHandler } from "hono";
+import { errorInfo } from "../../errors.js";
 import type { AppEnv } from "../context.js";
 import { redactor, whenResponseDone } from "./util.js";
 
@@ -102,7 +103,7 @@ export function requestLog(sink: LogSink | null, options: { answers: boolean }):
             record.tokens = usage ? { input: usage.inputTokens ?? 0, output: usage.outputTokens ?? 0 } : null;
             return feedback;
           } catch (err) {
-            record.errorCode = (err as { code?: unknown })?.code ? String((err as { code: unknown }).code) : "internal_error";
+            record.errorCode = errorInfo(err).code;
             throw err;
           }
         },

@@ -4,6 +4,7 @@
  * Accept: text/csv) and /report (the HTML report). Batches get their own body limit, larger than
  * the 256 KiB of the other /v1 routes.
  */
+import { NotFound } from "../../errors.js";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -151,7 +152,6 @@ async function statusBody(jobs: BatchJobs, job: BatchJob) {
 }
 
 const unavailable = (c: Context<AppEnv>) => errorResponse(c, 501, "batches_unavailable", "Batch grading is not enabled on this server.");
-const notFound = (c: Context<AppEnv>, id: string) => errorResponse(c, 404, "batch_not_found", `No batch job "${id.slice(0, 80)}".`);
 
 /** Text chunks as a streamed body, pulled as the client reads. */
 function streamBody(chunks: AsyncGenerator<string>): ReadableStream<Uint8Array> {
@@ -209,7 +209,8 @@ async function findJob(c: Context<AppEnv>): Promise<{ jobs: BatchJobs; job: Batc
   if (!jobs) return unavailable(c);
   const id = c.req.param("id")!;
   const job = await jobs.store.getJob(id);
-  return job ? { jobs, job } : notFound(c, id);
+  if (!job) throw new NotFound("batch", id);
+  return { jobs, job };
 }
 
 batchesRoutes.openAPIRegistry.registerPath(statusRoute);
@@ -228,7 +229,7 @@ batchesRoutes.delete("/v1/batches/:id", async (c) => {
   await jobs.cancel?.(job.id);
   const busy = await jobsLeasedElsewhere(jobs.store, [job.id]);
   if (busy.length) return busyResponse(c, busy);
-  if (!(await jobs.store.deleteJobWithResults(job.id))) return notFound(c, job.id);
+  if (!(await jobs.store.deleteJobWithResults(job.id))) throw new NotFound("batch", job.id);
   return c.body(null, 204);
 });
 

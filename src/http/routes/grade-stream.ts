@@ -8,8 +8,9 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { streamSSE } from "hono/streaming";
 import { computedFigures } from "../../grader/assemble.js";
-import { GradingAborted, ModelError, type PartialGrade } from "../../grader/types.js";
-import { InputError, validateInput } from "../../grading.js";
+import { errorInfo, isAppError } from "../../errors.js";
+import { GradingAborted, type PartialGrade } from "../../grader/types.js";
+import { validateInput } from "../../grading.js";
 import { StoreError } from "../../store/faults.js";
 import type { AppEnv } from "../context.js";
 import { describeIssues, errorDoc, errorBody, errorResponse } from "../errors.js";
@@ -19,9 +20,10 @@ import { GradeRequestSchema } from "./grade.js";
 const PARTIAL_INTERVAL_MS = 80;
 
 function streamErrorBody(err: unknown) {
-  if (err instanceof InputError || err instanceof ModelError || err instanceof StoreError) return errorBody(err.code, err.message);
-  console.error("[starcoach] streamed grading failed:", err);
-  return errorBody("internal_error", "Something went wrong on our side; the grading was not completed.");
+  if (err instanceof StoreError) console.error(`[starcoach] storage fault on the grading stream: ${err.detail}`);
+  else if (!isAppError(err)) console.error("[starcoach] streamed grading failed:", err);
+  const { code, message } = errorInfo(err, "Something went wrong on our side; the grading was not completed.");
+  return errorBody(code, message);
 }
 
 const streamRoute = createRoute({

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { FeedbackSchema } from "../../core/feedback.js";
 import type { AppEnv } from "../context.js";
+import { NotFound } from "../../errors.js";
 import { InputError } from "../../grading.js";
 import { errorDoc } from "../errors.js";
 import { busyResponse, jobsLeasedElsewhere } from "./batches.js";
@@ -77,7 +78,6 @@ const deleteAllRoute = createRoute({
   },
 });
 
-const notFoundError = (id: string) => new InputError("not_found", `No grading with id "${id}".`, 404);
 
 export const gradingsRoutes = new OpenAPIHono<AppEnv>()
   .openapi(listRoute, async (c) => {
@@ -88,12 +88,12 @@ export const gradingsRoutes = new OpenAPIHono<AppEnv>()
   .openapi(getRoute, async (c) => {
     const { id } = c.req.valid("param");
     const feedback = await c.var.deps.store.getGrading(id);
-    if (!feedback) throw notFoundError(id);
+    if (!feedback) throw new NotFound("grading", id);
     return c.json(feedback, 200);
   })
   .openapi(deleteRoute, async (c) => {
     const { id } = c.req.valid("param");
-    if (!(await c.var.deps.store.deleteGrading(id))) throw notFoundError(id);
+    if (!(await c.var.deps.store.deleteGrading(id))) throw new NotFound("grading", id);
     return c.body(null, 204);
   });
 
