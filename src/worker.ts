@@ -13,7 +13,7 @@ import { createGradingService } from "./grading.js";
 import { createApp, type App } from "./http/app.js";
 import type { AppDeps } from "./http/context.js";
 import { errorBody } from "./http/errors.js";
-import { createGate } from "./http/middleware/index.js";
+import { createGate } from "./http/middleware/concurrency.js";
 import { openD1 } from "./store/d1.js";
 import type { D1Database } from "./store/d1-types.js";
 import type { ExecutionContext, MessageBatch, Queue } from "./worker/bindings.js";

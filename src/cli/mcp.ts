@@ -6,7 +6,7 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { Command } from "commander";
 import pkg from "../../package.json" with { type: "json" };
-import { redactConsole } from "../http/middleware/index.js";
+import { redactConsole } from "../http/log-sink.js";
 import { drainable } from "../mcp/drain.js";
 import { createMcpServer } from "../mcp/server.js";
 import { EXIT, openContext, type CliIO, type GradingOverrides } from "./context.js";

@@ -6,7 +6,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { Analysis } from "./analyze.js";
-import type { Band } from "./feedback.js";
+import type { Band } from "./band.js";
 
 export const HIRE_SIGNALS = ["strong_no", "no", "yes", "strong_yes"] as const;
 export const RED_FLAG_KINDS = [

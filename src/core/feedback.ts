@@ -5,6 +5,7 @@
  * and may only be added to, never renamed.
  */
 import { z } from "@hono/zod-openapi";
+import { BANDS } from "./band.js";
 import { BarRaiserSchema } from "./bar-raiser.js";
 import { PRINCIPLE_IDS } from "./principles.js";
 import { STAR_PARTS } from "./star-split.js";
@@ -23,8 +24,6 @@ export const PartSchema = z.object({
   fix: z.string().nullable(),
   spread: SpreadSchema.optional(),
 });
-
-export const BANDS = ["weak", "developing", "solid", "strong"] as const;
 
 export const SegmentSchema = z.object({
   start: z.number().int(),
@@ -86,7 +85,6 @@ export const FeedbackSchema = z
 
 export type Feedback = z.infer<typeof FeedbackSchema>;
 export type Part = z.infer<typeof PartSchema>;
-export type Band = (typeof BANDS)[number];
 
 /**
  * What the model returns. Evidence and reasoning come before each score (rubric grading is more

@@ -2,7 +2,7 @@
  * Scoring and grounding, done by code: the overall score is a fixed weighting of the part scores and
  * principle fit, and evidence quotes are kept only if they really occur in the answer.
  */
-import type { Band } from "./feedback.js";
+import type { Band } from "./band.js";
 import type { StarPart } from "./star-split.js";
 
 /**

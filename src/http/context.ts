@@ -1,9 +1,31 @@
 import type { DoctorReport } from "../grader/doctor.js";
 import type { GradingService } from "../grading.js";
-import type { Admission } from "./middleware/admission.js";
-import type { ReliabilityDeps } from "./middleware/index.js";
+import type { Context } from "hono";
+import type { SecurityConfig } from "../config.js";
+import type { LogSink } from "./log-sink.js";
+import type { Gate } from "./middleware/concurrency.js";
 import type { BatchJob, BatchStore } from "../store/batch-types.js";
 import type { Store } from "../store/types.js";
+
+/** What the reliability middleware (middleware/index.ts) is given; each has a default. */
+export interface ReliabilityDeps {
+  /** Access, limits, CORS, logging; absent: the defaults of an empty environment, with logging off. */
+  security?: SecurityConfig;
+  /** The grading gate, shared with the process so shutdown can drain it; absent: one per app. */
+  gate?: Gate;
+  /** Where log lines go; absent: JSON lines on stdout when security.log.enabled. */
+  log?: LogSink;
+  /** Values that must never appear in a log line (the model API key); the access token is added. */
+  secrets?: ReadonlyArray<string | null | undefined>;
+}
+
+/** Admission for a grading request (middleware/admission.ts): the rate limit, then the gate. */
+export interface Admission {
+  /** Admit one interactive grading: throws LimitError (429/503) or returns the slot's release. */
+  admit(c: Context<AppEnv>): Promise<() => void>;
+  /** Count batch rows against the client's budget as they are read; throws LimitError past it. */
+  meterRows<T>(c: Context<AppEnv>, rows: AsyncIterable<T>): AsyncGenerator<T>;
+}
 
 /** What every route can reach: the dependencies given to the app factory. */
 export interface AppDeps extends ReliabilityDeps {

@@ -1,5 +1,5 @@
 /** Small display helpers shared by the pages and kept out of the JSX. */
-import type { Band } from "../core/feedback.js";
+import type { Band } from "../core/band.js";
 import type { StarPart } from "../core/star-split.js";
 
 export const PART_LABEL: Record<StarPart, string> = { situation: "Situation", task: "Task", action: "Action", result: "Result" };

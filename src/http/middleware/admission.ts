@@ -11,18 +11,11 @@
  */
 import type { Context } from "hono";
 import type { SecurityConfig } from "../../config.js";
-import type { AppEnv } from "../context.js";
+import type { Admission, AppEnv } from "../context.js";
 import { LimitError } from "../../errors.js";
 import { BUSY_MESSAGES, type Gate } from "./concurrency.js";
 import { createRateLimiter } from "./rate-limit.js";
 import { clientKey } from "./util.js";
-
-export interface Admission {
-  /** Admit one interactive grading: throws LimitError (429/503) or returns the slot's release. */
-  admit(c: Context<AppEnv>): Promise<() => void>;
-  /** Count batch rows against the client's budget as they are read; throws LimitError past it. */
-  meterRows<T>(c: Context<AppEnv>, rows: AsyncIterable<T>): AsyncGenerator<T>;
-}
 
 const HOUR_MS = 3_600_000;
 

@@ -7,26 +7,13 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { securityDefaults, type SecurityConfig } from "../../config.js";
 import type { AppDeps, AppEnv } from "../context.js";
+import { jsonLineSink } from "../log-sink.js";
 import { createAuth } from "./auth.js";
 import { createAdmission } from "./admission.js";
 import { createGate, trackInflight, type Gate } from "./concurrency.js";
 import { corsFor, secureHeaders } from "./headers.js";
 import { hostCheck } from "./host.js";
-import { jsonLineSink, requestLog, type LogSink } from "./logging.js";
-
-export { createGate, type Gate } from "./concurrency.js";
-export { jsonLineSink, redactConsole, type LogSink, type LogEntry } from "./logging.js";
-
-export interface ReliabilityDeps {
-  /** Access, limits, CORS, logging; absent: the defaults of an empty environment, with logging off. */
-  security?: SecurityConfig;
-  /** The grading gate, shared with the process so shutdown can drain it; absent: one per app. */
-  gate?: Gate;
-  /** Where log lines go; absent: JSON lines on stdout when security.log.enabled. */
-  log?: LogSink;
-  /** Values that must never appear in a log line (the model API key); the access token is added. */
-  secrets?: ReadonlyArray<string | null | undefined>;
-}
+import { requestLog } from "./logging.js";
 
 export function installReliability(app: OpenAPIHono<AppEnv>, deps: AppDeps): { gate: Gate; security: SecurityConfig } {
   const security = deps.security ?? { ...securityDefaults(), log: { enabled: false, answers: false } };
