@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig, type Config } from "./config.js";
+import { warmUp } from "./core/nlp.js";
 import { graderFromConfig } from "./grader/from-config.js";
 import type { Grader } from "./grader/types.js";
 import { createGradingService } from "./grading.js";
@@ -99,6 +100,7 @@ export async function createNodeDeps(config: Config): Promise<AppDeps> {
 }
 
 async function main() {
+  warmUp(); // load the NLP model before the first request rather than during it
   const config = loadConfig(process.env);
   // Nothing printed by any module may contain the model key or the access token.
   redactConsole([config.llm?.apiKey, config.security.apiToken]);

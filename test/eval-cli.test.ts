@@ -44,8 +44,8 @@ describe("starcoach eval, offline, on the shipped gold set", () => {
     const [r] = reports;
     expect(r!.graded).toBe(readFileSync(GOLD, "utf8").trim().split("\n").length);
     for (const part of STAR_PARTS) {
-      expect(r!.presence[part].absent.support, `${part} absent in the gold set`).toBeGreaterThanOrEqual(8);
-      expect(r!.presence[part].macroF1, part).toBeGreaterThanOrEqual(0.85);
+      expect(r!.presence[part]!.absent.support, `${part} absent in the gold set`).toBeGreaterThanOrEqual(8);
+      expect(r!.presence[part]!.macroF1, part).toBeGreaterThanOrEqual(0.85);
     }
   });
 
@@ -98,12 +98,12 @@ describe("starcoach eval with a (mocked) model", () => {
     expect(llm!.model).toBe("gpt-4.1-mini");
     expect(offline!.mode).toBe("offline");
     // situation: gold [T, T, F] vs always present → present F1 0.8, absent F1 0 → macro 0.4
-    expect(llm!.presence.situation.macroF1).toBeCloseTo(0.4, 12);
+    expect(llm!.presence.situation!.macroF1).toBeCloseTo(0.4, 12);
     // result: gold [T, F, F] → present P 1/3, R 1, F1 0.5 → macro 0.25
-    expect(llm!.presence.result.macroF1).toBeCloseTo(0.25, 12);
+    expect(llm!.presence.result!.macroF1).toBeCloseTo(0.25, 12);
     // task: gold [3, 3, 0] vs 3 → exact 2/3; fit gold [4, 3, 1] vs 3 → exact 1/3, within one 2/3,
     // and a constant prediction has kappa 0 and no Spearman
-    expect(llm!.scores.task.exact).toBeCloseTo(2 / 3, 12);
+    expect(llm!.scores.task!.exact).toBeCloseTo(2 / 3, 12);
     expect(llm!.scores.principleFit).toEqual({ exact: 1 / 3, withinOne: 2 / 3, qwk: 0, spearman: null, n: 3 });
     expect(llm!.cached).toBe(0);
 

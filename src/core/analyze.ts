@@ -3,8 +3,7 @@
  * figures are authoritative (the model is told them as facts and never asked to count).
  */
 import { countTokens, iRatio, type TokenCounts } from "./tokens.js";
-import { splitSentences } from "./sentences.js";
-import { labelSentences, STAR_PARTS, type LabelledSentence, type StarPart } from "./star-split.js";
+import { labelSentences, parseAnswer, STAR_PARTS, type LabelledSentence, type StarPart } from "./star-split.js";
 
 export interface LengthOptions {
   wordsPerMinute: number;
@@ -21,7 +20,6 @@ export interface PartAnalysis {
   present: boolean;
   sentences: string[];
   words: number;
-  cueStrength: number; // summed cue score of the part's sentences for that part
 }
 
 export interface Analysis {
@@ -31,15 +29,18 @@ export interface Analysis {
   weCount: number;
   iRatio: number | null;
   actionIRatio: number | null;
-  weSentences: string[]; // "we" sentences inside the Action part
+  weSentences: string[]; // Action sentences whose acting subject is "we"
   ownershipVerdict: OwnershipVerdict;
   speakingSeconds: number;
   wordsPerMinute: number;
   targetSeconds: { min: number; max: number };
   lengthVerdict: LengthVerdict;
-  numbers: string[];
+  numbers: string[]; // the contract's digit rule
   resultNumbers: string[];
-  hypothetical: boolean; // told as "I would …" rather than a real past example
+  quantities: string[]; // amounts as written, digits or words
+  resultQuantities: string[]; // the amounts in the Result sentences
+  quantifiedResult: boolean;
+  hypothetical: boolean; // no specific past event: "I would …", "Usually I …"
   parts: Record<StarPart, PartAnalysis>;
 }
 
@@ -61,8 +62,20 @@ function ownershipVerdict(actionRatio: number | null, overall: number | null): O
   return "weak";
 }
 
+/**
+ * No specific past event: hypothetical or habitual sentences and (almost) nothing that happened.
+ * A story that ends with "next time I would …" still has its past steps, so it is not hypothetical.
+ */
+export function isHypotheticalAnswer(sentences: readonly LabelledSentence[]): boolean {
+  const told = sentences.filter((s) => s.facts.past && !s.facts.unreal).length;
+  const unreal = sentences.filter((s) => s.hypothetical).length;
+  if (unreal === 0) return false;
+  return told === 0 || (told <= 2 && unreal >= 2 * told);
+}
+
 export function analyze(answer: string, length: LengthOptions = DEFAULT_LENGTH): Analysis {
-  const sentences = labelSentences(splitSentences(answer));
+  const parsed = parseAnswer(answer);
+  const sentences = labelSentences(parsed.sentences);
   // Sentences are separated by whitespace only, so a token never straddles two and the answer's
   // counts are the sums of its sentences' counts (the property test checks this against countTokens).
   const sentenceCounts = new Map<LabelledSentence, TokenCounts>(sentences.map((s) => [s, countTokens(s.text)]));
@@ -79,13 +92,8 @@ export function analyze(answer: string, length: LengthOptions = DEFAULT_LENGTH):
   const parts = Object.fromEntries(
     STAR_PARTS.map((part) => {
       const own = byPart[part];
-      const cueStrength = own.reduce((total, s) => total + s.cues[part], 0);
-      const analysis: PartAnalysis = {
-        present: own.length > 0 && cueStrength >= 1,
-        sentences: own.map((s) => s.text),
-        words: sum(own, "words"),
-        cueStrength,
-      };
+      // Present exactly when a sentence carries the part's label: the highlighting and the cards agree.
+      const analysis: PartAnalysis = { present: own.length > 0, sentences: own.map((s) => s.text), words: sum(own, "words") };
       return [part, analysis];
     }),
   ) as Record<StarPart, PartAnalysis>;
@@ -93,8 +101,8 @@ export function analyze(answer: string, length: LengthOptions = DEFAULT_LENGTH):
   const actionRatio = iRatio(sum(byPart.action, "iCount"), sum(byPart.action, "weCount"));
   const overallRatio = iRatio(counts.iCount, counts.weCount);
   const seconds = speakingSeconds(counts.words, length.wordsPerMinute);
-  const hypotheticalSentences = sentences.filter((s) => s.hypothetical).length;
   const resultNumbers = byPart.result.flatMap((s) => sentenceCounts.get(s)!.numbers);
+  const resultQuantities = byPart.result.flatMap((s) => s.quantities.map((q) => q.text));
 
   return {
     words: counts.words,
@@ -103,7 +111,7 @@ export function analyze(answer: string, length: LengthOptions = DEFAULT_LENGTH):
     weCount: counts.weCount,
     iRatio: overallRatio,
     actionIRatio: actionRatio,
-    weSentences: byPart.action.filter((s) => sentenceCounts.get(s)!.weCount > 0).map((s) => s.text),
+    weSentences: byPart.action.filter((s) => s.facts.weActs).map((s) => s.text),
     ownershipVerdict: ownershipVerdict(actionRatio, overallRatio),
     speakingSeconds: seconds,
     wordsPerMinute: length.wordsPerMinute,
@@ -111,8 +119,10 @@ export function analyze(answer: string, length: LengthOptions = DEFAULT_LENGTH):
     lengthVerdict: lengthVerdict(seconds, length),
     numbers: counts.numbers,
     resultNumbers,
-    // Two or more "I would …" sentences that outweigh the real steps (or stand in for them).
-    hypothetical: hypotheticalSentences >= 2 && (!parts.action.present || hypotheticalSentences * 2 >= sentences.length),
+    quantities: parsed.quantities.map((q) => q.text),
+    resultQuantities,
+    quantifiedResult: resultQuantities.length > 0,
+    hypothetical: isHypotheticalAnswer(sentences),
     parts,
   };
 }

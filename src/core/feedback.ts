@@ -28,7 +28,7 @@ export const BANDS = ["weak", "developing", "solid", "strong"] as const;
 export const SegmentSchema = z.object({
   start: z.number().int(),
   end: z.number().int(),
-  part: z.enum(STAR_PARTS),
+  part: z.enum(STAR_PARTS).nullable().describe("null for sentences that are no STAR part (meta talk, opinions, hypotheticals)"),
 });
 
 export const FeedbackSchema = z
@@ -63,7 +63,12 @@ export const FeedbackSchema = z
       betterFits: z.array(z.string()).describe("Ids of principles this story demonstrates better"),
       spread: SpreadSchema.optional(),
     }),
-    metrics: z.object({ numbers: z.array(z.string()), quantifiedResult: z.boolean() }),
+    metrics: z.object({
+      numbers: z.array(z.string()).describe("Tokens containing a digit, as written"),
+      quantifiedResult: z.boolean().describe("The Result states a measured outcome, in digits or words"),
+      quantities: z.array(z.string()).describe("Amounts as written, digits or words (\"a third\", \"six hours\", \"35%\")"),
+      hypothetical: z.boolean().describe("No specific past event: \"I would…\", habitual \"Usually I…\""),
+    }),
     improvements: z.array(z.string()),
     followUps: z.array(z.string()),
     segments: z.array(SegmentSchema).describe("Character ranges of the answer's sentences with their STAR part"),

@@ -16,6 +16,8 @@ const ABBREVIATIONS = new Set([
   "sept", "oct", "nov", "dec", "a.m", "p.m", "ph.d", "u.s", "u.k", "e.u",
 ]);
 
+const LIST_MARKER = /^[-*•]?\s*(\d{1,2}|[a-z])[.)]$/iu;
+
 // Terminal punctuation, optional closers, then whitespace.
 const BOUNDARY = /[.!?…]+["'”’)\]]*(?=\s)/gu;
 
@@ -54,6 +56,8 @@ export function splitSentences(text: string): Sentence[] {
       const next = line.slice(cut).trimStart()[0];
       if (next !== undefined && /\p{Ll}/u.test(next)) continue;
       if (m[0].startsWith(".") && m[0].length === 1 && endsWithAbbreviation(line.slice(sentenceStart, m.index + 1))) continue;
+      // A list marker ("1.", "b)") opens its item rather than ending a sentence.
+      if (LIST_MARKER.test(line.slice(sentenceStart, cut).trim())) continue;
       pushTrimmed(out, text, from + sentenceStart, from + cut);
       sentenceStart = cut;
     }

@@ -52,7 +52,7 @@ export function computedFigures(a: Analysis): Pick<Feedback, "ownership" | "leng
       targetSeconds: a.targetSeconds,
       verdict: a.lengthVerdict,
     },
-    metrics: { numbers: a.numbers, quantifiedResult: a.resultNumbers.length > 0 },
+    metrics: { numbers: a.numbers, quantifiedResult: a.quantifiedResult, quantities: a.quantities, hypothetical: a.hypothetical },
     segments: a.sentences.map((s) => ({ start: s.start, end: s.end, part: s.part })),
   };
 }

@@ -21,10 +21,10 @@ const FIRST_PERSON = /\b(I|my|me)\b/;
 const clamp = (n: number) => Math.max(0, Math.min(4, n));
 const quote = (s: string) => `“${s.length > 90 ? `${s.slice(0, 87)}…` : s.replace(/[.!?]+$/u, "")}”`;
 
-/** The part's `n` sentences with the strongest cues for it, in answer order: the best evidence. */
+/** The part's `n` sentences the model is surest of, in answer order: the best evidence. */
 function strongest(a: Analysis, part: StarPart, n: number): string[] {
   const own = a.sentences.filter((s) => s.part === part);
-  const keep = new Set([...own].sort((x, y) => y.cues[part] - x.cues[part]).slice(0, n));
+  const keep = new Set([...own].sort((x, y) => y.probs[part] - x.probs[part]).slice(0, n));
   return own.filter((s) => keep.has(s)).map((s) => s.text);
 }
 

@@ -117,8 +117,8 @@ export const APP_JS = String.raw`(function () {
     var cursor = 0;
     a.segments.forEach(function (s) {
       if (s.start > cursor) p.appendChild(document.createTextNode(body.answer.slice(cursor, s.start)));
-      var span = el("span", "seg seg-" + s.part);
-      span.appendChild(el("span", "seg-tag", LETTER[s.part]));
+      var span = el("span", "seg seg-" + (s.part || "other"));
+      if (s.part) span.appendChild(el("span", "seg-tag", LETTER[s.part]));
       span.appendChild(document.createTextNode(body.answer.slice(s.start, s.end)));
       p.appendChild(span);
       cursor = s.end;

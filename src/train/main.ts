@@ -1,0 +1,37 @@
+/**
+ * `npm run train`: retrain the STAR sentence labeller from data/star-corpus/*.jsonl and write
+ * data/star-model.json. `npm run train -- --cv 5` prints k-fold cross-validation first (and still
+ * writes the model unless `--no-write`). Deterministic: sorted input, fixed seed.
+ */
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseGold } from "../eval/gold.js";
+import { crossValidate, formatCv, trainingAnswers, trainStarModel } from "./star.js";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const CORPUS_DIR = join(ROOT, "data", "star-corpus");
+export const MODEL_FILE = join(ROOT, "data", "star-model.json");
+
+export function readCorpus(dir = CORPUS_DIR) {
+  const files = readdirSync(dir).filter((f) => f.endsWith(".jsonl")).sort();
+  return files.flatMap((f) => {
+    const { lines, problems } = parseGold(readFileSync(join(dir, f), "utf8"));
+    for (const p of problems) console.error(`${f}:${p.line}: skipped: ${p.message}`);
+    return lines;
+  });
+}
+
+function main(argv: string[]): void {
+  const cvAt = argv.indexOf("--cv");
+  const folds = cvAt >= 0 ? Number(argv[cvAt + 1] ?? 5) : 0;
+  const answers = trainingAnswers(readCorpus());
+  if (!answers.length) throw new Error(`no sentence-labelled answers in ${CORPUS_DIR}`);
+  if (folds >= 2) console.log(formatCv(crossValidate(answers, folds)));
+  if (argv.includes("--no-write")) return;
+  const model = trainStarModel(answers);
+  writeFileSync(MODEL_FILE, `${JSON.stringify(model)}\n`);
+  console.log(`wrote ${MODEL_FILE}: ${model.features.length} features, ${answers.length} answers (${model.version})`);
+}
+
+main(process.argv.slice(2));
