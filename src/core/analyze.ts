@@ -3,6 +3,7 @@
  * figures are authoritative (the model is told them as facts and never asked to count).
  */
 import { countTokens, iRatio, type TokenCounts } from "./tokens.js";
+import { statesMeasure } from "./quantities.js";
 import { labelSentences, parseAnswer, STAR_PARTS, type LabelledSentence, type StarPart } from "./star-split.js";
 
 export interface LengthOptions {
@@ -63,14 +64,15 @@ function ownershipVerdict(actionRatio: number | null, overall: number | null): O
 }
 
 /**
- * No specific past event: hypothetical or habitual sentences and (almost) nothing that happened.
- * A story that ends with "next time I would …" still has its past steps, so it is not hypothetical.
+ * No specific past event: the answer has no step labelled Action, or at most one among sentences
+ * told as hypotheticals or habits ("I would …", "Usually I …"). A story that ends with "next time I
+ * would …" keeps its past steps, so it is not hypothetical.
  */
 export function isHypotheticalAnswer(sentences: readonly LabelledSentence[]): boolean {
-  const told = sentences.filter((s) => s.facts.past && !s.facts.unreal).length;
-  const unreal = sentences.filter((s) => s.hypothetical).length;
-  if (unreal === 0) return false;
-  return told === 0 || (told <= 2 && unreal >= 2 * told);
+  const steps = sentences.filter((s) => s.part === "action" && !s.hypothetical).length;
+  const unreal = sentences.filter((s) => s.hypothetical || s.label === "other").length;
+  if (steps === 0) return unreal > 0 || sentences.every((s) => s.part !== "result");
+  return steps === 1 && unreal >= 2;
 }
 
 export function analyze(answer: string, length: LengthOptions = DEFAULT_LENGTH): Analysis {
@@ -121,7 +123,7 @@ export function analyze(answer: string, length: LengthOptions = DEFAULT_LENGTH):
     resultNumbers,
     quantities: parsed.quantities.map((q) => q.text),
     resultQuantities,
-    quantifiedResult: resultQuantities.length > 0,
+    quantifiedResult: byPart.result.some((s) => statesMeasure(s.tokens, s.quantities)),
     hypothetical: isHypotheticalAnswer(sentences),
     parts,
   };
