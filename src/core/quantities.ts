@@ -87,6 +87,8 @@ export function findQuantities(text: string, doc: NlpDoc): Quantity[] {
   for (const [first, last, measure] of spans) {
     const q = asWritten(text, tokens[first]!.start, tokens[last]!.end);
     if (!q || out.some((o) => o.start === q.start)) continue;
+    // A number word inside a compound is no amount ("number-one", "double-counted"), unlike "two-year".
+    if (first === last && !/\d/.test(q.text) && q.text.length > tokens[first]!.text.length && !UNITS_OF_TIME.test(q.text.split("-").at(-1)!.toLowerCase())) continue;
     const before = tokens[first - 1]?.lower ?? "";
     const after = tokens[last + 1]?.lower ?? "";
     const timeMarker = TIME_AFTER.has(after) || (TIME_BEFORE.has(before) && !measure && tokens.slice(first, last + 1).some((t) => UNITS_OF_TIME.test(t.lower)));

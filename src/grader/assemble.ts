@@ -6,7 +6,7 @@ import { band, groundQuotes, overallScore, quoteGrounder } from "../core/score.j
 import { STAR_PARTS, type StarPart } from "../core/star-split.js";
 import type { Scored, Spread } from "../core/aggregate.js";
 import { computedRedFlags, mergeRedFlags, type BarRaiser, type ModelBarRaiser } from "../core/bar-raiser.js";
-import { computedImprovements } from "./offline.js";
+import { rankImprovements } from "./improvements.js";
 
 export interface AssembleInput {
   /** Per-score min/max across self-consistency samples (only when samples > 1). */
@@ -19,18 +19,6 @@ export interface AssembleInput {
   analysis: Analysis;
   grade: ModelGrade;
   meta: Omit<Feedback["meta"], "droppedQuotes">;
-}
-
-const MAX_IMPROVEMENTS = 5;
-
-function dedupe(items: string[]): string[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const key = item.toLowerCase().replace(/\W+/g, " ").trim();
-    if (!key || seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 /** The Feedback fields computed by code alone, available before any model output (the web page streams them first). */
@@ -97,15 +85,6 @@ export function assembleFeedback(input: AssembleInput): Feedback {
     result: star.result.score,
     principleFit: fit.score,
   });
-  // Missing parts first, then the model's (or rules') priorities, then fixes for weak parts.
-  const fixes = (keep: (part: Part) => boolean) => STAR_PARTS.flatMap((p) => (star[p].fix && keep(star[p]) ? [star[p].fix] : []));
-  const improvements = [
-    ...computedImprovements(a),
-    ...fixes((part) => !part.present),
-    ...grade.improvements,
-    ...fixes((part) => part.present && part.score <= 2),
-  ];
-
   return {
     id: input.id,
     createdAt: input.createdAt,
@@ -118,7 +97,7 @@ export function assembleFeedback(input: AssembleInput): Feedback {
     length: figures.length,
     principleFit: fit,
     metrics: figures.metrics,
-    improvements: dedupe(improvements).slice(0, MAX_IMPROVEMENTS),
+    improvements: rankImprovements(a, star, grade),
     followUps: grade.followUps,
     segments: figures.segments,
     meta: { ...input.meta, droppedQuotes },

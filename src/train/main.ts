@@ -7,11 +7,13 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseGold } from "../eval/gold.js";
+import { crossValidatePrinciples, formatPrincipleCv, principleAnswers, trainPrincipleModel } from "./principle.js";
 import { crossValidate, formatCv, trainingAnswers, trainStarModel } from "./star.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const CORPUS_DIR = join(ROOT, "data", "star-corpus");
 export const MODEL_FILE = join(ROOT, "data", "star-model.json");
+export const PRINCIPLE_MODEL_FILE = join(ROOT, "data", "principle-model.json");
 
 export function readCorpus(dir = CORPUS_DIR) {
   const files = readdirSync(dir).filter((f) => f.endsWith(".jsonl")).sort();
@@ -25,13 +27,21 @@ export function readCorpus(dir = CORPUS_DIR) {
 function main(argv: string[]): void {
   const cvAt = argv.indexOf("--cv");
   const folds = cvAt >= 0 ? Number(argv[cvAt + 1] ?? 5) : 0;
-  const answers = trainingAnswers(readCorpus());
+  const corpus = readCorpus();
+  const answers = trainingAnswers(corpus);
   if (!answers.length) throw new Error(`no sentence-labelled answers in ${CORPUS_DIR}`);
-  if (folds >= 2) console.log(formatCv(crossValidate(answers, folds)));
+  const byPrinciple = principleAnswers(corpus);
+  if (folds >= 2) {
+    console.log(formatCv(crossValidate(answers, folds)));
+    console.log(formatPrincipleCv(crossValidatePrinciples(byPrinciple, folds)));
+  }
   if (argv.includes("--no-write")) return;
   const model = trainStarModel(answers);
   writeFileSync(MODEL_FILE, `${JSON.stringify(model)}\n`);
   console.log(`wrote ${MODEL_FILE}: ${model.features.length} features, ${answers.length} answers (${model.version})`);
+  const principles = trainPrincipleModel(byPrinciple);
+  writeFileSync(PRINCIPLE_MODEL_FILE, `${JSON.stringify(principles)}\n`);
+  console.log(`wrote ${PRINCIPLE_MODEL_FILE}: ${principles.features.length} features (${principles.version})`);
 }
 
 main(process.argv.slice(2));
