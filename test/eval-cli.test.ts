@@ -86,7 +86,9 @@ describe("starcoach eval with a (mocked) model", () => {
     // g01 complete (fit 4), g04 no result (fit 3), g08 hypothetical with nothing present (fit 1)
     writeFileSync(file, ["g01", "g04", "g08"].map((id) => byId.get(id)!).join("\n"));
     // The model always answers: all parts present, S3 T3 A4 R2, fit 3.
-    mock.always(mock.grade(modelGrade("A. B. C. D.")));
+    // Its sentence labels name one sentence per part, so every part is present in every answer.
+    const labels = (["situation", "task", "action", "result"] as const).map((part, index) => ({ index, part }));
+    mock.always(mock.grade(modelGrade("A. B. C. D.", { sentences: labels })));
     const env = { OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: MOCK_BASE_URL, STARCOACH_DB: join(dir, "app.db") };
 
     const first = await runCli([file, "--json"], env);

@@ -180,6 +180,7 @@ function rawGrade(principle: Principle, a: Analysis): ModelGrade {
     ? `Of the 16 principles, this story reads most like ${principle.name}${words}.`
     : `This story ranks ${fit.rank} of 16 for ${principle.name}${words}; a strong ${principle.name} story shows: ${principle.strongSignals[0]?.toLowerCase()}.`;
   return {
+    sentences: a.sentences.map((s, index) => ({ index, part: s.label })),
     situation: situation(a),
     task: task(a),
     action: action(a),
