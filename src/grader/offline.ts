@@ -166,13 +166,15 @@ function principleWords(p: Principle): Set<string> {
 }
 
 /** The rules' scores before calibration (what data/score-calibration.json is fitted on). */
-export function rawOfflineScores(principle: Principle, a: Analysis): Record<Calibrated, number> {
-  const g = rawGrade(principle, a);
+export function rawOfflineScores(principle: Principle, a: Analysis, question: string | null = null): Record<Calibrated, number> {
+  const g = rawGrade(principle, a, question);
   return { situation: g.situation.score, task: g.task.score, action: g.action.score, result: g.result.score, principleFit: g.principleFit.score };
 }
 
-function rawGrade(principle: Principle, a: Analysis): ModelGrade {
-  const fit = judgeFit(a.sentences.flatMap((s) => s.tokens), principle);
+function rawGrade(principle: Principle, a: Analysis, question: string | null): ModelGrade {
+  // The question says what the story is meant to show, as it did when the ranking was trained.
+  const tokens = [...(question ? parse(question).tokens : []), ...a.sentences.flatMap((s) => s.tokens)];
+  const fit = judgeFit(tokens, principle);
   const cues = new Set(fit.cues.filter((c) => principleWords(principle).has(c)));
   const evidence = a.sentences.filter((s) => s.tokens.some((t) => cues.has(t.lemma))).slice(0, 2).map((s) => s.text);
   const words = cues.size ? ` (words such as ${[...cues].slice(0, 3).map((c) => `“${c}”`).join(", ")})` : "";
@@ -191,8 +193,8 @@ function rawGrade(principle: Principle, a: Analysis): ModelGrade {
   };
 }
 
-export function gradeOffline(_answer: string, principle: Principle, a: Analysis): ModelGrade {
-  const g = rawGrade(principle, a);
+export function gradeOffline(principle: Principle, a: Analysis, question: string | null = null): ModelGrade {
+  const g = rawGrade(principle, a, question);
   for (const part of STAR_PARTS) if (g[part].present) g[part].score = calibrate(part, g[part].score);
   g.principleFit.score = calibrate("principleFit", g.principleFit.score);
   // A hypothetical answer: its steps never happened (Action at most 1) and it shows a principle only
