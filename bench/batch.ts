@@ -19,7 +19,7 @@ import { processOwner } from "../src/batch/lease.js";
 import { runJob } from "../src/batch/runner.js";
 import { loadConfig } from "../src/config.js";
 import { createGradingService } from "../src/grading.js";
-import { createGrader } from "../src/node.js";
+import { createGrader } from "../src/node-deps.js";
 import type { BatchRowInput } from "../src/store/batch-types.js";
 import { openSqlite } from "../src/store/sqlite.js";
 import { SAMPLE_ANSWER } from "../test/support/app.js";

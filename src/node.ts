@@ -1,55 +1,12 @@
-/** Node entry: real SQLite store, real model client (or offline), served on PORT. */
+/** Node entry: builds the app from src/node-deps.ts and serves it on PORT, with graceful shutdown. */
 import { serve, type ServerType } from "@hono/node-server";
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { isLoopbackAddress, loadConfig, type Config } from "./config.js";
+import { isLoopbackAddress, loadConfig } from "./config.js";
 import { warmUp } from "./core/nlp.js";
-import { runDoctor } from "./grader/doctor.js";
-import { graderFromConfig } from "./grader/from-config.js";
-import type { Grader } from "./grader/types.js";
-import { createGradingService } from "./grading.js";
 import { createApp } from "./http/app.js";
 import { redactConsole } from "./http/log-sink.js";
-import { createGate, type Gate } from "./http/middleware/concurrency.js";
 import type { AppDeps } from "./http/context.js";
-import { openSqlite } from "./store/sqlite.js";
-import { createLocalBatchJobs, resumeBatches } from "./batch/service.js";
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-export const RUBRIC_FILE = join(ROOT, "prompts", "star-rubric.md");
-export const BAR_RAISER_FILE = join(ROOT, "prompts", "bar-raiser.md");
-
-export async function createGrader(config: Config, fetchImpl?: typeof fetch): Promise<Grader> {
-  const [rubric, barRaiser] = await Promise.all([readFile(RUBRIC_FILE, "utf8"), readFile(BAR_RAISER_FILE, "utf8")]);
-  return graderFromConfig(config, { rubric, barRaiser }, fetchImpl);
-}
-
-const swaggerDir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
-const ASSET_TYPES: Record<string, string> = { ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8" };
-
-export async function docsAsset(file: string) {
-  try {
-    const body = await readFile(join(swaggerDir, file));
-    return { body: new Uint8Array(body), type: ASSET_TYPES[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream" };
-  } catch {
-    return null;
-  }
-}
-
-/** Access, limits, logging and the grading gate (src/http/middleware), from configuration. */
-export function reliabilityDeps(config: Config): Required<Pick<AppDeps, "security" | "gate" | "secrets">> {
-  return { security: config.security, gate: createGate(config.security), secrets: [config.llm?.apiKey] };
-}
-
-/** Batch rows take slots of the same gate as interactive gradings (its batch share). */
-export function batchSlot(gate: Gate) {
-  return async () => {
-    const slot = await gate.acquire("batch");
-    return slot.ok ? slot.release : null;
-  };
-}
+import { resumeBatches } from "./batch/service.js";
+import { createNodeDeps } from "./node-deps.js";
 
 /**
  * Graceful shutdown on SIGTERM/SIGINT: stop accepting connections, answer new requests on open
@@ -95,24 +52,6 @@ export function installShutdown(server: ServerType, deps: AppDeps, timeoutMs: nu
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
-}
-
-/** Build the Node app's dependencies from configuration. */
-export async function createNodeDeps(config: Config): Promise<AppDeps> {
-  // One connection for the gradings and the batch jobs.
-  const { store, batches: batchStore } = openSqlite(config.dbFile, { maxMb: config.dbMaxMb });
-  // A database that opens but cannot be read or written (damaged pages, a read-only file) stops
-  // the start here, with the file named, rather than answering 500 to every request later.
-  const fault = await store.health();
-  if (fault) {
-    await store.close();
-    throw fault;
-  }
-  const grader = await createGrader(config);
-  const grading = createGradingService({ store, grader, length: config.length });
-  const reliability = reliabilityDeps(config);
-  const batches = createLocalBatchJobs({ store: batchStore, grading, slot: batchSlot(reliability.gate) });
-  return { ...reliability, store, grading, docsAsset, batches, doctor: () => runDoctor(config) };
 }
 
 /**

@@ -5,7 +5,7 @@ import { afterAll, beforeAll } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { createApp } from "../src/http/app.js";
 import type { AppDeps } from "../src/http/context.js";
-import { createNodeDeps } from "../src/node.js";
+import { createNodeDeps } from "../src/node-deps.js";
 import { defineApiContract, type ContractTarget } from "./api-contract.js";
 import { tempDbFile } from "./support/app.js";
 import { startOpenAiServer } from "./support/openai-server.js";

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { createApp } from "../src/http/app.js";
 import type { AppDeps } from "../src/http/context.js";
-import { createNodeDeps } from "../src/node.js";
+import { createNodeDeps } from "../src/node-deps.js";
 import { BAD_REQUESTS, defineApiContract, send, type ContractTarget } from "./api-contract.js";
 import { SAMPLE_ANSWER, tempDbFile } from "./support/app.js";
 import { startOpenAiServer, type OpenAiServer } from "./support/openai-server.js";

@@ -6,7 +6,7 @@ import type { Readable, Writable } from "node:stream";
 import { loadConfig, type Config } from "../config.js";
 import type { Grader } from "../grader/types.js";
 import { createGradingService, type GradingService } from "../grading.js";
-import { createGrader } from "../node.js";
+import { createGrader } from "../node-deps.js";
 import { processOwner } from "../batch/lease.js";
 import type { BatchStore, JobOwner } from "../store/batch-types.js";
 import { openSqlite } from "../store/sqlite.js";

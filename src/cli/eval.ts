@@ -9,7 +9,7 @@ import { ConfigError } from "../config.js";
 import { createOfflineGrader } from "../grader/offline-grader.js";
 import type { Grader } from "../grader/types.js";
 import { createGradingService } from "../grading.js";
-import { createGrader } from "../node.js";
+import { createGrader } from "../node-deps.js";
 import { StoreError } from "../store/faults.js";
 import { openSqlite } from "../store/sqlite.js";
 import { parseGold } from "../eval/gold.js";

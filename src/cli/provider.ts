@@ -3,7 +3,7 @@ import OpenAI from "openai";
 import { readFile } from "node:fs/promises";
 import { submitJob, type ProviderBatchDeps } from "../batch/openai-batch.js";
 import { printable } from "../core/control-chars.js";
-import { RUBRIC_FILE } from "../node.js";
+import { RUBRIC_FILE } from "../node-deps.js";
 import type { BatchJob } from "../store/batch-types.js";
 import { CliError, type CliContext, type CliIO } from "./context.js";
 

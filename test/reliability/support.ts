@@ -7,7 +7,7 @@ import { createGradingService } from "../../src/grading.js";
 import { createApp } from "../../src/http/app.js";
 import type { LogEntry } from "../../src/http/log-sink.js";
 import { createGate } from "../../src/http/middleware/concurrency.js";
-import { batchSlot, docsAsset } from "../../src/node.js";
+import { batchSlot, docsAsset } from "../../src/node-deps.js";
 import { createLocalBatchJobs } from "../../src/batch/service.js";
 import { openSqlite } from "../../src/store/sqlite.js";
 import { tempDbFile } from "../support/app.js";

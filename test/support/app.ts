@@ -9,7 +9,7 @@ import { createOfflineGrader } from "../../src/grader/offline-grader.js";
 import type { Grader } from "../../src/grader/types.js";
 import { createGradingService } from "../../src/grading.js";
 import { createApp } from "../../src/http/app.js";
-import { BAR_RAISER_FILE, docsAsset, RUBRIC_FILE } from "../../src/node.js";
+import { BAR_RAISER_FILE, docsAsset, RUBRIC_FILE } from "../../src/node-deps.js";
 import { openSqlite } from "../../src/store/sqlite.js";
 import { MOCK_BASE_URL } from "./openai-mock.js";
 
