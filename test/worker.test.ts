@@ -6,7 +6,7 @@
  */
 import { serve, type ServerType } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { createApp } from "../src/http/app.js";
 import type { AppDeps } from "../src/http/context.js";
@@ -15,6 +15,10 @@ import { BAD_REQUESTS, defineApiContract, send, type ContractTarget } from "./ap
 import { SAMPLE_ANSWER, tempDbFile } from "./support/app.js";
 import { startOpenAiServer, type OpenAiServer } from "./support/openai-server.js";
 import { startLocalWorker, type LocalWorker } from "./support/worker.js";
+
+// A fresh Worker parses the NLP model (about 5 MB of JSON) on its first request: about half a
+// second on a quiet machine, many times that on a loaded 2-core one.
+vi.setConfig({ testTimeout: 60_000 });
 
 let model: OpenAiServer;
 let worker: LocalWorker;
