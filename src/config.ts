@@ -1,5 +1,6 @@
 /** Configuration, parsed once from the environment with zod; a bad value fails fast with its name. */
 import { z } from "zod";
+import type { TranscribeSettings } from "./transcribe/transcriber.js";
 
 const intFrom = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -28,6 +29,12 @@ const EnvSchema = z.object({
   STARCOACH_LOG: z.enum(["json", "off"]).default("json"),
   STARCOACH_LOG_ANSWERS: z.enum(["0", "1", "true", "false"]).optional(),
   STARCOACH_SHUTDOWN_TIMEOUT_MS: intFrom(30_000, 0, 600_000),
+  // Spoken answers (POST /v1/grade/audio): an OpenAI-compatible /audio/transcriptions endpoint.
+  STARCOACH_TRANSCRIBE_MODEL: z.string().min(1).default("whisper-1"),
+  STARCOACH_TRANSCRIBE_BASE_URL: z.url().optional(),
+  STARCOACH_TRANSCRIBE_API_KEY: z.string().optional(),
+  STARCOACH_TRANSCRIBE_TIMEOUT_MS: intFrom(120_000, 1_000, 600_000),
+  STARCOACH_KEEP_AUDIO: z.enum(["0", "1", "true", "false"]).optional(),
 });
 
 const truthy = (v: string | undefined) => v === "1" || v === "true";
@@ -73,6 +80,27 @@ export interface Config {
   llm: { apiKey: string; baseURL?: string; model: string; timeoutMs: number; maxRetries: number } | null;
   length: { wordsPerMinute: number; minSeconds: number; maxSeconds: number };
   security: SecurityConfig;
+  /** Where spoken answers are transcribed; null: POST /v1/grade/audio answers 503 transcription_unavailable. */
+  transcription: Omit<TranscribeSettings, "fetch"> | null;
+  /** Keep uploaded recordings beside the database (STARCOACH_KEEP_AUDIO=1); by default they are discarded. */
+  keepAudio: boolean;
+}
+
+/**
+ * Transcription is on when its own endpoint or key is set (a local server needs no key), or when
+ * the model's key is set and offline mode is not forced; it defaults to the model's endpoint.
+ */
+function transcriptionSettings(e: z.infer<typeof EnvSchema>, offline: boolean): Config["transcription"] {
+  const explicit = e.STARCOACH_TRANSCRIBE_BASE_URL || e.STARCOACH_TRANSCRIBE_API_KEY;
+  if (!explicit && (offline || !e.OPENAI_API_KEY)) return null;
+  const baseURL = e.STARCOACH_TRANSCRIBE_BASE_URL ?? e.OPENAI_BASE_URL;
+  return {
+    apiKey: e.STARCOACH_TRANSCRIBE_API_KEY ?? e.OPENAI_API_KEY ?? null,
+    ...(baseURL ? { baseURL } : {}),
+    model: e.STARCOACH_TRANSCRIBE_MODEL,
+    timeoutMs: e.STARCOACH_TRANSCRIBE_TIMEOUT_MS,
+    maxRetries: e.STARCOACH_MODEL_RETRIES,
+  };
 }
 
 export class ConfigError extends Error {
@@ -118,5 +146,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       log: { enabled: e.STARCOACH_LOG === "json", answers: truthy(e.STARCOACH_LOG_ANSWERS) },
       shutdownTimeoutMs: e.STARCOACH_SHUTDOWN_TIMEOUT_MS,
     },
+    transcription: transcriptionSettings(e, offline),
+    keepAudio: truthy(e.STARCOACH_KEEP_AUDIO),
   };
 }

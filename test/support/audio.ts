@@ -50,3 +50,25 @@ export function probeDuration(file: string): number | null {
 export function bytesOf(file: string): Uint8Array {
   return new Uint8Array(readFileSync(file));
 }
+
+/** A valid PCM WAV of silence (16 kHz mono 16-bit), built in memory: for tests that need bytes, not speech. */
+export function silentWav(seconds: number, rate = 16_000): Uint8Array {
+  const dataBytes = Math.round(seconds * rate) * 2;
+  const b = new Uint8Array(44 + dataBytes);
+  const v = new DataView(b.buffer);
+  const text = (at: number, s: string) => [...s].forEach((ch, i) => (b[at + i] = ch.charCodeAt(0)));
+  text(0, "RIFF");
+  v.setUint32(4, 36 + dataBytes, true);
+  text(8, "WAVE");
+  text(12, "fmt ");
+  v.setUint32(16, 16, true);
+  v.setUint16(20, 1, true); // PCM
+  v.setUint16(22, 1, true); // mono
+  v.setUint32(24, rate, true);
+  v.setUint32(28, rate * 2, true); // byte rate
+  v.setUint16(32, 2, true);
+  v.setUint16(34, 16, true);
+  text(36, "data");
+  v.setUint32(40, dataBytes, true);
+  return b;
+}
