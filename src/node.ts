@@ -14,6 +14,9 @@ import type { AppDeps } from "./http/context.js";
 import { openSqliteStore } from "./store/sqlite.js";
 import { createLocalBatchJobs, resumeBatches } from "./batch/service.js";
 import { openSqliteBatchStore } from "./store/sqlite-batch.js";
+import { audioDirFor, openAudioArchive, withAudioCleanup } from "./store/audio-archive.js";
+import { createSpokenGrading } from "./spoken.js";
+import { transcriberFromConfig } from "./transcribe/from-config.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const RUBRIC_FILE = join(ROOT, "prompts", "star-rubric.md");
@@ -38,7 +41,7 @@ export async function docsAsset(file: string) {
 
 /** Access, limits, logging and the grading gate (src/http/middleware), from configuration. */
 export function reliabilityDeps(config: Config): Pick<AppDeps, "security" | "gate" | "secrets"> {
-  return { security: config.security, gate: createGate(config.security), secrets: [config.llm?.apiKey] };
+  return { security: config.security, gate: createGate(config.security), secrets: [config.llm?.apiKey, config.transcription?.apiKey] };
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
@@ -91,17 +94,21 @@ export function installShutdown(server: ServerType, deps: AppDeps, timeoutMs: nu
 
 /** Build the Node app's dependencies from configuration. */
 export async function createNodeDeps(config: Config): Promise<AppDeps> {
-  const store = openSqliteStore(config.dbFile);
+  // Recordings are kept only with STARCOACH_KEEP_AUDIO=1, and deleted with their grading.
+  const archive = config.keepAudio ? openAudioArchive(audioDirFor(config.dbFile)) : null;
+  const sqlite = openSqliteStore(config.dbFile);
+  const store = archive ? withAudioCleanup(sqlite, archive) : sqlite;
   const grader = await createGrader(config);
   const grading = createGradingService({ store, grader, length: config.length });
   const batches = createLocalBatchJobs({ store: openSqliteBatchStore(config.dbFile), grading });
-  return { ...reliabilityDeps(config), store, grading, docsAsset, batches };
+  const spoken = createSpokenGrading({ grading, transcriber: transcriberFromConfig(config), archive });
+  return { ...reliabilityDeps(config), store, grading, docsAsset, batches, spoken };
 }
 
 async function main() {
   const config = loadConfig(process.env);
   // Nothing printed by any module may contain the model key or the access token.
-  redactConsole([config.llm?.apiKey, config.security.apiToken]);
+  redactConsole([config.llm?.apiKey, config.transcription?.apiKey, config.security.apiToken]);
   const deps = await createNodeDeps(config);
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

@@ -1,4 +1,5 @@
 import type { GradingService } from "../grading.js";
+import type { SpokenGrading } from "../spoken.js";
 import type { ReliabilityDeps } from "./middleware/index.js";
 import type { BatchJob, BatchStore } from "../store/batch-types.js";
 import type { Store } from "../store/types.js";
@@ -11,6 +12,8 @@ export interface AppDeps extends ReliabilityDeps {
   docsAsset?: (file: string) => Promise<{ body: Uint8Array<ArrayBuffer>; type: string } | null>;
   /** Batch jobs: where they are stored and how a stored job gets graded; absent where batches are off. */
   batches?: BatchJobs;
+  /** Spoken answers (POST /v1/grade/audio); absent or unavailable: 503 transcription_unavailable. */
+  spoken?: SpokenGrading;
 }
 
 /**
