@@ -116,7 +116,10 @@ export function webmDuration(bytes: Uint8Array): number | null {
       keepTrack();
       track = { number: 0, codec: "", defaultDurationNs: 0 };
     }
-    if (id.value === ID.cluster) keepTrack();
+    if (id.value === ID.cluster) {
+      if (declared !== null) break; // the header said it; no need to walk the blocks
+      keepTrack();
+    }
     if (ENTERED.has(id.value)) {
       at = body;
       continue;
