@@ -5,7 +5,7 @@
 import { analyze, type Analysis, type LengthOptions } from "./core/analyze.js";
 import { withSpokenLength, type Delivery } from "./core/delivery.js";
 import type { Feedback } from "./core/feedback.js";
-import { findPrinciple, PRINCIPLE_IDS } from "./core/principles.js";
+import { findPrinciple, PRINCIPLE_IDS, type Principle } from "./core/principles.js";
 import { aggregateSamples } from "./core/aggregate.js";
 import { sha256Hex } from "./core/hash.js";
 import { assembleBarRaiser, assembleFeedback } from "./grader/assemble.js";
@@ -79,17 +79,20 @@ export function cacheKey(parts: {
   return sha256Hex(JSON.stringify([parts.answer, parts.principleId, parts.question, parts.model, parts.promptVersion, parts.length, ...variant, ...spoken]));
 }
 
+/** The principle named by id or loose name, or an `unknown_principle` InputError listing the ids. */
+export function requirePrinciple(idOrName: string): Principle {
+  const principle = findPrinciple(idOrName);
+  if (!principle) throw new InputError("unknown_principle", `Unknown principle "${idOrName.slice(0, 80)}". Use one of: ${PRINCIPLE_IDS.join(", ")}.`);
+  return principle;
+}
+
 /** The principle and question, checked; spoken answers check them before paying for a transcription. */
 export function validateTarget(input: Pick<GradeInput, "principle" | "question">): { question: string | null; principleId: string } {
   const question = input.question?.trim() || null;
   if (question && question.length > MAX_QUESTION_CHARS) {
     throw new InputError("question_too_long", `The question has ${question.length} characters; the limit is ${MAX_QUESTION_CHARS}.`);
   }
-  const principle = findPrinciple(input.principle);
-  if (!principle) {
-    throw new InputError("unknown_principle", `Unknown principle "${input.principle.slice(0, 80)}". Use one of: ${PRINCIPLE_IDS.join(", ")}.`);
-  }
-  return { question, principleId: principle.id };
+  return { question, principleId: requirePrinciple(input.principle).id };
 }
 
 export function validateInput(input: GradeInput): { answer: string; question: string | null; principleId: string; samples: number; mode: GradingMode } {

@@ -10,6 +10,7 @@ import { registerBatch } from "./batch.js";
 import { CliError, EXIT, type CliIO } from "./context.js";
 import { registerEval } from "./eval.js";
 import { registerGrade } from "./grade.js";
+import { registerMcp } from "./mcp.js";
 
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command("starcoach")
@@ -20,6 +21,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   registerGrade(program, io, setExit);
   registerBatch(program, io, setExit);
   registerEval(program, io, setExit);
+  registerMcp(program, io, setExit);
   return program;
 }
 
