@@ -1,7 +1,8 @@
 /**
  * The page's only script, served at /assets/app.js. Progressive enhancement: without it the form
  * posts and the server renders the result; with it the page stays put, counts words live, picks
- * random questions and streams the feedback in over SSE. Text from users and the model is only ever
+ * random questions, streams the feedback in over SSE, and records spoken answers (microphone →
+ * MediaRecorder → POST /v1/grade/audio). Text from users and the model is only ever
  * set with textContent; finished results are server-rendered (escaped) HTML.
  * Written as plain ES2020 in a raw string (no backticks or template placeholders inside).
  */
@@ -219,6 +220,19 @@ export const APP_JS = String.raw`(function () {
     return final;
   }
 
+  /** Show a finished grading: the server-rendered result fragment, and its address in the history. */
+  async function showFeedback(feedback) {
+    var html = await fetch("/result/" + encodeURIComponent(feedback.id) + "?fragment=1").then(function (r) { return r.text(); });
+    var tpl = document.createElement("template");
+    tpl.innerHTML = html; // server-rendered, escaped by the JSX renderer
+    var fresh = tpl.content.getElementById("result");
+    if (fresh) replaceResult(fresh);
+    history.pushState({ id: feedback.id }, "", "/result/" + encodeURIComponent(feedback.id));
+    document.title = "Feedback: " + feedback.overall.score + "/100 · starcoach";
+    status.textContent = "Graded: " + feedback.overall.score + "/100.";
+    if (window.matchMedia("(max-width: 960px)").matches) $("result").scrollIntoView({ behavior: "smooth" });
+  }
+
   form.addEventListener("submit", async function (ev) {
     var intent = ev.submitter && ev.submitter.value;
     if (intent === "random") return; // handled above, or by the server without a bank
@@ -229,16 +243,7 @@ export const APP_JS = String.raw`(function () {
     submit.disabled = true;
     status.textContent = "Grading…";
     try {
-      var feedback = await grade(body);
-      var html = await fetch("/result/" + encodeURIComponent(feedback.id) + "?fragment=1").then(function (r) { return r.text(); });
-      var tpl = document.createElement("template");
-      tpl.innerHTML = html; // server-rendered, escaped by the JSX renderer
-      var fresh = tpl.content.getElementById("result");
-      if (fresh) replaceResult(fresh);
-      history.pushState({ id: feedback.id }, "", "/result/" + encodeURIComponent(feedback.id));
-      document.title = "Feedback: " + feedback.overall.score + "/100 · starcoach";
-      status.textContent = "Graded: " + feedback.overall.score + "/100.";
-      if (window.matchMedia("(max-width: 960px)").matches) $("result").scrollIntoView({ behavior: "smooth" });
+      await showFeedback(await grade(body));
     } catch (err) {
       replaceResult(before);
       if (/answer/i.test(err.message)) answer.setAttribute("aria-invalid", "true");
@@ -249,5 +254,178 @@ export const APP_JS = String.raw`(function () {
     }
   });
   window.addEventListener("popstate", function () { location.reload(); });
+
+  // Spoken answers: record from the microphone with a timer and a level meter, listen back, then
+  // send the recording to /v1/grade/audio (transcribed, then graded like a typed answer).
+  var rec = $("recorder");
+  if (rec) setupRecorder(rec);
+
+  function micMessage(err) {
+    var name = err && err.name;
+    if (name === "NotAllowedError" || name === "PermissionDeniedError" || name === "SecurityError") {
+      return "Microphone access was denied. Allow the microphone for this site in the browser (the icon beside the address), then press Record answer again.";
+    }
+    if (name === "NotFoundError" || name === "DevicesNotFoundError" || name === "OverconstrainedError") {
+      return "No microphone was found. Connect one, then press Record answer again.";
+    }
+    if (name === "NotReadableError" || name === "TrackStartError" || name === "AbortError") {
+      return "The microphone could not be started: another application may be using it.";
+    }
+    return "The microphone could not be started" + (err && err.message ? ": " + err.message : ".");
+  }
+  function recordingType() {
+    var types = ["audio/webm;codecs=opus", "audio/ogg;codecs=opus", "audio/webm", "audio/mp4"];
+    for (var i = 0; i < types.length; i++) if (MediaRecorder.isTypeSupported && MediaRecorder.isTypeSupported(types[i])) return types[i];
+    return "";
+  }
+  function extensionOf(type) {
+    return /ogg/.test(type) ? "ogg" : /mp4|m4a|aac/.test(type) ? "m4a" : /wav/.test(type) ? "wav" : /mpeg|mp3/.test(type) ? "mp3" : "webm";
+  }
+
+  function setupRecorder(box) {
+    var startBtn = $("rec-start"), stopBtn = $("rec-stop"), timer = $("rec-timer"), level = $("rec-level");
+    var playback = $("rec-playback"), review = $("rec-review"), sendBtn = $("rec-submit"), redoBtn = $("rec-redo"), recStatus = $("rec-status");
+    var target = Number(box.dataset.targetSeconds) || 120, limit = Number(box.dataset.maxSeconds) || 600;
+    var recorder = null, stream = null, chunks = [], started = 0, stopped = 0, seconds = 0, tick = 0, frame = 0, audioCtx = null, blob = null, url = null;
+    box.hidden = false;
+
+    function setState(state) { box.dataset.state = state; }
+    function showTime(s) {
+      timer.textContent = clock(s) + " / " + clock(target);
+      timer.classList.toggle("over", s > target);
+    }
+    function meter() {
+      var Ctx = window.AudioContext || window.webkitAudioContext;
+      if (!Ctx) return;
+      audioCtx = new Ctx();
+      var analyser = audioCtx.createAnalyser();
+      analyser.fftSize = 1024;
+      audioCtx.createMediaStreamSource(stream).connect(analyser);
+      var data = new Uint8Array(analyser.fftSize);
+      (function draw() {
+        analyser.getByteTimeDomainData(data);
+        var sum = 0;
+        for (var i = 0; i < data.length; i++) { var v = (data[i] - 128) / 128; sum += v * v; }
+        level.style.width = Math.min(100, Math.round(Math.sqrt(sum / data.length) * 300)) + "%";
+        frame = requestAnimationFrame(draw);
+      })();
+    }
+    function release() {
+      cancelAnimationFrame(frame);
+      clearInterval(tick);
+      level.style.width = "0";
+      if (audioCtx) { audioCtx.close().catch(function () {}); audioCtx = null; }
+      if (stream) { stream.getTracks().forEach(function (t) { t.stop(); }); stream = null; }
+    }
+
+    async function start() {
+      clearError();
+      recStatus.textContent = "";
+      if (!window.MediaRecorder || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+        recStatus.textContent = window.isSecureContext === false
+          ? "Recording needs a secure page: open starcoach on localhost or over https."
+          : "This browser cannot record audio; type the answer instead.";
+        setState("unsupported");
+        return;
+      }
+      setState("requesting");
+      startBtn.disabled = true;
+      redoBtn.disabled = true;
+      try {
+        stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+      } catch (err) {
+        setState(blob ? "recorded" : "denied");
+        recStatus.textContent = micMessage(err);
+        startBtn.disabled = false;
+        redoBtn.disabled = false;
+        (blob ? redoBtn : startBtn).focus();
+        return;
+      }
+      var type = recordingType();
+      recorder = new MediaRecorder(stream, type ? { mimeType: type } : undefined);
+      chunks = [];
+      recorder.ondataavailable = function (e) { if (e.data && e.data.size) chunks.push(e.data); };
+      recorder.onstop = finish;
+      seconds = 0;
+      showTime(0);
+      review.hidden = true;
+      playback.hidden = true;
+      startBtn.hidden = true;
+      startBtn.disabled = false;
+      redoBtn.disabled = false;
+      stopBtn.hidden = false;
+      stopBtn.focus();
+      // Capture starts with start() (the "start" event can come much later on a busy machine).
+      recorder.start();
+      started = performance.now();
+      setState("recording");
+      recStatus.textContent = "Recording. Press Stop when you are done; aim for " + clock(target) + " at most.";
+      tick = setInterval(function () {
+        seconds = (performance.now() - started) / 1000;
+        showTime(seconds);
+        if (seconds >= limit) stop();
+      }, 200);
+      meter();
+    }
+    function stop() {
+      if (!recorder || recorder.state === "inactive") return;
+      stopped = performance.now(); // the length is what the speaker heard, not when the last data arrived
+      clearInterval(tick);
+      recorder.stop();
+    }
+    function finish() {
+      seconds = ((stopped || performance.now()) - started) / 1000;
+      stopped = 0;
+      release();
+      blob = new Blob(chunks, { type: recorder.mimeType || "audio/webm" });
+      if (url) URL.revokeObjectURL(url);
+      url = URL.createObjectURL(blob);
+      playback.src = url;
+      playback.hidden = false;
+      stopBtn.hidden = true;
+      review.hidden = false;
+      showTime(seconds);
+      setState("recorded");
+      recStatus.textContent = "Recorded " + clock(seconds) + ". Listen back, grade it, or record again.";
+      sendBtn.focus();
+    }
+    async function send() {
+      if (!blob) return;
+      clearError();
+      sendBtn.disabled = true;
+      redoBtn.disabled = true;
+      setState("sending");
+      recStatus.textContent = "Transcribing and grading your " + clock(seconds) + " recording…";
+      var data = new FormData();
+      data.append("audio", blob, "answer." + extensionOf(blob.type));
+      data.append("principle", principle.value);
+      if (question.value.trim()) data.append("question", question.value);
+      try {
+        var res = await fetch("/v1/grade/audio", { method: "POST", body: data });
+        var feedback = await res.json().catch(function () { return null; });
+        if (!res.ok || !feedback || feedback.error) {
+          throw new Error(feedback && feedback.error ? feedback.error.message : "The server answered with HTTP " + res.status + ".");
+        }
+        answer.value = feedback.answer; // the transcript, to edit and grade again as text
+        updateLive();
+        await showFeedback(feedback);
+        setState("graded");
+        recStatus.textContent = "Graded your " + clock(feedback.delivery.durationSeconds) + " recording: " + feedback.overall.score + "/100.";
+      } catch (err) {
+        setState("recorded");
+        // The recording and its length stay on the page, whatever went wrong.
+        recStatus.textContent = "Your " + clock(seconds) + " recording is still here: grade it again, or record a new one.";
+        showError(err.message || "Something went wrong; your recording is still here, try again.");
+      } finally {
+        sendBtn.disabled = false;
+        redoBtn.disabled = false;
+      }
+    }
+
+    startBtn.addEventListener("click", start);
+    stopBtn.addEventListener("click", stop);
+    redoBtn.addEventListener("click", start);
+    sendBtn.addEventListener("click", send);
+  }
 })();
 `;

@@ -4,6 +4,8 @@ import { findPrinciple } from "../core/principles.js";
 import { STAR_PARTS, type StarPart } from "../core/star-split.js";
 import type { ScoreChange } from "./compare.js";
 import { BAND_LABEL, clock, PART_LABEL, PART_LETTER, percent, shortDate, signed } from "./format.js";
+import { LONG_PAUSE_SECONDS } from "../core/delivery.js";
+import { DeliveryCard, spokenMarks } from "./delivery.js";
 import { evidenceQuotes, highlightAnswer } from "./highlight.js";
 
 function Delta(props: { change: number | undefined; unit?: string; label: string }) {
@@ -30,9 +32,9 @@ export function ScoreBar(props: { score: number; label: string }) {
   );
 }
 
-export function AnnotatedAnswer(props: { feedback: Pick<Feedback, "answer" | "segments" | "star" | "principleFit"> }) {
+export function AnnotatedAnswer(props: { feedback: Pick<Feedback, "answer" | "segments" | "star" | "principleFit" | "delivery"> }) {
   const { feedback } = props;
-  const pieces = highlightAnswer(feedback.answer, feedback.segments, evidenceQuotes(feedback));
+  const pieces = highlightAnswer(feedback.answer, feedback.segments, evidenceQuotes(feedback), spokenMarks(feedback));
   return (
     <p class="answer-text" id="annotated-answer">
       {pieces.map((piece) =>
@@ -43,8 +45,13 @@ export function AnnotatedAnswer(props: { feedback: Pick<Feedback, "answer" | "se
             <span class="seg-tag" aria-hidden="true">{PART_LETTER[piece.part]}</span>
             <span class="sr-only">({PART_LABEL[piece.part]}) </span>
             {piece.runs.map((run) =>
-              run.evidence || run.we ? (
-                <mark class={[run.evidence ? "ev" : "", run.we ? "we" : ""].join(" ").trim()} title={run.we ? "“we” in the Action part: say what you did" : "Quoted as evidence"}>
+              run.pause !== undefined ? (
+                <span class="pause" title={`${run.pause} s of silence`}>
+                  <span aria-hidden="true">⏸ {run.pause} s</span>
+                  <span class="sr-only"> (pause of {run.pause} seconds) </span>
+                </span>
+              ) : run.evidence || run.we || run.filler ? (
+                <mark class={[run.evidence && "ev", run.we && "we", run.filler && "filler"].filter(Boolean).join(" ")} title={run.filler ? "Filler word" : run.we ? "“we” in the Action part: say what you did" : "Quoted as evidence"}>
                   {run.text}
                 </mark>
               ) : (
@@ -89,7 +96,7 @@ function PartCard(props: { part: StarPart; data: Part; change?: number }) {
   );
 }
 
-function LengthGauge(props: { length: Feedback["length"] }) {
+function LengthGauge(props: { length: Feedback["length"]; recorded?: boolean }) {
   const l = props.length;
   const scale = l.targetSeconds.max * 1.5;
   const pos = (s: number) => `${Math.min(100, (s / scale) * 100).toFixed(1)}%`;
@@ -98,7 +105,7 @@ function LengthGauge(props: { length: Feedback["length"] }) {
     <div class="figure" id="length-figure">
       <h3>Length</h3>
       <p class="big">
-        <span id="fig-time">{clock(l.speakingSeconds)}</span> <span class="unit">min spoken</span>
+        <span id="fig-time">{clock(l.speakingSeconds)}</span> <span class="unit">{props.recorded ? "min recorded" : "min spoken"}</span>
       </p>
       <div class="gauge" role="img" aria-label={`${l.speakingSeconds} seconds; target ${l.targetSeconds.min} to ${l.targetSeconds.max} seconds`}>
         <span class="gauge-target" style={`left:${pos(l.targetSeconds.min)};width:calc(${pos(l.targetSeconds.max)} - ${pos(l.targetSeconds.min)})`}></span>
@@ -178,13 +185,23 @@ export function ResultView(props: { feedback: Feedback; change?: ScoreChange | n
           <li class="chip">
             <mark class="we">we</mark> in Action
           </li>
+          {f.delivery ? (
+            <>
+              <li class="chip">
+                <mark class="filler">filler</mark>
+              </li>
+              <li class="chip">
+                <span class="pause" aria-hidden="true">⏸</span> pause over {LONG_PAUSE_SECONDS} s
+              </li>
+            </>
+          ) : null}
         </ul>
         <AnnotatedAnswer feedback={f} />
       </section>
 
       <section class="figures" aria-label="Measured figures">
         <Ownership ownership={f.ownership} />
-        <LengthGauge length={f.length} />
+        <LengthGauge length={f.length} recorded={!!f.delivery} />
         <div class="figure">
           <h3>Numbers</h3>
           <p class="big">{f.metrics.numbers.length}</p>
@@ -194,6 +211,8 @@ export function ResultView(props: { feedback: Feedback; change?: ScoreChange | n
           </p>
         </div>
       </section>
+
+      {f.delivery ? <DeliveryCard delivery={f.delivery} /> : null}
 
       <section class="parts" aria-label="STAR parts">
         {STAR_PARTS.map((p) => (

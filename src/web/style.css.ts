@@ -90,6 +90,22 @@ button.danger { color: var(--danger); }
 .live.verdict-ok #live-words { color: var(--ok); }
 .live.verdict-too_long #live-words { color: var(--danger); }
 
+.recorder { border: 1px dashed var(--line); border-radius: 10px; padding: .7rem .8rem; }
+.recorder[hidden], .recorder [hidden] { display: none !important; }
+.recorder .label { display: block; font-weight: 600; margin-bottom: .4rem; }
+.rec-row { display: flex; align-items: center; gap: .6rem; flex-wrap: wrap; }
+.rec-row + .rec-row, #rec-playback { margin-top: .5rem; }
+#rec-playback { width: 100%; height: 2.2rem; }
+.rec-dot { display: inline-block; width: .7em; height: .7em; border-radius: 50%; background: var(--danger); vertical-align: -.05em; }
+.rec-square { display: inline-block; width: .65em; height: .65em; background: currentColor; vertical-align: -.02em; }
+.rec-timer { font-variant-numeric: tabular-nums; font-weight: 600; min-width: 6.5em; }
+.rec-timer.over { color: var(--danger); }
+.recorder[data-state="recording"] .rec-timer::before { content: "● "; color: var(--danger); }
+.rec-meter { position: relative; flex: 1; min-width: 80px; height: 8px; border-radius: 99px; background: var(--line); overflow: hidden; }
+.rec-level { position: absolute; left: 0; top: 0; bottom: 0; width: 0; background: var(--ok); transition: width .08s linear; }
+.recorder[data-state="denied"] #rec-status, .recorder[data-state="unsupported"] #rec-status { color: var(--danger); font-weight: 600; }
+.rec-privacy { font-size: .8rem; }
+
 .alert { background: var(--danger-soft); color: var(--danger); border: 1px solid currentColor; border-radius: 8px; padding: .6rem .8rem; margin-bottom: 1rem; }
 .alert[hidden] { display: none; }
 .notice { background: color-mix(in srgb, var(--warn) 12%, var(--surface)); border: 1px solid color-mix(in srgb, var(--warn) 45%, transparent); border-radius: var(--radius); padding: .7rem 1rem; margin-bottom: 1rem; font-size: .92rem; }
@@ -121,6 +137,13 @@ button.danger { color: var(--danger); }
 mark { color: inherit; background: none; }
 mark.ev { text-decoration: underline; text-decoration-thickness: 2px; text-underline-offset: 4px; text-decoration-color: color-mix(in srgb, var(--ev) 70%, transparent); }
 mark.we { background: var(--we-bg); color: var(--we-ink); border-radius: 3px; padding: 0 .15em; outline: 1.5px dashed var(--we-ink); outline-offset: -1px; }
+
+mark.filler { text-decoration: underline wavy; text-decoration-color: var(--warn); text-underline-offset: 3px; text-decoration-thickness: 1.5px; }
+.pause { display: inline-block; font: 600 .68rem/1 var(--font); color: var(--warn); border: 1px solid currentColor; border-radius: 99px; padding: .15em .45em; margin: 0 .25em; vertical-align: .15em; }
+.delivery-grid { display: grid; grid-template-columns: repeat(4, 1fr); gap: 1rem; font-size: .9rem; }
+@media (max-width: 900px) { .delivery-grid { grid-template-columns: repeat(2, 1fr); } }
+.delivery h3 { font-size: .78rem; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); }
+.pause-list { margin: 0; padding-left: 1.1rem; font-size: .85rem; }
 
 .figures { display: grid; grid-template-columns: repeat(3, 1fr); gap: 1rem; }
 @media (max-width: 720px) { .figures { grid-template-columns: 1fr; } }
