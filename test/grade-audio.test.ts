@@ -25,15 +25,21 @@ import { createTranscriptionMock, INVALID_FORMAT_BODY, timeWords, TRANSCRIBE_BAS
 const execFileAsync = promisify(execFile);
 const chat = createOpenAiMock();
 const stt = createTranscriptionMock();
-beforeAll(() => {
+/** The app most tests share: offline grading, the real transcriber against the mocked API. */
+let ctx: Awaited<ReturnType<typeof buildTestApp>>;
+beforeAll(async () => {
   chat.server.listen({ onUnhandledFrame: "error" });
   chat.server.use(...stt.handlers);
+  ctx = await buildTestApp({ transcriber: transcriber() });
 });
 afterEach(() => {
   chat.reset();
   stt.reset();
 });
-afterAll(() => chat.server.close());
+afterAll(async () => {
+  chat.server.close();
+  await ctx.store.close();
+});
 
 const TRANSCRIPT =
   "Um, last year our support team was drowning in three hundred tickets a week about failed imports. Nobody owned the importer, so I decided to own it. " +
@@ -63,12 +69,6 @@ async function post(app: TestApp, body: FormData | string, headers: Record<strin
 }
 
 describe("a spoken answer is transcribed, measured and graded like a typed one", () => {
-  let ctx: Awaited<ReturnType<typeof buildTestApp>>;
-  beforeAll(async () => {
-    ctx = await buildTestApp({ transcriber: transcriber() });
-  });
-  afterAll(() => ctx.store.close());
-
   it("returns Feedback with the transcript as the answer, delivery figures, and the real length", async () => {
     const audio = silentWav(75, 8_000);
     const words = timeWords(TRANSCRIPT, { start: 0.5, perWord: 0.62, pauses: { 20: 3.4 } });
@@ -134,12 +134,6 @@ describe("a spoken answer is transcribed, measured and graded like a typed one",
 });
 
 describe("bad uploads get a precise 4xx, before any transcription is paid for", () => {
-  let ctx: Awaited<ReturnType<typeof buildTestApp>>;
-  beforeAll(async () => {
-    ctx = await buildTestApp({ transcriber: transcriber() });
-  });
-  afterAll(() => ctx.store.close());
-
   const cases: Array<[string, number, string, () => FormData | string, Record<string, string>]> = [
     ["JSON instead of multipart", 415, "unsupported_media_type", () => JSON.stringify({ principle: "ownership" }), { "content-type": "application/json" }],
     ["no audio field", 400, "audio_missing", () => fieldsOnly({ principle: "ownership" }), {}],
@@ -196,12 +190,6 @@ describe("bad uploads get a precise 4xx, before any transcription is paid for", 
 });
 
 describe("transcription faults reach the client with their own codes", () => {
-  let ctx: Awaited<ReturnType<typeof buildTestApp>>;
-  beforeAll(async () => {
-    ctx = await buildTestApp({ transcriber: transcriber() });
-  });
-  afterAll(() => ctx.store.close());
-
   it("429 → 503 transcription_rate_limited with Retry-After", async () => {
     stt.reply({ kind: "status", status: 429, headers: { "retry-after": "12" } });
     const res = await post(ctx.app, upload(silentWav(3)));
@@ -209,6 +197,7 @@ describe("transcription faults reach the client with their own codes", () => {
   });
 
   it("500 → 502 transcription_failed; a file the service cannot decode → 415; no answer in time → 504", async () => {
+    const before = (await ctx.store.listGradings({ limit: 200 })).length;
     stt.reply({ kind: "status", status: 500 });
     expect((await post(ctx.app, upload(silentWav(3)))).json.error.code).toBe("transcription_failed");
     stt.reply({ kind: "status", status: 400, body: INVALID_FORMAT_BODY });
@@ -217,7 +206,7 @@ describe("transcription faults reach the client with their own codes", () => {
     stt.reply({ kind: "delay", ms: 4_000, text: TRANSCRIPT });
     const slow = await post(ctx.app, upload(silentWav(3)));
     expect([slow.status, slow.json.error.code]).toEqual([504, "transcription_timeout"]);
-    expect(await ctx.store.listGradings({ limit: 10 })).toEqual([]); // nothing half-done was stored
+    expect((await ctx.store.listGradings({ limit: 200 })).length).toBe(before); // nothing half-done was stored
   });
 });
 
@@ -302,10 +291,8 @@ const HAVE_CURL = existsSync("/usr/bin/curl");
 describe.skipIf(!HAVE_CURL)("over a real HTTP socket, with curl -F", () => {
   let server: ServerType;
   let base: string;
-  let ctx: Awaited<ReturnType<typeof buildTestApp>>;
   let dir: string;
   beforeAll(async () => {
-    ctx = await buildTestApp({ transcriber: transcriber() });
     server = await new Promise<ServerType>((resolve) => {
       // Keep the platform's Request/Response: once MSW has intercepted a request in this process,
       // @hono/node-server's replacements would let the server's calls slip past the mock.
@@ -316,7 +303,6 @@ describe.skipIf(!HAVE_CURL)("over a real HTTP socket, with curl -F", () => {
   });
   afterAll(async () => {
     await new Promise((r) => server.close(r));
-    await ctx.store.close();
   });
 
   async function curl(...args: string[]): Promise<{ status: number; json: any }> {
