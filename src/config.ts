@@ -1,6 +1,6 @@
 /** Configuration, parsed once from the environment with zod; a bad value fails fast with its name. */
 import { z } from "zod";
-import type { TranscribeSettings } from "./transcribe/transcriber.js";
+import { REASONING_EFFORTS, STRUCTURED_MODES, type ReasoningEffort, type StructuredSetting } from "./grader/types.js";
 
 const intFrom = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -15,6 +15,16 @@ const EnvSchema = z.object({
   STARCOACH_OFFLINE: z.enum(["0", "1", "true", "false", ""]).optional(),
   STARCOACH_MODEL_TIMEOUT_MS: intFrom(60_000, 100, 600_000),
   STARCOACH_MODEL_RETRIES: intFrom(2, 0, 10),
+  // Local and other OpenAI-compatible servers (README: "Run it with a local model").
+  STARCOACH_STRUCTURED: z.enum(["auto", ...STRUCTURED_MODES]).default("auto"),
+  STARCOACH_REASONING_EFFORT: z.enum(REASONING_EFFORTS).optional(),
+  STARCOACH_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(256).max(200_000).optional(),
+  // Speech to text for spoken answers: an OpenAI-compatible /audio/transcriptions endpoint.
+  STARCOACH_TRANSCRIBE_BASE_URL: z.url().optional(),
+  STARCOACH_TRANSCRIBE_MODEL: z.string().min(1).default("whisper-1"),
+  STARCOACH_TRANSCRIBE_API_KEY: z.string().optional(),
+  STARCOACH_TRANSCRIBE_TIMEOUT_MS: intFrom(120_000, 1_000, 600_000),
+  STARCOACH_KEEP_AUDIO: z.enum(["0", "1", "true", "false"]).optional(),
   STARCOACH_WPM: intFrom(150, 60, 400),
   STARCOACH_MIN_SECONDS: intFrom(60, 0, 3600),
   STARCOACH_MAX_SECONDS: intFrom(120, 1, 3600),
@@ -29,12 +39,6 @@ const EnvSchema = z.object({
   STARCOACH_LOG: z.enum(["json", "off"]).default("json"),
   STARCOACH_LOG_ANSWERS: z.enum(["0", "1", "true", "false"]).optional(),
   STARCOACH_SHUTDOWN_TIMEOUT_MS: intFrom(30_000, 0, 600_000),
-  // Spoken answers (POST /v1/grade/audio): an OpenAI-compatible /audio/transcriptions endpoint.
-  STARCOACH_TRANSCRIBE_MODEL: z.string().min(1).default("whisper-1"),
-  STARCOACH_TRANSCRIBE_BASE_URL: z.url().optional(),
-  STARCOACH_TRANSCRIBE_API_KEY: z.string().optional(),
-  STARCOACH_TRANSCRIBE_TIMEOUT_MS: intFrom(120_000, 1_000, 600_000),
-  STARCOACH_KEEP_AUDIO: z.enum(["0", "1", "true", "false"]).optional(),
 });
 
 const truthy = (v: string | undefined) => v === "1" || v === "true";
@@ -77,31 +81,32 @@ export interface Config {
   host: string;
   dbFile: string;
   offline: boolean;
-  llm: { apiKey: string; baseURL?: string; model: string; timeoutMs: number; maxRetries: number } | null;
+  llm: {
+    apiKey: string;
+    baseURL?: string;
+    model: string;
+    timeoutMs: number;
+    maxRetries: number;
+    /** How structured output is asked for; `auto` finds what the server accepts. */
+    structured: StructuredSetting;
+    /** Sent as reasoning_effort when set. */
+    reasoningEffort?: ReasoningEffort;
+    /** Unset: 4,096, or 16,384 once the model shows it reasons. */
+    maxOutputTokens?: number;
+  } | null;
   length: { wordsPerMinute: number; minSeconds: number; maxSeconds: number };
-  security: SecurityConfig;
-  /** Where spoken answers are transcribed; null: POST /v1/grade/audio answers 503 transcription_unavailable. */
-  transcription: Omit<TranscribeSettings, "fetch"> | null;
+  /**
+   * Where spoken answers are transcribed: STARCOACH_TRANSCRIBE_BASE_URL, else the model endpoint
+   * when a key is set (`explicit: false`); null when neither is configured, and then
+   * POST /v1/grade/audio answers 503 transcription_unavailable.
+   */
+  transcription: { baseURL: string; model: string; apiKey?: string; explicit: boolean; timeoutMs: number; maxRetries: number } | null;
   /** Keep uploaded recordings beside the database (STARCOACH_KEEP_AUDIO=1); by default they are discarded. */
   keepAudio: boolean;
+  security: SecurityConfig;
 }
 
-/**
- * Transcription is on when its own endpoint or key is set (a local server needs no key), or when
- * the model's key is set and offline mode is not forced; it defaults to the model's endpoint.
- */
-function transcriptionSettings(e: z.infer<typeof EnvSchema>, offline: boolean): Config["transcription"] {
-  const explicit = e.STARCOACH_TRANSCRIBE_BASE_URL || e.STARCOACH_TRANSCRIBE_API_KEY;
-  if (!explicit && (offline || !e.OPENAI_API_KEY)) return null;
-  const baseURL = e.STARCOACH_TRANSCRIBE_BASE_URL ?? e.OPENAI_BASE_URL;
-  return {
-    apiKey: e.STARCOACH_TRANSCRIBE_API_KEY ?? e.OPENAI_API_KEY ?? null,
-    ...(baseURL ? { baseURL } : {}),
-    model: e.STARCOACH_TRANSCRIBE_MODEL,
-    timeoutMs: e.STARCOACH_TRANSCRIBE_TIMEOUT_MS,
-    maxRetries: e.STARCOACH_MODEL_RETRIES,
-  };
-}
+export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -120,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError("Invalid configuration: STARCOACH_MIN_SECONDS must be below STARCOACH_MAX_SECONDS");
   }
   const offline = e.STARCOACH_OFFLINE === "1" || e.STARCOACH_OFFLINE === "true" || !e.OPENAI_API_KEY;
+  const transcribeKey = e.STARCOACH_TRANSCRIBE_API_KEY ?? e.OPENAI_API_KEY;
   return {
     port: e.PORT,
     host: e.HOST,
@@ -133,8 +139,24 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           model: e.STARCOACH_MODEL,
           timeoutMs: e.STARCOACH_MODEL_TIMEOUT_MS,
           maxRetries: e.STARCOACH_MODEL_RETRIES,
+          structured: e.STARCOACH_STRUCTURED,
+          ...(e.STARCOACH_REASONING_EFFORT ? { reasoningEffort: e.STARCOACH_REASONING_EFFORT } : {}),
+          ...(e.STARCOACH_MAX_OUTPUT_TOKENS ? { maxOutputTokens: e.STARCOACH_MAX_OUTPUT_TOKENS } : {}),
         },
     length: { wordsPerMinute: e.STARCOACH_WPM, minSeconds: e.STARCOACH_MIN_SECONDS, maxSeconds: e.STARCOACH_MAX_SECONDS },
+    // A transcription endpoint or key of its own turns transcription on even in offline mode (a
+    // local speech-to-text server needs no model key); otherwise it follows the model's key.
+    transcription: e.STARCOACH_TRANSCRIBE_BASE_URL || e.STARCOACH_TRANSCRIBE_API_KEY || (e.OPENAI_API_KEY && !offline)
+      ? {
+          baseURL: e.STARCOACH_TRANSCRIBE_BASE_URL ?? e.OPENAI_BASE_URL ?? OPENAI_DEFAULT_BASE_URL,
+          model: e.STARCOACH_TRANSCRIBE_MODEL,
+          ...(transcribeKey ? { apiKey: transcribeKey } : {}),
+          explicit: Boolean(e.STARCOACH_TRANSCRIBE_BASE_URL),
+          timeoutMs: e.STARCOACH_TRANSCRIBE_TIMEOUT_MS,
+          maxRetries: e.STARCOACH_MODEL_RETRIES,
+        }
+      : null,
+    keepAudio: truthy(e.STARCOACH_KEEP_AUDIO),
     security: {
       apiToken: e.STARCOACH_API_TOKEN ?? null,
       rateLimitPerMinute: e.STARCOACH_RATE_LIMIT,
@@ -146,7 +168,5 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       log: { enabled: e.STARCOACH_LOG === "json", answers: truthy(e.STARCOACH_LOG_ANSWERS) },
       shutdownTimeoutMs: e.STARCOACH_SHUTDOWN_TIMEOUT_MS,
     },
-    transcription: transcriptionSettings(e, offline),
-    keepAudio: truthy(e.STARCOACH_KEEP_AUDIO),
   };
 }

@@ -115,7 +115,12 @@ export function validateInput(input: GradeInput): { answer: string; question: st
 
 function addUsage(total: Usage | null, more: Usage | null): Usage | null {
   if (!more) return total;
-  return { inputTokens: (total?.inputTokens ?? 0) + more.inputTokens, outputTokens: (total?.outputTokens ?? 0) + more.outputTokens };
+  const reasoningTokens = (total?.reasoningTokens ?? 0) + (more.reasoningTokens ?? 0);
+  return {
+    inputTokens: (total?.inputTokens ?? 0) + more.inputTokens,
+    outputTokens: (total?.outputTokens ?? 0) + more.outputTokens,
+    ...(reasoningTokens > 0 ? { reasoningTokens } : {}),
+  };
 }
 
 export function createGradingService(deps: GradingDeps) {
@@ -156,6 +161,7 @@ export function createGradingService(deps: GradingDeps) {
       let usage = outcomes.reduce<Usage | null>((total, o) => addUsage(total, o.usage), null);
       const barRaise = mode === "bar-raiser" ? await (grader.barRaise ?? offlineBarRaise)(request, grade) : null;
       usage = addUsage(usage, barRaise?.usage ?? null);
+      const repaired = [...new Set([...outcomes.flatMap((o) => o.repaired ?? []), ...(barRaise?.repaired ?? [])])];
       let feedback = assembleFeedback({
         ...(aggregated ? { spread: aggregated.spread } : {}),
         id: newId(),
@@ -174,6 +180,7 @@ export function createGradingService(deps: GradingDeps) {
           cached: false,
           samples,
           notice: grader.notice,
+          ...(repaired.length ? { repaired } : {}),
         },
       });
       if (barRaise) {

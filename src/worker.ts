@@ -7,6 +7,7 @@
 import BAR_RAISER from "../prompts/bar-raiser.md";
 import RUBRIC from "../prompts/star-rubric.md";
 import { loadConfig } from "./config.js";
+import { runDoctor } from "./grader/doctor.js";
 import { graderFromConfig } from "./grader/from-config.js";
 import { createGradingService } from "./grading.js";
 import { createSpokenGrading } from "./spoken.js";
@@ -58,6 +59,7 @@ export async function createWorkerRuntime(env: WorkerEnv): Promise<WorkerRuntime
     grading,
     // Recordings are never kept on Workers (no file system); STARCOACH_KEEP_AUDIO has no effect there.
     spoken: createSpokenGrading({ grading, transcriber: transcriberFromConfig(config) }),
+    doctor: () => runDoctor(config),
     ...(queue ? { batches: { store: batchStore, start: (job) => enqueueJob(queue, job) } } : {}),
   };
   const retryBase = Number(vars.STARCOACH_QUEUE_RETRY_SECONDS ?? "10");

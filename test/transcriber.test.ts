@@ -116,14 +116,15 @@ describe("transcriber", () => {
 describe("transcription settings", () => {
   it("follow the model's key and endpoint by default, with whisper-1", () => {
     expect(loadConfig({ OPENAI_API_KEY: "sk-a", OPENAI_BASE_URL: "https://llm.example/v1" }).transcription).toEqual({
-      apiKey: "sk-a", baseURL: "https://llm.example/v1", model: "whisper-1", timeoutMs: 120_000, maxRetries: 2,
+      apiKey: "sk-a", baseURL: "https://llm.example/v1", model: "whisper-1", explicit: false, timeoutMs: 120_000, maxRetries: 2,
     });
+    expect(loadConfig({ OPENAI_API_KEY: "sk-a" }).transcription).toMatchObject({ baseURL: "https://api.openai.com/v1" });
   });
 
   it("a local server needs only its address; its own key and model win", () => {
-    expect(loadConfig({ STARCOACH_TRANSCRIBE_BASE_URL: "http://127.0.0.1:8000/v1", STARCOACH_TRANSCRIBE_MODEL: "Systran/faster-whisper-small" }).transcription).toMatchObject({
-      apiKey: null, baseURL: "http://127.0.0.1:8000/v1", model: "Systran/faster-whisper-small",
-    });
+    const local = loadConfig({ STARCOACH_TRANSCRIBE_BASE_URL: "http://127.0.0.1:8000/v1", STARCOACH_TRANSCRIBE_MODEL: "Systran/faster-whisper-small" }).transcription;
+    expect(local).toMatchObject({ baseURL: "http://127.0.0.1:8000/v1", model: "Systran/faster-whisper-small", explicit: true });
+    expect(local).not.toHaveProperty("apiKey");
     expect(loadConfig({ OPENAI_API_KEY: "sk-a", STARCOACH_TRANSCRIBE_API_KEY: "gsk-b", STARCOACH_TRANSCRIBE_BASE_URL: "https://stt.example/v1" }).transcription).toMatchObject({ apiKey: "gsk-b", baseURL: "https://stt.example/v1" });
   });
 

@@ -6,7 +6,7 @@
  * microphone permission refused, and no microphone at all.
  */
 import { serve, type ServerType } from "@hono/node-server";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -15,14 +15,13 @@ import { findFillers } from "../src/core/delivery.js";
 import { clock } from "../src/web/format.js";
 import { createTranscriber } from "../src/transcribe/transcriber.js";
 import { buildTestApp } from "./support/app.js";
+import { CHROMIUM, skipWithoutBrowser } from "./support/browser.js";
 import { audioDir, bytesOf, HAVE_AUDIO_TOOLS } from "./support/audio.js";
 import { createTranscriptionMock, timeWords, TRANSCRIBE_BASE_URL } from "./support/transcription-mock.js";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 
-const CHROMIUM = "/usr/bin/chromium";
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM) console.warn(`[web-spoken.test] SKIPPED: ${CHROMIUM} not found. Install it with: apt-get install -y chromium (.ci/run does this).`);
+const SKIP_BROWSER = skipWithoutBrowser("web-spoken.test");
 
 const OUT = "test-output";
 const BASE_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required"];
@@ -79,7 +78,7 @@ async function recordFor(page: Page, ms: number) {
   await page.waitForSelector("#recorder[data-state=recorded]");
 }
 
-describe.skipIf(!HAVE_CHROMIUM || !HAVE_AUDIO_TOOLS)("spoken practice in a real browser with a fake microphone", () => {
+describe.skipIf(SKIP_BROWSER || !HAVE_AUDIO_TOOLS)("spoken practice in a real browser with a fake microphone", () => {
   let wavFile: string;
   let wavSeconds: number;
   let browser: Browser;
@@ -186,7 +185,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_AUDIO_TOOLS)("spoken practice in a real 
   }, 60_000);
 });
 
-describe.skipIf(!HAVE_CHROMIUM)("the microphone refused or missing: a clear message", () => {
+describe.skipIf(SKIP_BROWSER)("the microphone refused or missing: a clear message", () => {
   let app: Awaited<ReturnType<typeof startServer>>;
   beforeAll(async () => {
     app = await startServer({});

@@ -1,7 +1,8 @@
 /**
  * The Feedback schema: the single source of truth for the API's response type, the OpenAPI document
  * and (through ModelGradeSchema) the model's structured-output format. Field names follow
- * shared/contract.md and may only be added to, never renamed.
+ * docs/CONTRACT.md (whose Feedback outline is generated from these schemas by `npm run docs:contract`)
+ * and may only be added to, never renamed.
  */
 import { z } from "@hono/zod-openapi";
 import { BarRaiserSchema } from "./bar-raiser.js";
@@ -74,12 +75,13 @@ export const FeedbackSchema = z
       mode: z.enum(["llm", "offline"]),
       model: z.string().nullable(),
       promptVersion: z.string(),
-      usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int() }).nullable(),
+      usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int(), reasoningTokens: z.number().int().optional() }).nullable(),
       latencyMs: z.number().int(),
       cached: z.boolean(),
       samples: z.number().int(),
       droppedQuotes: z.number().int().describe("Evidence quotes from the model not found in the answer"),
       notice: z.string().nullable().describe("Plain-language note on the mode, e.g. how to enable the LLM"),
+      repaired: z.array(z.string()).optional().describe("What was cut from the model's reply to reach its JSON (reasoning, fence, prose); absent when nothing"),
     }),
   })
   .openapi("Feedback");

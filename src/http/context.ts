@@ -1,3 +1,4 @@
+import type { DoctorReport } from "../grader/doctor.js";
 import type { GradingService } from "../grading.js";
 import type { SpokenGrading } from "../spoken.js";
 import type { ReliabilityDeps } from "./middleware/index.js";
@@ -10,6 +11,8 @@ export interface AppDeps extends ReliabilityDeps {
   store: Store;
   /** Serves the API reference UI's static files (swagger-ui-dist); absent where none are bundled. */
   docsAsset?: (file: string) => Promise<{ body: Uint8Array<ArrayBuffer>; type: string } | null>;
+  /** The endpoint check behind GET /v1/doctor (src/grader/doctor.ts, from configuration); absent: 404. */
+  doctor?: () => Promise<DoctorReport>;
   /** Batch jobs: where they are stored and how a stored job gets graded; absent where batches are off. */
   batches?: BatchJobs;
   /** Spoken answers (POST /v1/grade/audio); absent or unavailable: 503 transcription_unavailable. */

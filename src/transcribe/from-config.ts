@@ -3,6 +3,14 @@ import type { Config } from "../config.js";
 import { createTranscriber, type Transcriber } from "./transcriber.js";
 
 export function transcriberFromConfig(config: Pick<Config, "transcription">, fetchImpl?: typeof fetch): Transcriber | null {
-  if (!config.transcription) return null;
-  return createTranscriber({ ...config.transcription, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+  const t = config.transcription;
+  if (!t) return null;
+  return createTranscriber({
+    apiKey: t.apiKey ?? null,
+    baseURL: t.baseURL,
+    model: t.model,
+    timeoutMs: t.timeoutMs,
+    maxRetries: t.maxRetries,
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+  });
 }
