@@ -1,6 +1,6 @@
 /**
  * The web pages, mounted at "/": the practice form, the result page, history. Plain form posts work
- * without JavaScript (post → redirect → result page); the script in client.js.ts enhances them.
+ * without JavaScript (post → redirect → result page); the script in client.tsx enhances them.
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
