@@ -1,5 +1,6 @@
 /** Transcription failures with a stable code and status, mapped from whatever the SDK threw. */
-import { APICallError, RetryError } from "ai";
+import { APICallError } from "ai";
+import { innermost, isTimeout, retryAfterSeconds } from "../grader/model.js";
 
 export type TranscriptionErrorCode =
   | "transcription_unavailable"
@@ -29,16 +30,6 @@ export function transcriptionUnavailable(): TranscriptionError {
   return new TranscriptionError("transcription_unavailable", 503, `Spoken answers need a transcription endpoint, and none is configured. ${TRANSCRIPTION_SETTINGS_HINT}`);
 }
 
-/** The provider error under the SDK's retry wrapper. */
-export function innermostError(error: unknown): unknown {
-  return RetryError.isInstance(error) ? error.lastError : error;
-}
-
-export function isTimeout(error: unknown): boolean {
-  const e = error as { name?: string; cause?: { name?: string } } | null;
-  return e?.name === "TimeoutError" || e?.name === "AbortError" || e?.cause?.name === "TimeoutError";
-}
-
 /** The provider's own error message from an OpenAI-style error body, if any. */
 export function providerMessage(error: APICallError): string {
   try {
@@ -55,7 +46,7 @@ const FORMAT_REJECTED = /file format|unsupported (audio|file|format|media)|could
 
 export function toTranscriptionError(error: unknown, settings: { model: string; timeoutMs: number }): TranscriptionError {
   if (error instanceof TranscriptionError) return error;
-  const e = innermostError(error);
+  const e = innermost(error);
   if (isTimeout(e) || isTimeout(error)) {
     return new TranscriptionError("transcription_timeout", 504, `The transcription service did not answer within ${settings.timeoutMs} ms (STARCOACH_TRANSCRIBE_TIMEOUT_MS).`);
   }
@@ -65,9 +56,7 @@ export function toTranscriptionError(error: unknown, settings: { model: string; 
     const status = e.statusCode;
     if (status === undefined) return unreachable(); // the SDK's wrapper for a failed fetch
     if (status === 429) {
-      const n = Number(e.responseHeaders?.["retry-after"]);
-      const retryAfter = Number.isFinite(n) && n >= 0 ? Math.ceil(n) : undefined;
-      return new TranscriptionError("transcription_rate_limited", 503, "The transcription service is rate-limiting requests; try again shortly.", retryAfter);
+      return new TranscriptionError("transcription_rate_limited", 503, "The transcription service is rate-limiting requests; try again shortly.", retryAfterSeconds(e));
     }
     if (status === 401 || status === 403) {
       return new TranscriptionError("transcription_auth_failed", 502, "The transcription service rejected the API key (check STARCOACH_TRANSCRIBE_API_KEY or OPENAI_API_KEY).");

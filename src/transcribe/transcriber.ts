@@ -7,7 +7,8 @@
 import { createOpenAI } from "@ai-sdk/openai";
 import { APICallError, transcribe } from "ai";
 import type { TimedWord } from "../core/delivery.js";
-import { innermostError, providerMessage, toTranscriptionError } from "./errors.js";
+import { innermost } from "../grader/model.js";
+import { providerMessage, toTranscriptionError } from "./errors.js";
 
 export interface TranscribeSettings {
   /** Local servers often need none; the SDK still sends a bearer header, which they ignore. */
@@ -40,7 +41,7 @@ export const VERBATIM_PROMPT = "Um, so, uh, I was, like, the one who, you know, 
 
 /** The service rejected the response format or the timestamp option rather than the audio. */
 function refusedTimestamps(error: unknown): boolean {
-  const e = innermostError(error);
+  const e = innermost(error);
   return APICallError.isInstance(e) && (e.statusCode === 400 || e.statusCode === 422) && /response_format|verbose_json|timestamp_granularit/i.test(providerMessage(e));
 }
 
