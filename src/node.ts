@@ -4,13 +4,13 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadConfig, type Config } from "./config.js";
+import { isLoopbackAddress, loadConfig, type Config } from "./config.js";
 import { runDoctor } from "./grader/doctor.js";
 import { graderFromConfig } from "./grader/from-config.js";
 import type { Grader } from "./grader/types.js";
 import { createGradingService } from "./grading.js";
 import { createApp } from "./http/app.js";
-import { createGate, redactConsole } from "./http/middleware/index.js";
+import { createGate, redactConsole, type Gate } from "./http/middleware/index.js";
 import type { AppDeps } from "./http/context.js";
 import { openSqliteStore } from "./store/sqlite.js";
 import { createLocalBatchJobs, resumeBatches } from "./batch/service.js";
@@ -41,11 +41,17 @@ export async function docsAsset(file: string) {
 }
 
 /** Access, limits, logging and the grading gate (src/http/middleware), from configuration. */
-export function reliabilityDeps(config: Config): Pick<AppDeps, "security" | "gate" | "secrets"> {
+export function reliabilityDeps(config: Config): Required<Pick<AppDeps, "security" | "gate" | "secrets">> {
   return { security: config.security, gate: createGate(config.security), secrets: [config.llm?.apiKey, config.transcription?.apiKey] };
 }
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+/** Batch rows take slots of the same gate as interactive gradings (its batch share). */
+export function batchSlot(gate: Gate) {
+  return async () => {
+    const slot = await gate.acquire("batch");
+    return slot.ok ? slot.release : null;
+  };
+}
 
 /**
  * Graceful shutdown on SIGTERM/SIGINT: stop accepting connections, answer new requests on open
@@ -101,9 +107,10 @@ export async function createNodeDeps(config: Config): Promise<AppDeps> {
   const store = archive ? withAudioCleanup(sqlite, archive) : sqlite;
   const grader = await createGrader(config);
   const grading = createGradingService({ store, grader, length: config.length });
-  const batches = createLocalBatchJobs({ store: openSqliteBatchStore(config.dbFile), grading });
+  const reliability = reliabilityDeps(config);
+  const batches = createLocalBatchJobs({ store: openSqliteBatchStore(config.dbFile), grading, slot: batchSlot(reliability.gate) });
   const spoken = createSpokenGrading({ grading, transcriber: transcriberFromConfig(config), archive });
-  return { ...reliabilityDeps(config), store, grading, docsAsset, batches, spoken, doctor: () => runDoctor(config) };
+  return { ...reliability, store, grading, docsAsset, batches, spoken, doctor: () => runDoctor(config) };
 }
 
 /**
@@ -131,7 +138,7 @@ export async function startServer(env: Record<string, string | undefined>): Prom
   console.log(`starcoach listening on ${url} — ${mode}; data in ${config.dbFile}`);
   const stopped = new Promise<number>((resolve) => installShutdown(server, deps, config.security.shutdownTimeoutMs, resolve));
   await resumeBatches(deps.batches);
-  if (!config.security.apiToken && !LOOPBACK.test(config.host)) {
+  if (!config.security.apiToken && !isLoopbackAddress(config.host)) {
     console.warn(`[starcoach] WARNING: listening on ${config.host} without STARCOACH_API_TOKEN: anyone who can reach this address can read every stored answer and spend your model credit. Set STARCOACH_API_TOKEN (docs/RELIABILITY.md).`);
   }
   return { url, stopped };

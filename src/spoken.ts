@@ -40,6 +40,13 @@ export interface SpokenGradingDeps {
 const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 const minutes = (seconds: number) => `${Math.floor(seconds / 60)}:${String(Math.round(seconds % 60)).padStart(2, "0")}`;
 
+/** A recording whose format, size, length, principle and question have been checked. */
+export interface CheckedRecording extends Recording {
+  format: AudioFormat;
+  /** From the container; null for MP3/M4A files that do not say (the transcription's is used). */
+  durationSeconds: number | null;
+}
+
 /** Format and size; the length when the container states it. Throws the InputError to answer with. */
 export function checkRecording(audio: Uint8Array): { format: AudioFormat; durationSeconds: number | null } {
   if (audio.length === 0) throw new InputError("audio_empty", "The recording is empty: record again, or check the microphone.");
@@ -71,15 +78,23 @@ export function createSpokenGrading(deps: SpokenGradingDeps) {
     keepsAudio: archive !== null,
     archive,
 
-    async grade(recording: Recording): Promise<Feedback> {
+    /** Everything that can be checked without spending anything; a bad request must not cost a transcription. */
+    check(recording: Recording): CheckedRecording {
       if (!transcriber) throw transcriptionUnavailable();
-      const { format, durationSeconds: fromContainer } = checkRecording(recording.audio);
-      validateTarget(recording); // a bad principle must not cost a transcription
+      const { format, durationSeconds } = checkRecording(recording.audio);
+      validateTarget(recording);
       if (recording.storyId && recording.storyId.length > MAX_STORY_ID_CHARS) {
         throw new InputError("invalid_request", `storyId: at most ${MAX_STORY_ID_CHARS} characters.`);
       }
+      return { ...recording, format, durationSeconds };
+    },
 
-      const transcript = await transcriber.transcribe(recording.audio);
+    /** Transcribe, measure, grade. `signal`: the client hung up, so stop paying for it. */
+    async grade(recording: CheckedRecording, options: { signal?: AbortSignal } = {}): Promise<Feedback> {
+      if (!transcriber) throw transcriptionUnavailable();
+      const { format, durationSeconds: fromContainer } = recording;
+      const signal = options.signal ? { signal: options.signal } : {};
+      const transcript = await transcriber.transcribe(recording.audio, signal);
       if (!transcript.text.trim()) {
         throw new InputError("no_speech", "No speech was recognised in the recording. Check the microphone and record again.");
       }
@@ -104,7 +119,7 @@ export function createSpokenGrading(deps: SpokenGradingDeps) {
         delivery,
         ...(recording.storyId ? { storyId: recording.storyId } : {}),
       };
-      const feedback = await grading.grade(input);
+      const feedback = await grading.grade(input, signal);
       await archive?.save(feedback.id, recording.audio, format);
       return feedback;
     },

@@ -273,8 +273,9 @@ describe("Node wiring (createNodeDeps from the environment)", () => {
     await deps.store.close();
   });
 
-  it("the per-client grading rate limit covers spoken answers", async () => {
-    const { app, deps } = await nodeApp({ STARCOACH_TRANSCRIBE_BASE_URL: TRANSCRIBE_BASE_URL, STARCOACH_RATE_LIMIT: "1" });
+  it("the per-client grading rate limit covers spoken answers, and is checked before the transcription is paid for", async () => {
+    // Offline gradings count on a server others can reach (not on loopback without a token).
+    const { app, deps } = await nodeApp({ STARCOACH_TRANSCRIBE_BASE_URL: TRANSCRIBE_BASE_URL, STARCOACH_RATE_LIMIT: "1", HOST: "0.0.0.0" });
     stt.always({ kind: "transcript", text: TRANSCRIPT });
     expect((await post(app as TestApp, upload(silentWav(3)))).status).toBe(200);
     const limited = await post(app as TestApp, upload(silentWav(3)));

@@ -30,7 +30,8 @@ export interface Transcript {
 
 export interface Transcriber {
   readonly model: string;
-  transcribe(audio: Uint8Array): Promise<Transcript>;
+  /** `signal` cancels the call (the client hung up); the configured timeout applies as well. */
+  transcribe(audio: Uint8Array, options?: { signal?: AbortSignal }): Promise<Transcript>;
 }
 
 /**
@@ -70,8 +71,9 @@ export function createTranscriber(settings: TranscribeSettings): Transcriber {
 
   return {
     model: settings.model,
-    async transcribe(audio) {
-      const signal = AbortSignal.timeout(settings.timeoutMs);
+    async transcribe(audio, options = {}) {
+      const timeout = AbortSignal.timeout(settings.timeoutMs);
+      const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
       try {
         let result;
         try {

@@ -83,17 +83,24 @@ gradeAudioRoutes.post(
     if (!principle) return errorResponse(c, 400, "invalid_request", "principle: required (an id such as ownership, or a name).");
     const question = textField(form.get("question"));
     const storyId = textField(form.get("storyId"));
+    const spoken = c.var.deps.spoken!;
+    const recording = spoken.check({
+      audio: new Uint8Array(await audio.arrayBuffer()),
+      principle,
+      question: question ?? null,
+      storyId: storyId?.trim() || null,
+    });
+    // Only a checked request is admitted (per-client rate limit, then a grading slot).
+    const release = await c.var.admission.admit(c);
     try {
-      const feedback = await c.var.deps.spoken!.grade({
-        audio: new Uint8Array(await audio.arrayBuffer()),
-        principle,
-        question: question ?? null,
-        storyId: storyId?.trim() || null,
-      });
+      // A client that hangs up cancels the transcription and the model call.
+      const feedback = await spoken.grade(recording, { signal: c.req.raw.signal });
       return c.json(feedback, 200);
     } catch (err) {
       if (err instanceof TranscriptionError) return transcriptionErrorResponse(c, err);
       throw err;
+    } finally {
+      release();
     }
   },
 );
