@@ -101,15 +101,24 @@ export function installShutdown(server: ServerType, deps: AppDeps, timeoutMs: nu
 
 /** Build the Node app's dependencies from configuration. */
 export async function createNodeDeps(config: Config): Promise<AppDeps> {
-  // Recordings are kept only with STARCOACH_KEEP_AUDIO=1, and deleted with their grading.
-  const archive = config.keepAudio ? openAudioArchive(audioDirFor(config.dbFile)) : null;
-  const sqlite = openSqliteStore(config.dbFile);
-  const store = archive ? withAudioCleanup(sqlite, archive) : sqlite;
+  const dbOptions = { maxMb: config.dbMaxMb };
+  const sqlite = openSqliteStore(config.dbFile, dbOptions);
+  // A database that opens but cannot be read or written (damaged pages, a read-only file) stops
+  // the start here, with the file named, rather than answering 500 to every request later.
+  const fault = await sqlite.health();
+  if (fault) {
+    await sqlite.close();
+    throw fault;
+  }
+  // Recordings are kept only with STARCOACH_KEEP_AUDIO=1; deleting gradings (one, or all) deletes
+  // any kept recordings with them, also those kept by an earlier run with the setting on.
+  const archive = openAudioArchive(audioDirFor(config.dbFile));
+  const store = withAudioCleanup(sqlite, archive);
   const grader = await createGrader(config);
   const grading = createGradingService({ store, grader, length: config.length });
   const reliability = reliabilityDeps(config);
-  const batches = createLocalBatchJobs({ store: openSqliteBatchStore(config.dbFile), grading, slot: batchSlot(reliability.gate) });
-  const spoken = createSpokenGrading({ grading, transcriber: transcriberFromConfig(config), archive });
+  const batches = createLocalBatchJobs({ store: openSqliteBatchStore(config.dbFile, dbOptions), grading, slot: batchSlot(reliability.gate) });
+  const spoken = createSpokenGrading({ grading, transcriber: transcriberFromConfig(config), archive: config.keepAudio ? archive : null });
   return { ...reliability, store, grading, docsAsset, batches, spoken, doctor: () => runDoctor(config) };
 }
 

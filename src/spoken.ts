@@ -29,6 +29,7 @@ export interface Recording {
 export interface AudioArchive {
   save(gradingId: string, audio: Uint8Array, format: AudioFormat): Promise<void>;
   remove(gradingId: string): Promise<void>;
+  removeAll(): Promise<void>;
 }
 
 export interface SpokenGradingDeps {

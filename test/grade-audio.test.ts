@@ -18,6 +18,7 @@ import { createNodeDeps } from "../src/node.js";
 import { MAX_AUDIO_BYTES } from "../src/spoken.js";
 import { createTranscriber } from "../src/transcribe/transcriber.js";
 import { buildTestApp, llmGrader, tempDbFile, type TestApp } from "./support/app.js";
+import { runCli } from "./support/cli.js";
 import { audioDir, bytesOf, encodeStreamedWebm, HAVE_AUDIO_TOOLS, silentWav, speak, SPOKEN_TEXT } from "./support/audio.js";
 import { createOpenAiMock, modelGrade } from "./support/openai-mock.js";
 import { createTranscriptionMock, INVALID_FORMAT_BODY, timeWords, TRANSCRIBE_BASE_URL } from "./support/transcription-mock.js";
@@ -270,7 +271,26 @@ describe("Node wiring (createNodeDeps from the environment)", () => {
     expect(bytesOf(join(dir, `${res.json.id}.wav`))).toEqual(audio);
     expect((await app.request(`/v1/gradings/${res.json.id}`, { method: "DELETE" })).status).toBe(204);
     expect(readdirSync(dir)).toEqual([]);
+
+    // Deleting everything deletes the recordings' folder too.
+    stt.reply({ kind: "transcript", text: TRANSCRIPT });
+    await post(app as TestApp, upload(audio));
+    expect(readdirSync(dir)).toHaveLength(1);
+    expect((await app.request("/v1/gradings?confirm=all-my-data", { method: "DELETE" })).status).toBe(200);
+    expect(existsSync(dir)).toBe(false);
     await deps.store.close();
+  });
+
+  it("starcoach data wipe --yes deletes kept recordings with the database's data, even with the setting now off", async () => {
+    const { app, deps, dbFile, audioDir: dir } = await nodeApp({ STARCOACH_TRANSCRIBE_BASE_URL: TRANSCRIBE_BASE_URL, STARCOACH_KEEP_AUDIO: "1" });
+    stt.reply({ kind: "transcript", text: TRANSCRIPT });
+    expect((await post(app as TestApp, upload(silentWav(3)))).status).toBe(200);
+    await deps.store.close();
+    expect(readdirSync(dir)).toHaveLength(1);
+    const wiped = await runCli(["data", "wipe", "--yes", "--db", dbFile]);
+    expect(wiped.code).toBe(0);
+    expect(wiped.stderr).toContain("deleted the kept recordings");
+    expect(existsSync(dir)).toBe(false);
   });
 
   it("the per-client grading rate limit covers spoken answers, and is checked before the transcription is paid for", async () => {

@@ -1,6 +1,7 @@
 /**
  * Kept recordings (STARCOACH_KEEP_AUDIO=1) as plain files, `<grading id>.<format>`, in an `audio`
- * folder beside the SQLite file; deleting a grading deletes its recording (withAudioCleanup).
+ * folder beside the SQLite file; deleting a grading deletes its recording, and deleting all
+ * gradings deletes the folder (withAudioCleanup; `starcoach data wipe` too).
  */
 import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -27,6 +28,9 @@ export function openAudioArchive(dir: string): AudioArchive {
       const files = await readdir(dir).catch(() => [] as string[]);
       await Promise.all(files.filter((f) => f.startsWith(`${id}.`)).map((f) => rm(join(dir, f), { force: true })));
     },
+    async removeAll() {
+      await rm(dir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -38,6 +42,11 @@ export function withAudioCleanup(store: Store, archive: AudioArchive): Store {
       const deleted = await store.deleteGrading(id);
       await archive.remove(id);
       return deleted;
+    },
+    async deleteAll() {
+      const counts = await store.deleteAll();
+      await archive.removeAll();
+      return counts;
     },
   };
 }
