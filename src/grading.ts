@@ -2,7 +2,7 @@
  * The grading use case: resolve the principle, analyse, serve from cache or ask the grader,
  * assemble grounded Feedback, store it. Every adapter (HTTP, CLI, batch, Worker) goes through here.
  */
-import { analyze, type Analysis, type LengthOptions } from "./core/analyze.js";
+import { analyze, relabel, type Analysis, type LengthOptions } from "./core/analyze.js";
 import { withSpokenLength, type Delivery } from "./core/delivery.js";
 import type { Feedback } from "./core/feedback.js";
 import { findPrinciple, PRINCIPLE_IDS, type Principle } from "./core/principles.js";
@@ -166,7 +166,13 @@ export function createGradingService(deps: GradingDeps) {
       const aggregated = samples > 1 ? aggregateSamples(outcomes.map((o) => o.grade)) : null;
       const grade = aggregated?.grade ?? outcomes[0]!.grade;
       let usage = outcomes.reduce<Usage | null>((total, o) => addUsage(total, o.usage), null);
-      const barRaise = mode === "bar-raiser" ? await (grader.barRaise ?? offlineBarRaise)(request, grade, signal) : null;
+      // The grader's sentence labels decide the parts (the model's in LLM mode): presence, the Action
+      // I-ratio, weSentences and the quantified result are computed from them by code.
+      const relabelled = relabel(analysis, grade.sentences ?? []);
+      const { ignored } = relabelled;
+      // Relabelling recounts the length from the words; a recording's real length stands.
+      const labelled = delivery ? withSpokenLength(relabelled.analysis, delivery, deps.length) : relabelled.analysis;
+      const barRaise = mode === "bar-raiser" ? await (grader.barRaise ?? offlineBarRaise)({ ...request, analysis: labelled }, grade, signal) : null;
       usage = addUsage(usage, barRaise?.usage ?? null);
       const repaired = [...new Set([...outcomes.flatMap((o) => o.repaired ?? []), ...(barRaise?.repaired ?? [])])];
       let feedback = assembleFeedback({
@@ -176,8 +182,9 @@ export function createGradingService(deps: GradingDeps) {
         answer,
         question,
         principle,
-        analysis,
+        analysis: labelled,
         grade,
+        ignoredLabels: ignored,
         meta: {
           mode: grader.mode,
           model: grader.model,
@@ -191,7 +198,7 @@ export function createGradingService(deps: GradingDeps) {
         },
       });
       if (barRaise) {
-        const { barRaiser, droppedQuotes } = assembleBarRaiser(feedback, analysis, barRaise.barRaiser);
+        const { barRaiser, droppedQuotes } = assembleBarRaiser(feedback, labelled, barRaise.barRaiser);
         feedback = { ...feedback, barRaiser, meta: { ...feedback.meta, droppedQuotes: feedback.meta.droppedQuotes + droppedQuotes } };
       }
       if (delivery) feedback = { ...feedback, delivery };
