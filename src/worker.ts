@@ -11,6 +11,8 @@ import { warmUp } from "./core/nlp.js";
 import { runDoctor } from "./grader/doctor.js";
 import { graderFromConfig } from "./grader/from-config.js";
 import { createGradingService } from "./grading.js";
+import { createSpokenGrading } from "./spoken.js";
+import { transcriberFromConfig } from "./transcribe/from-config.js";
 import { createApp, type App } from "./http/app.js";
 import type { AppDeps } from "./http/context.js";
 import { errorBody } from "./http/errors.js";
@@ -56,9 +58,11 @@ export async function createWorkerRuntime(env: WorkerEnv): Promise<WorkerRuntime
     // per isolate, and Workers run many isolates: put Cloudflare's rate limiting in front for a hard cap.
     security: config.security,
     gate: createGate(config.security),
-    secrets: [config.llm?.apiKey],
+    secrets: [config.llm?.apiKey, config.transcription?.apiKey],
     store,
     grading,
+    // Recordings are never kept on Workers (no file system); STARCOACH_KEEP_AUDIO has no effect there.
+    spoken: createSpokenGrading({ grading, transcriber: transcriberFromConfig(config) }),
     doctor: () => runDoctor(config),
     ...(queue ? { batches: { store: batchStore, start: (job) => enqueueJob(queue, job) } } : {}),
   };

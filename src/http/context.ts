@@ -1,5 +1,6 @@
 import type { DoctorReport } from "../grader/doctor.js";
 import type { GradingService } from "../grading.js";
+import type { SpokenGrading } from "../spoken.js";
 import type { Admission } from "./middleware/admission.js";
 import type { ReliabilityDeps } from "./middleware/index.js";
 import type { BatchJob, BatchStore } from "../store/batch-types.js";
@@ -15,6 +16,8 @@ export interface AppDeps extends ReliabilityDeps {
   doctor?: () => Promise<DoctorReport>;
   /** Batch jobs: where they are stored and how a stored job gets graded; absent where batches are off. */
   batches?: BatchJobs;
+  /** Spoken answers (POST /v1/grade/audio); absent or unavailable: 503 transcription_unavailable. */
+  spoken?: SpokenGrading;
 }
 
 /**

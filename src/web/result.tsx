@@ -5,6 +5,7 @@ import { STAR_PARTS, type StarPart } from "../core/star-split.js";
 import type { ScoreChange } from "./compare.js";
 import { AnnotatedAnswer, Delta, Figures, Legend, PartHead, ScoreBar } from "./components.js";
 import { BAND_LABEL, shortDate } from "./format.js";
+import { DeliveryCard, spokenMarks } from "./delivery.js";
 import { evidenceQuotes } from "./highlight.js";
 
 function PartCard(props: { part: StarPart; data: Part; change?: number }) {
@@ -70,11 +71,13 @@ export function ResultView(props: { feedback: Feedback; change?: ScoreChange | n
 
       <section class="card annotated" aria-labelledby="annotated-title">
         <h2 id="annotated-title">Your answer, annotated</h2>
-        <Legend />
-        <AnnotatedAnswer answer={f.answer} segments={f.segments} quotes={evidenceQuotes(f)} />
+        <Legend spoken={!!f.delivery} />
+        <AnnotatedAnswer answer={f.answer} segments={f.segments} quotes={evidenceQuotes(f)} spoken={spokenMarks(f)} />
       </section>
 
-      <Figures figures={f} />
+      <Figures figures={f} recorded={!!f.delivery} />
+
+      {f.delivery ? <DeliveryCard delivery={f.delivery} /> : null}
 
       <section class="parts" aria-label="STAR parts">
         {STAR_PARTS.map((p) => (

@@ -1,6 +1,6 @@
 /**
  * The web pages, mounted at "/": the practice form, the result page, history. Plain form posts work
- * without JavaScript (post → redirect → result page); the script in client.js.ts enhances them.
+ * without JavaScript (post → redirect → result page); the script in client.tsx enhances them.
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
@@ -48,11 +48,17 @@ function workspace(c: C, values: FormValues, result: Child, error: FormError | n
     // On a phone a finished result comes first; the form to edit and re-grade follows it.
     <div class={hasResult ? "workspace has-result" : "workspace"}>
       <div class="col-form">
-        <GradeForm values={{ ...values, principle: principle.id }} questions={questionsFor(principle.id)} length={c.var.deps.grading.length} error={error} title={hasResult ? "Edit and grade again" : "Practise an answer"} />
+        <GradeForm values={{ ...values, principle: principle.id }} questions={questionsFor(principle.id)} length={c.var.deps.grading.length} error={error} title={hasResult ? "Edit and grade again" : "Practise an answer"} spoken={spokenOptions(c)} />
       </div>
       <div class="col-result">{result}</div>
     </div>
   );
+}
+
+/** The recorder is offered wherever the app has the spoken-answer use case (with or without a transcriber). */
+function spokenOptions(c: C) {
+  const spoken = c.var.deps.spoken;
+  return spoken ? { available: spoken.available, keepsAudio: spoken.keepsAudio } : null;
 }
 
 function formString(v: unknown): string {

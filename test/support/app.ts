@@ -11,6 +11,8 @@ import { createGradingService } from "../../src/grading.js";
 import { createApp } from "../../src/http/app.js";
 import { BAR_RAISER_FILE, docsAsset, RUBRIC_FILE } from "../../src/node.js";
 import { openSqliteStore } from "../../src/store/sqlite.js";
+import { createSpokenGrading, type AudioArchive } from "../../src/spoken.js";
+import type { Transcriber } from "../../src/transcribe/transcriber.js";
 import { MOCK_BASE_URL } from "./openai-mock.js";
 
 export const RUBRIC = readFileSync(RUBRIC_FILE, "utf8");
@@ -29,11 +31,12 @@ export function llmGrader(overrides: Partial<LlmSettings> = {}): Promise<Grader>
   return createLlmGrader(testLlmSettings(overrides), RUBRIC, BAR_RAISER);
 }
 
-export async function buildTestApp(options: { grader?: Grader; dbFile?: string } = {}) {
+export async function buildTestApp(options: { grader?: Grader; dbFile?: string; transcriber?: Transcriber; archive?: AudioArchive } = {}) {
   const store = openSqliteStore(options.dbFile ?? tempDbFile());
   const grader = options.grader ?? createOfflineGrader();
   const grading = createGradingService({ store, grader, length: DEFAULT_LENGTH });
-  const app = createApp({ store, grading, docsAsset });
+  const spoken = createSpokenGrading({ grading, transcriber: options.transcriber ?? null, archive: options.archive ?? null });
+  const app = createApp({ store, grading, docsAsset, spoken });
   return { app, store, grading, grader };
 }
 
