@@ -6,8 +6,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig, type Config } from "./config.js";
 import { warmUp } from "./core/nlp.js";
-import { graderFromConfig } from "./grader/from-config.js";
+import { graderFromConfig, rewriterFromConfig } from "./grader/from-config.js";
 import type { Grader } from "./grader/types.js";
+import type { Rewriter } from "./grader/rewriter.js";
+import { createRewriteService } from "./rewrite.js";
 import { createGradingService } from "./grading.js";
 import { createApp } from "./http/app.js";
 import { createGate, redactConsole } from "./http/middleware/index.js";
@@ -19,10 +21,15 @@ import { openSqliteBatchStore } from "./store/sqlite-batch.js";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const RUBRIC_FILE = join(ROOT, "prompts", "star-rubric.md");
 export const BAR_RAISER_FILE = join(ROOT, "prompts", "bar-raiser.md");
+export const REWRITE_FILE = join(ROOT, "prompts", "rewrite.md");
 
 export async function createGrader(config: Config, fetchImpl?: typeof fetch): Promise<Grader> {
   const [rubric, barRaiser] = await Promise.all([readFile(RUBRIC_FILE, "utf8"), readFile(BAR_RAISER_FILE, "utf8")]);
   return graderFromConfig(config, { rubric, barRaiser }, fetchImpl);
+}
+
+export async function createRewriter(config: Config, fetchImpl?: typeof fetch): Promise<Rewriter> {
+  return rewriterFromConfig(config, await readFile(REWRITE_FILE, "utf8"), fetchImpl);
 }
 
 const swaggerDir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
@@ -95,8 +102,9 @@ export async function createNodeDeps(config: Config): Promise<AppDeps> {
   const store = openSqliteStore(config.dbFile);
   const grader = await createGrader(config);
   const grading = createGradingService({ store, grader, length: config.length });
+  const rewrite = createRewriteService({ store, rewriter: await createRewriter(config), length: config.length });
   const batches = createLocalBatchJobs({ store: openSqliteBatchStore(config.dbFile), grading });
-  return { ...reliabilityDeps(config), store, grading, docsAsset, batches };
+  return { ...reliabilityDeps(config), store, grading, rewrite, docsAsset, batches };
 }
 
 async function main() {

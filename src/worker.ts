@@ -5,11 +5,13 @@
  * batch runner. Nothing here may import src/node.ts or any node:* module.
  */
 import BAR_RAISER from "../prompts/bar-raiser.md";
+import REWRITE from "../prompts/rewrite.md";
 import RUBRIC from "../prompts/star-rubric.md";
 import { loadConfig } from "./config.js";
 import { warmUp } from "./core/nlp.js";
-import { graderFromConfig } from "./grader/from-config.js";
+import { graderFromConfig, rewriterFromConfig } from "./grader/from-config.js";
 import { createGradingService } from "./grading.js";
+import { createRewriteService } from "./rewrite.js";
 import { createApp, type App } from "./http/app.js";
 import type { AppDeps } from "./http/context.js";
 import { errorBody } from "./http/errors.js";
@@ -49,6 +51,7 @@ export async function createWorkerRuntime(env: WorkerEnv): Promise<WorkerRuntime
   // The same grader as on Node (graderFromConfig), from the prompt files bundled as Text modules.
   const grader = await graderFromConfig(config, { rubric: RUBRIC, barRaiser: BAR_RAISER });
   const grading = createGradingService({ store, grader, length: config.length });
+  const rewrite = createRewriteService({ store, rewriter: await rewriterFromConfig(config, REWRITE), length: config.length });
   const queue = env.BATCH_QUEUE;
   const deps: AppDeps = {
     // Access token, CORS, limits and logging as on Node. The rate limit and the grading gate count
@@ -58,6 +61,7 @@ export async function createWorkerRuntime(env: WorkerEnv): Promise<WorkerRuntime
     secrets: [config.llm?.apiKey],
     store,
     grading,
+    rewrite,
     ...(queue ? { batches: { store: batchStore, start: (job) => enqueueJob(queue, job) } } : {}),
   };
   const retryBase = Number(vars.STARCOACH_QUEUE_RETRY_SECONDS ?? "10");

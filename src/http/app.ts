@@ -15,6 +15,7 @@ import { questionsRoutes } from "./routes/questions.js";
 import { gradeStreamRoutes } from "./routes/grade-stream.js";
 import { webRoutes } from "../web/routes.js";
 import { batchesRoutes } from "./routes/batches.js";
+import { rewriteRoutes } from "./routes/rewrite.js";
 
 /** Far above the longest answer (20,000 characters, up to 80 KB of UTF-8) plus JSON overhead. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", gradeStreamRoutes);
   app.route("/", webRoutes);
   app.route("/", batchesRoutes);
+  app.route("/", rewriteRoutes);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {

@@ -1,4 +1,5 @@
 import type { GradingService } from "../grading.js";
+import type { RewriteService } from "../rewrite.js";
 import type { ReliabilityDeps } from "./middleware/index.js";
 import type { BatchJob, BatchStore } from "../store/batch-types.js";
 import type { Store } from "../store/types.js";
@@ -7,6 +8,8 @@ import type { Store } from "../store/types.js";
 export interface AppDeps extends ReliabilityDeps {
   grading: GradingService;
   store: Store;
+  /** Rewrites of graded answers (POST /v1/gradings/:id/rewrite); absent: rule-based rewrites. */
+  rewrite?: RewriteService;
   /** Serves the API reference UI's static files (swagger-ui-dist); absent where none are bundled. */
   docsAsset?: (file: string) => Promise<{ body: Uint8Array<ArrayBuffer>; type: string } | null>;
   /** Batch jobs: where they are stored and how a stored job gets graded; absent where batches are off. */

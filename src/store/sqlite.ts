@@ -4,6 +4,7 @@ import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Feedback } from "../core/feedback.js";
+import type { Rewrite } from "../core/rewrite.js";
 import type { GradingSummary, ListOptions, Store } from "./types.js";
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), "migrations");
@@ -51,6 +52,8 @@ export function openSqliteStore(file: string): Store {
     "SELECT id, created_at, feedback FROM gradings WHERE (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?",
   );
   const remove = db.prepare("DELETE FROM gradings WHERE id = ?");
+  const setRewrite = db.prepare("UPDATE gradings SET rewrite = ? WHERE id = ?");
+  const rewriteOf = db.prepare<[string], { rewrite: string | null }>("SELECT rewrite FROM gradings WHERE id = ?");
   const parse = (row: Row | undefined): Feedback | null => (row ? (JSON.parse(row.feedback) as Feedback) : null);
 
   return {
@@ -87,6 +90,13 @@ export function openSqliteStore(file: string): Store {
     },
     async deleteGrading(id) {
       return remove.run(id).changes > 0;
+    },
+    async saveRewrite(id, rewrite) {
+      setRewrite.run(JSON.stringify(rewrite), id);
+    },
+    async getRewrite(id) {
+      const json = rewriteOf.get(id)?.rewrite;
+      return json ? (JSON.parse(json) as Rewrite) : null;
     },
     async close() {
       if (db.open) db.close();

@@ -16,7 +16,7 @@ export { createGate, type Gate } from "./concurrency.js";
 export { jsonLineSink, redactConsole, type LogSink, type LogEntry } from "./logging.js";
 
 /** The routes that run a grading (and so a model call): rate-limited per client and gated. */
-export const GRADING_ROUTES = ["/v1/grade", "/v1/grade/stream", "/grade"] as const;
+export const GRADING_ROUTES = ["/v1/grade", "/v1/grade/stream", "/grade", "/v1/gradings/:id/rewrite", "/result/:id/rewrite"] as const;
 
 export interface ReliabilityDeps {
   /** Access, limits, CORS, logging; absent: the defaults of an empty environment, with logging off. */

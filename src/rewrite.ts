@@ -1,0 +1,82 @@
+/**
+ * The rewrite use case: a stronger version of a graded answer that invents nothing. The rewriter
+ * (model or rules) proposes sentences; the guard (src/core/rewrite-guard.ts) keeps only what the
+ * original supports; the result is measured and, for model rewrites, cached with the grading.
+ */
+import type { LengthOptions } from "./core/analyze.js";
+import { speakingSeconds } from "./core/analyze.js";
+import type { Feedback } from "./core/feedback.js";
+import { findPrinciple } from "./core/principles.js";
+import { joinSentences, type Rewrite } from "./core/rewrite.js";
+import { guardRewrite } from "./core/rewrite-guard.js";
+import { rewriteSource } from "./core/rewrite-source.js";
+import { countTokens } from "./core/tokens.js";
+import type { Rewriter } from "./grader/rewriter.js";
+import { InputError } from "./grading.js";
+import type { Store } from "./store/types.js";
+
+export interface RewriteDeps {
+  store: Store;
+  rewriter: Rewriter;
+  length: LengthOptions;
+}
+
+const HYPOTHETICAL_NOTE = "Your answer tells what you would do rather than one time it happened; a rewrite can only reorder it. Tell one real example for the strongest version.";
+
+export function createRewriteService(deps: RewriteDeps) {
+  const { rewriter, store, length } = deps;
+
+  /** Rewrite a grading's answer (no store access). */
+  async function rewriteFeedback(feedback: Feedback): Promise<Rewrite> {
+    const started = performance.now();
+    const principle = findPrinciple(feedback.principle.id);
+    if (!principle) throw new InputError("unknown_principle", `The grading names an unknown principle "${feedback.principle.id}".`);
+    const source = rewriteSource(feedback);
+    const proposal = await rewriter.propose({ feedback, source, principle, length });
+    const guarded = guardRewrite(source, proposal.sentences);
+    const text = joinSentences(guarded.sentences);
+    const words = countTokens(text).words;
+    const notes = [rewriter.notice, ...proposal.notes, feedback.metrics.hypothetical ? HYPOTHETICAL_NOTE : null].filter((n): n is string => Boolean(n));
+    return {
+      gradingId: feedback.id,
+      text,
+      sentences: guarded.sentences,
+      placeholders: guarded.placeholders,
+      dropped: guarded.dropped,
+      length: { words, speakingSeconds: speakingSeconds(words, length.wordsPerMinute), targetSeconds: { min: length.minSeconds, max: length.maxSeconds } },
+      meta: {
+        mode: rewriter.mode,
+        model: rewriter.model,
+        promptVersion: rewriter.promptVersion,
+        usage: proposal.usage,
+        latencyMs: Math.round(performance.now() - started),
+        cached: false,
+        notice: notes.length ? notes.join(" ") : null,
+        figuresReplaced: guarded.figuresReplaced,
+        ownershipReplaced: guarded.ownershipReplaced,
+        droppedReasons: guarded.droppedReasons,
+      },
+    };
+  }
+
+  const fresh = (r: Rewrite) => r.meta.mode === rewriter.mode && r.meta.model === rewriter.model && r.meta.promptVersion === rewriter.promptVersion;
+
+  return {
+    rewriter,
+    rewriteFeedback,
+    /** Rewrite stored grading `id`; model rewrites are cached with the grading (deleted with it). */
+    async rewrite(id: string): Promise<Rewrite> {
+      const feedback = await store.getGrading(id);
+      if (!feedback) throw new InputError("not_found", `No grading with id "${id}".`, 404);
+      // Only model rewrites are cached: they cost money and vary; the rules are instant.
+      const cached = rewriter.mode === "llm";
+      const hit = cached ? await store.getRewrite?.(id) : null;
+      if (hit && fresh(hit)) return { ...hit, meta: { ...hit.meta, cached: true } };
+      const rewrite = await rewriteFeedback(feedback);
+      if (cached) await store.saveRewrite?.(id, rewrite);
+      return rewrite;
+    },
+  };
+}
+
+export type RewriteService = ReturnType<typeof createRewriteService>;
