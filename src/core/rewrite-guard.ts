@@ -52,16 +52,28 @@ export function fold(text: string): string {
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
-/** Whether `needle` occurs in the folded `haystack` as whole words ("3" is not in "300"). */
+const DIGIT = /\p{N}/u;
+
+/**
+ * Whether the text continues a word across index `i` (the character just outside a match): a letter
+ * or digit, or a decimal point or thousands comma between digits ("0.5", "1,200").
+ */
+function continuesWord(text: string, i: number, step: 1 | -1): boolean {
+  const ch = text[i];
+  if (ch === undefined) return false;
+  if (WORD_CHAR.test(ch)) return true;
+  return (ch === "." || ch === ",") && DIGIT.test(text[i + step] ?? "") && DIGIT.test(text[i - step] ?? "");
+}
+
+/** Whether `needle` occurs in the folded `haystack` as whole words ("3" is not in "300", "5" not in "0.5%"). */
 export function occursIn(foldedHaystack: string, needle: string): boolean {
   const n = fold(needle);
   if (!n) return true;
+  const startsWord = WORD_CHAR.test(n[0]!);
+  const endsWord = WORD_CHAR.test(n[n.length - 1]!);
   for (let at = foldedHaystack.indexOf(n); at >= 0; at = foldedHaystack.indexOf(n, at + 1)) {
-    const before = foldedHaystack[at - 1];
-    const after = foldedHaystack[at + n.length];
-    const startsWord = WORD_CHAR.test(n[0]!);
-    const endsWord = WORD_CHAR.test(n[n.length - 1]!);
-    if ((!startsWord || before === undefined || !WORD_CHAR.test(before)) && (!endsWord || after === undefined || !WORD_CHAR.test(after))) return true;
+    const end = at + n.length;
+    if ((!startsWord || !continuesWord(foldedHaystack, at - 1, -1)) && (!endsWord || !continuesWord(foldedHaystack, end, 1))) return true;
   }
   return false;
 }
@@ -277,8 +289,8 @@ export function guardRewrite(source: RewriteSource, proposed: readonly ProposedS
     }
     const words = contentWords(doc.tokens);
     const cited = [...new Set(p.from)].filter((i) => Number.isInteger(i) && i >= 0 && i < source.sentences.length).sort((a, b) => a - b);
-    // A sentence that is only placeholders and connecting words restates nothing and needs no source.
-    let from: number[] = [];
+    // A sentence with no content word (a placeholder, "I would do it again.") states no fact to check.
+    let from = cited;
     if (words.length) {
       const found = cite(words, cited, sourceSets);
       if (!found) {

@@ -57,7 +57,8 @@ function fitToTarget(parts: Record<StarPart, Picked[]>, limit: number, extraWord
 export function proposeOfflineRewrite(request: Pick<RewriteRequest, "source" | "length" | "feedback">): RewriteProposal {
   const picked: Record<StarPart, Picked[]> = { situation: [], task: [], action: [], result: [] };
   request.source.sentences.forEach((sentence, index) => {
-    if (!sentence.part) return; // meta talk, opinions: no part of the story
+    // Meta talk and opinions are no part of the story; a stray "." or "—" is no sentence.
+    if (!sentence.part || !/[\p{L}\p{N}]/u.test(sentence.text)) return;
     const text = sentence.part === "action" ? askForOwnStep(sentence) : sentence.text;
     picked[sentence.part].push({ index, sentence, text });
   });
