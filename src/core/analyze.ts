@@ -4,7 +4,7 @@
  */
 import { countTokens, iRatio, type TokenCounts } from "./tokens.js";
 import { statesMeasure } from "./quantities.js";
-import { labelSentences, parseAnswer, STAR_PARTS, type LabelledSentence, type StarPart } from "./star-split.js";
+import { labelSentences, parseAnswer, STAR_PARTS, type LabelledSentence, type SentenceLabel, type StarPart } from "./star-split.js";
 
 export interface LengthOptions {
   wordsPerMinute: number;
@@ -77,7 +77,32 @@ export function isHypotheticalAnswer(sentences: readonly LabelledSentence[]): bo
 
 export function analyze(answer: string, length: LengthOptions = DEFAULT_LENGTH): Analysis {
   const parsed = parseAnswer(answer);
-  const sentences = labelSentences(parsed.sentences);
+  return summarize(labelSentences(parsed.sentences), parsed.quantities.map((q) => q.text), length);
+}
+
+/**
+ * The same analysis with the sentence labels given by index (the model's, in LLM mode): presence,
+ * the Action I-ratio, weSentences, the Result's amounts and hypothetical are recomputed from them.
+ * A label for an index that does not exist, or a second label for one sentence, is ignored and
+ * counted; a sentence without a label keeps the rules' label.
+ */
+export function relabel(a: Analysis, labels: ReadonlyArray<{ index: number; part: SentenceLabel }>): { analysis: Analysis; ignored: number } {
+  const given = new Map<number, SentenceLabel>();
+  let ignored = 0;
+  for (const { index, part } of labels) {
+    if (!Number.isInteger(index) || index < 0 || index >= a.sentences.length || given.has(index)) ignored++;
+    else given.set(index, part);
+  }
+  const sentences = a.sentences.map((s, i) => {
+    const label = given.get(i) ?? s.label;
+    return { ...s, label, part: label === "other" ? null : label };
+  });
+  const length = { wordsPerMinute: a.wordsPerMinute, minSeconds: a.targetSeconds.min, maxSeconds: a.targetSeconds.max };
+  return { analysis: summarize(sentences, a.quantities, length), ignored };
+}
+
+/** Every figure of the analysis from labelled sentences. */
+function summarize(sentences: LabelledSentence[], quantities: string[], length: LengthOptions): Analysis {
   // Sentences are separated by whitespace only, so a token never straddles two and the answer's
   // counts are the sums of its sentences' counts (the property test checks this against countTokens).
   const sentenceCounts = new Map<LabelledSentence, TokenCounts>(sentences.map((s) => [s, countTokens(s.text)]));
@@ -121,7 +146,7 @@ export function analyze(answer: string, length: LengthOptions = DEFAULT_LENGTH):
     lengthVerdict: lengthVerdict(seconds, length),
     numbers: counts.numbers,
     resultNumbers,
-    quantities: parsed.quantities.map((q) => q.text),
+    quantities,
     resultQuantities,
     quantifiedResult: byPart.result.some((s) => statesMeasure(s.tokens, s.quantities)),
     hypothetical: isHypotheticalAnswer(sentences),

@@ -6,7 +6,7 @@
 import { z } from "@hono/zod-openapi";
 import { BarRaiserSchema } from "./bar-raiser.js";
 import { PRINCIPLE_IDS } from "./principles.js";
-import { STAR_PARTS } from "./star-split.js";
+import { SENTENCE_LABELS, STAR_PARTS } from "./star-split.js";
 
 const Score04 = z.number().int().min(0).max(4);
 
@@ -82,6 +82,7 @@ export const FeedbackSchema = z
       cached: z.boolean(),
       samples: z.number().int(),
       droppedQuotes: z.number().int().describe("Evidence quotes from the model not found in the answer"),
+      ignoredLabels: z.number().int().optional().describe("Sentence labels from the model for sentences that do not exist (ignored)"),
       notice: z.string().nullable().describe("Plain-language note on the mode, e.g. how to enable the LLM"),
     }),
   })
@@ -104,6 +105,10 @@ const ModelPartSchema = z.object({
 });
 
 export const ModelGradeSchema = z.object({
+  // First, so the model reads the answer sentence by sentence before it scores the parts.
+  sentences: z
+    .array(z.object({ index: z.number().int(), part: z.enum(SENTENCE_LABELS) }))
+    .describe("One label per numbered sentence of SENTENCES, by index: situation, task, action, result or other"),
   situation: ModelPartSchema,
   task: ModelPartSchema,
   action: ModelPartSchema,

@@ -18,7 +18,9 @@ export interface AssembleInput {
   principle: Principle;
   analysis: Analysis;
   grade: ModelGrade;
-  meta: Omit<Feedback["meta"], "droppedQuotes">;
+  /** Sentence labels of the grader that named no sentence of the answer. */
+  ignoredLabels?: number;
+  meta: Omit<Feedback["meta"], "droppedQuotes" | "ignoredLabels">;
 }
 
 /** The Feedback fields computed by code alone, available before any model output (the web page streams them first). */
@@ -59,11 +61,16 @@ export function assembleFeedback(input: AssembleInput): Feedback {
   const star = Object.fromEntries(
     STAR_PARTS.map((part) => {
       const g = grade[part];
+      // A part is present exactly when a sentence carries its label, whatever the grader's flag says.
+      const present = a.parts[part].present;
+      // When the grader's flag disagrees with the labels, its words about the part would contradict the card.
+      const agrees = present === g.present;
+      const feedback = agrees ? g.feedback : present ? `The answer's ${part} sentences are marked in the answer.` : `No ${part} part was found in this answer.`;
       const graded: Part = {
-        present: g.present,
-        score: g.present ? g.score : 0,
-        evidence: ground(g.evidence),
-        feedback: g.feedback,
+        present,
+        score: present ? Math.max(1, g.score) : 0,
+        evidence: present ? ground(g.evidence) : [],
+        feedback,
         fix: g.fix,
         ...(input.spread ? { spread: input.spread[part] } : {}),
       };
@@ -100,7 +107,7 @@ export function assembleFeedback(input: AssembleInput): Feedback {
     improvements: rankImprovements(a, star, grade),
     followUps: grade.followUps,
     segments: figures.segments,
-    meta: { ...input.meta, droppedQuotes },
+    meta: { ...input.meta, droppedQuotes, ...(input.ignoredLabels ? { ignoredLabels: input.ignoredLabels } : {}) },
   };
 }
 

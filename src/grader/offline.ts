@@ -10,7 +10,8 @@ import type { BarRaiseOutcome, GradeRequest } from "./types.js";
 import { parse } from "../core/nlp.js";
 import { judgeFit, principleFeatures } from "../core/principle-fit.js";
 import type { Principle } from "../core/principles.js";
-import type { LabelledSentence, StarPart } from "../core/star-split.js";
+import { STAR_PARTS, type LabelledSentence, type StarPart } from "../core/star-split.js";
+import { calibrate, type Calibrated } from "../core/calibration.js";
 
 type PartGrade = ModelGrade[StarPart];
 
@@ -77,9 +78,7 @@ function action(a: Analysis): PartGrade {
   if (!p.present) return absent("action", "Describe the 2–4 concrete steps you took, each starting with “I …”.");
   const owned = a.actionIRatio === null || a.actionIRatio >= 0.7;
   const share = a.words ? p.words / a.words : 0;
-  // A hypothetical answer caps the Action score: steps that never happened cannot score well.
-  const raw = 1 + (p.sentences.length >= 2 ? 1 : 0) + (owned ? 1 : 0) + (share >= 0.35 ? 1 : 0);
-  const score = clamp(a.hypothetical ? Math.min(raw, 1) : raw);
+  const score = clamp(1 + (p.sentences.length >= 2 ? 1 : 0) + (owned ? 1 : 0) + (share >= 0.35 ? 1 : 0));
   const parts = [`${p.sentences.length} action sentence${p.sentences.length === 1 ? "" : "s"} (${Math.round(share * 100)}% of the answer)`];
   if (a.weSentences.length) parts.push(`“we” is the one acting in ${a.weSentences.length} of them`);
   if (a.hypothetical) parts.push("the steps are told as what you would do, not what you did");
@@ -166,25 +165,43 @@ function principleWords(p: Principle): Set<string> {
   return words;
 }
 
-export function gradeOffline(_answer: string, principle: Principle, a: Analysis): ModelGrade {
+/** The rules' scores before calibration (what data/score-calibration.json is fitted on). */
+export function rawOfflineScores(principle: Principle, a: Analysis): Record<Calibrated, number> {
+  const g = rawGrade(principle, a);
+  return { situation: g.situation.score, task: g.task.score, action: g.action.score, result: g.result.score, principleFit: g.principleFit.score };
+}
+
+function rawGrade(principle: Principle, a: Analysis): ModelGrade {
   const fit = judgeFit(a.sentences.flatMap((s) => s.tokens), principle);
   const cues = new Set(fit.cues.filter((c) => principleWords(principle).has(c)));
   const evidence = a.sentences.filter((s) => s.tokens.some((t) => cues.has(t.lemma))).slice(0, 2).map((s) => s.text);
-  // The principle guide: a hypothetical non-answer shows a principle incidentally at most.
-  const score = a.hypothetical ? Math.min(fit.score, 1) : fit.score;
   const words = cues.size ? ` (words such as ${[...cues].slice(0, 3).map((c) => `“${c}”`).join(", ")})` : "";
   const rationale = fit.rank === 1
     ? `Of the 16 principles, this story reads most like ${principle.name}${words}.`
     : `This story ranks ${fit.rank} of 16 for ${principle.name}${words}; a strong ${principle.name} story shows: ${principle.strongSignals[0]?.toLowerCase()}.`;
   return {
+    sentences: a.sentences.map((s, index) => ({ index, part: s.label })),
     situation: situation(a),
     task: task(a),
     action: action(a),
     result: result(a),
-    principleFit: { evidence, rationale, score, betterFits: fit.betterFits },
+    principleFit: { evidence, rationale, score: fit.score, betterFits: fit.betterFits },
     improvements: [],
     followUps: offlineFollowUps(a),
   };
+}
+
+export function gradeOffline(_answer: string, principle: Principle, a: Analysis): ModelGrade {
+  const g = rawGrade(principle, a);
+  for (const part of STAR_PARTS) if (g[part].present) g[part].score = calibrate(part, g[part].score);
+  g.principleFit.score = calibrate("principleFit", g.principleFit.score);
+  // A hypothetical answer: its steps never happened (Action at most 1) and it shows a principle only
+  // incidentally (fit at most 1, as the labelling guide says).
+  if (a.hypothetical) {
+    g.action.score = Math.min(g.action.score, 1);
+    g.principleFit.score = Math.min(g.principleFit.score, 1);
+  }
+  return g;
 }
 
 /**

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseGold } from "../eval/gold.js";
+import { fitAll, formatQwk, scorePairs } from "./calibrate.js";
 import { crossValidatePrinciples, formatPrincipleCv, principleAnswers, trainPrincipleModel } from "./principle.js";
 import { crossValidate, formatCv, trainingAnswers, trainStarModel } from "./star.js";
 
@@ -14,6 +15,11 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const CORPUS_DIR = join(ROOT, "data", "star-corpus");
 export const MODEL_FILE = join(ROOT, "data", "star-model.json");
 export const PRINCIPLE_MODEL_FILE = join(ROOT, "data", "principle-model.json");
+export const CALIBRATION_FILE = join(ROOT, "data", "score-calibration.json");
+const GOLD_DIR = join(ROOT, "data", "gold");
+/** The gold files the score calibration is fitted on; holdout-2.jsonl stays out of sample. */
+const CALIBRATION_SETS = ["answers.jsonl", "holdout.jsonl"];
+const REPORT_SETS = [...CALIBRATION_SETS, "holdout-2.jsonl"];
 
 export function readCorpus(dir = CORPUS_DIR) {
   const files = readdirSync(dir).filter((f) => f.endsWith(".jsonl")).sort();
@@ -42,6 +48,12 @@ function main(argv: string[]): void {
   const principles = trainPrincipleModel(byPrinciple);
   writeFileSync(PRINCIPLE_MODEL_FILE, `${JSON.stringify(principles)}\n`);
   console.log(`wrote ${PRINCIPLE_MODEL_FILE}: ${principles.features.length} features (${principles.version})`);
+  // The calibration reads the rules' raw scores, so it is fitted after the models it depends on.
+  const gold = (f: string) => parseGold(readFileSync(join(GOLD_DIR, f), "utf8")).lines;
+  const table = fitAll(scorePairs(CALIBRATION_SETS.flatMap(gold)));
+  writeFileSync(CALIBRATION_FILE, `${JSON.stringify(table)}\n`);
+  console.log(`wrote ${CALIBRATION_FILE}: ${JSON.stringify(table)}`);
+  for (const f of REPORT_SETS) console.log(formatQwk(f, scorePairs(gold(f)), table));
 }
 
 main(process.argv.slice(2));

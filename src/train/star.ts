@@ -2,16 +2,20 @@
  * Training and cross-validation of the STAR sentence labeller from the sentence-labelled corpus.
  * Pure functions over parsed answers; src/train/main.ts does the file work.
  */
-import { featuresOf, parseAnswer, STAR_PARTS, type ParsedSentence } from "../core/star-split.js";
+import { featuresOf, isHypotheticalSentence, parseAnswer, STAR_PARTS, type LabelledSentence, type ParsedSentence } from "../core/star-split.js";
 import { loadStarModel, SENTENCE_LABELS, type SentenceLabel, type StarModelJson } from "../core/star-model.js";
 import type { GoldLine } from "../eval/gold.js";
-import { presenceMetrics } from "../eval/metrics.js";
+import { presenceMetrics, type PresenceMetrics } from "../eval/metrics.js";
+import { isHypotheticalAnswer } from "../core/analyze.js";
+import { statesMeasure } from "../core/quantities.js";
 import { buildVocabulary, indexFeatures, seededRandom, shuffled, trainLogReg } from "./logreg.js";
 
 export interface TrainingAnswer {
   id: string;
   sentences: ParsedSentence[];
   labels: SentenceLabel[];
+  hypothetical?: boolean;
+  quantifiedResult?: boolean;
 }
 
 export interface StarTrainOptions {
@@ -23,7 +27,7 @@ export interface StarTrainOptions {
   seed: number;
 }
 
-export const DEFAULT_TRAIN_OPTIONS: StarTrainOptions = { minCount: 2, epochs: 25, l2: 1e-2, transitionWeight: 1, minProb: 0.1, seed: 17 };
+export const DEFAULT_TRAIN_OPTIONS: StarTrainOptions = { minCount: 2, epochs: 25, l2: 1e-2, transitionWeight: 0.6, minProb: 0.1, seed: 17 };
 
 /** Corpus lines with sentence labels, parsed once (the NLP pass is the slow part). */
 export function trainingAnswers(lines: readonly GoldLine[]): TrainingAnswer[] {
@@ -32,11 +36,26 @@ export function trainingAnswers(lines: readonly GoldLine[]): TrainingAnswer[] {
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .map((l) => {
       const gold = l.labels.sentences!;
-      return { id: l.id, sentences: parseAnswer(l.answer, gold).sentences, labels: gold.map((s) => s.label) };
+      return {
+        id: l.id,
+        sentences: parseAnswer(l.answer, gold).sentences,
+        labels: gold.map((s) => s.label),
+        ...(l.labels.hypothetical !== undefined ? { hypothetical: l.labels.hypothetical } : {}),
+        ...(l.labels.quantifiedResult !== undefined ? { quantifiedResult: l.labels.quantifiedResult } : {}),
+      };
     });
 }
 
 const round = (x: number) => Math.round(x * 1e4) / 1e4;
+
+/** Sentences with given labels, as the analysis would hold them (for the answer-level flags). */
+function labelledAs(sentences: readonly ParsedSentence[], labels: readonly SentenceLabel[]): LabelledSentence[] {
+  const none = Object.fromEntries(SENTENCE_LABELS.map((l) => [l, 0])) as Record<SentenceLabel, number>;
+  return sentences.map((s, i) => {
+    const label = labels[i]!;
+    return { ...s, label, part: label === "other" ? null : label, probs: none, hypothetical: isHypotheticalSentence(s.facts) };
+  });
+}
 
 /** Log transition probabilities with add-one smoothing, from the gold label sequences. */
 function transitionsOf(answers: readonly TrainingAnswer[]) {
@@ -94,6 +113,9 @@ export interface CvReport {
   /** Accuracy of each gold label (recall), to show which labels are hard. */
   perLabel: Record<SentenceLabel, { recall: number; precision: number; support: number }>;
   presenceMacroF1: Record<(typeof STAR_PARTS)[number], number>;
+  /** Answer-level flags computed from the held-out fold's predicted labels. */
+  hypothetical: PresenceMetrics;
+  quantifiedResult: PresenceMetrics;
 }
 
 /** k-fold cross-validation by answer (answers shuffled with a fixed seed). */
@@ -103,6 +125,7 @@ export function crossValidate(answers: readonly TrainingAnswer[], folds: number,
   const pred: SentenceLabel[] = [];
   const presentGold: Record<string, boolean[]> = Object.fromEntries(STAR_PARTS.map((p) => [p, []]));
   const presentPred: Record<string, boolean[]> = Object.fromEntries(STAR_PARTS.map((p) => [p, []]));
+  const flags = { hypothetical: { gold: [] as boolean[], pred: [] as boolean[] }, quantifiedResult: { gold: [] as boolean[], pred: [] as boolean[] } };
   for (let f = 0; f < folds; f++) {
     const test = order.filter((_, i) => i % folds === f);
     const train = order.filter((_, i) => i % folds !== f);
@@ -114,6 +137,15 @@ export function crossValidate(answers: readonly TrainingAnswer[], folds: number,
       for (const p of STAR_PARTS) {
         presentGold[p]!.push(a.labels.includes(p));
         presentPred[p]!.push(labels.includes(p));
+      }
+      const labelled = labelledAs(a.sentences, labels);
+      if (a.hypothetical !== undefined) {
+        flags.hypothetical.gold.push(a.hypothetical);
+        flags.hypothetical.pred.push(isHypotheticalAnswer(labelled));
+      }
+      if (a.quantifiedResult !== undefined) {
+        flags.quantifiedResult.gold.push(a.quantifiedResult);
+        flags.quantifiedResult.pred.push(labelled.some((s) => s.part === "result" && statesMeasure(s.tokens, s.quantities)));
       }
     }
   }
@@ -132,6 +164,8 @@ export function crossValidate(answers: readonly TrainingAnswer[], folds: number,
     sentenceAccuracy: gold.filter((g, i) => g === pred[i]).length / gold.length,
     perLabel,
     presenceMacroF1: Object.fromEntries(STAR_PARTS.map((p) => [p, presenceMetrics(presentGold[p]!, presentPred[p]!).macroF1])) as CvReport["presenceMacroF1"],
+    hypothetical: presenceMetrics(flags.hypothetical.gold, flags.hypothetical.pred),
+    quantifiedResult: presenceMetrics(flags.quantifiedResult.gold, flags.quantifiedResult.pred),
   };
 }
 
@@ -143,6 +177,8 @@ export function formatCv(r: CvReport): string {
     "label       precision recall  (n)",
     ...SENTENCE_LABELS.map((l) => `${l.padEnd(11)} ${pct(r.perLabel[l].precision).padStart(9)} ${pct(r.perLabel[l].recall).padStart(6)}  ${r.perLabel[l].support}`),
     `part presence macro-F1 S/T/A/R ${STAR_PARTS.map((p) => pct(r.presenceMacroF1[p])).join(" / ")}`,
+    `hypothetical answers recognised ${Math.round(r.hypothetical.present.recall * r.hypothetical.present.support)} of ${r.hypothetical.present.support}, false alarms ${Math.round((1 - r.hypothetical.absent.recall) * r.hypothetical.absent.support)} of ${r.hypothetical.absent.support}`,
+    `quantified result macro-F1 ${pct(r.quantifiedResult.macroF1)}`,
   ];
   return lines.join("\n");
 }
