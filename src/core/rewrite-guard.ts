@@ -112,15 +112,22 @@ function wordAround(text: string, start: number, end: number): string {
   return text.slice(s, e);
 }
 
+export interface Name {
+  /** The token as tagged ("Acme" in "Acme's"). */
+  text: string;
+  /** The whole written word around it, edge punctuation stripped ("BA$" when the tagger split off "B"). */
+  word: string;
+}
+
 /**
  * Names in a parsed sentence: proper nouns by the tagger and identifier-like entities. The tagger
  * reads any capitalised first word as a proper noun ("Latency fell …"), so a first word counts as a
  * name only when it is no ordinary English word ("Priya", "Kubernetes"); a first word that is both
  * ("Grace", "Bob") is left to the content check.
  */
-export function namesIn(text: string, doc: ReturnType<typeof parse>): string[] {
+export function namesIn(text: string, doc: ReturnType<typeof parse>): Name[] {
   const { tokens } = doc;
-  const out: string[] = [];
+  const out: Name[] = [];
   let first = true;
   for (const t of tokens) {
     if (t.pos === "PUNCT" || t.pos === "SPACE" || t.pos === "SYM") continue;
@@ -128,13 +135,17 @@ export function namesIn(text: string, doc: ReturnType<typeof parse>): string[] {
     first = false;
     if (t.pos !== "PROPN" || !/\p{L}/u.test(t.text)) continue;
     if (initial && inLexicon(t.lower)) continue;
+    const word = wordAround(text, t.start, t.end);
     // "M" in "$2M", "Q3": part of a figure, which the figure check covers.
-    if (/\d/u.test(wordAround(text, t.start, t.end))) continue;
-    out.push(t.text);
+    if (/\d/u.test(word)) continue;
+    out.push({ text: t.text, word: stripToken(word) });
   }
-  for (const e of doc.entities) if (NAME_ENTITIES.has(e.type)) out.push(e.text);
+  for (const e of doc.entities) if (NAME_ENTITIES.has(e.type)) out.push({ text: e.text, word: e.text });
   return out;
 }
+
+/** A name is in the answer when the tagged token or the written word around it is. */
+const nameInAnswer = (foldedAnswer: string, name: Name) => occursIn(foldedAnswer, name.text) || occursIn(foldedAnswer, name.word);
 
 // ---------------------------------------------------------------------------------------------
 // Content support
@@ -283,7 +294,7 @@ export function guardRewrite(source: RewriteSource, proposed: readonly ProposedS
       continue;
     }
     const doc = parse(masked);
-    if (namesIn(masked, doc).some((name) => !occursIn(foldedAnswer, name))) {
+    if (namesIn(masked, doc).some((name) => !nameInAnswer(foldedAnswer, name))) {
       reject(text, "invented_name");
       continue;
     }

@@ -41,7 +41,7 @@ export function gapLines(request: RewriteRequest): string {
 }
 
 function answerNames(source: RewriteSource): string[] {
-  const names = source.sentences.flatMap((s) => namesIn(source.answer, { tokens: s.tokens, entities: [] }));
+  const names = source.sentences.flatMap((s) => namesIn(source.answer, { tokens: s.tokens, entities: [] }).map((n) => n.text));
   return [...new Set(names)];
 }
 
