@@ -61,20 +61,26 @@ export function createRewriteService(deps: RewriteDeps) {
 
   const fresh = (r: Rewrite) => r.meta.mode === rewriter.mode && r.meta.model === rewriter.model && r.meta.promptVersion === rewriter.promptVersion;
 
+  /** Rewrite a stored grading; model rewrites are cached with the grading (and deleted with it). */
+  async function rewriteGrading(feedback: Feedback): Promise<Rewrite> {
+    // Only model rewrites are cached: they cost money and vary; the rules are instant.
+    const cached = rewriter.mode === "llm";
+    const hit = cached ? await store.getRewrite?.(feedback.id) : null;
+    if (hit && fresh(hit)) return { ...hit, meta: { ...hit.meta, cached: true } };
+    const rewrite = await rewriteFeedback(feedback);
+    if (cached) await store.saveRewrite?.(feedback.id, rewrite);
+    return rewrite;
+  }
+
   return {
     rewriter,
     rewriteFeedback,
-    /** Rewrite stored grading `id`; model rewrites are cached with the grading (deleted with it). */
+    rewriteGrading,
+    /** Rewrite grading `id`: 404 not_found when there is no such grading. */
     async rewrite(id: string): Promise<Rewrite> {
       const feedback = await store.getGrading(id);
       if (!feedback) throw new InputError("not_found", `No grading with id "${id}".`, 404);
-      // Only model rewrites are cached: they cost money and vary; the rules are instant.
-      const cached = rewriter.mode === "llm";
-      const hit = cached ? await store.getRewrite?.(id) : null;
-      if (hit && fresh(hit)) return { ...hit, meta: { ...hit.meta, cached: true } };
-      const rewrite = await rewriteFeedback(feedback);
-      if (cached) await store.saveRewrite?.(id, rewrite);
-      return rewrite;
+      return rewriteGrading(feedback);
     },
   };
 }

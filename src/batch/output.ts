@@ -31,9 +31,10 @@ export function csvRecord(r: BatchResult): Array<string | number> {
   ];
 }
 
-export function jsonlRecord(r: BatchResult): string {
+/** `extra`: more keys for a graded row (e.g. `rewrite` with the CLI's --rewrite). */
+export function jsonlRecord(r: BatchResult, extra: Record<string, unknown> = {}): string {
   return r.status === "done" && r.feedback
-    ? JSON.stringify({ id: r.rowId, feedback: r.feedback })
+    ? JSON.stringify({ id: r.rowId, feedback: r.feedback, ...extra })
     : JSON.stringify({ id: r.rowId, error: r.error ?? { code: "unknown", message: "No result." } });
 }
 

@@ -5,7 +5,7 @@ import { sleep } from "../batch/limiter.js";
 import type { BatchJob } from "../store/batch-types.js";
 import { openSqliteBatchStore } from "../store/sqlite-batch.js";
 import { cliConfig, CliError, EXIT, openContext, type CliContext, type CliIO } from "./context.js";
-import { emitResults, outputOptions, positiveInt, summarize, type OutputOptions } from "./grade.js";
+import { emitResults, outputOptions, positiveInt, rewritingFor, summarize, type OutputOptions } from "./grade.js";
 import { providerDeps } from "./provider.js";
 
 interface JobFlags {
@@ -84,7 +84,7 @@ export function registerBatch(program: Command, io: CliIO, setExit: (code: numbe
             await sleep(flags.pollSeconds * 1000);
           }
         }
-        await emitResults(io, ctx.batches, job.id, flags);
+        await emitResults(io, ctx.batches, job.id, flags, rewritingFor(ctx, 4));
         setExit(await summarize(io, ctx.batches, job.id, null));
       });
     });

@@ -10,6 +10,7 @@ import { openJob } from "../batch/job.js";
 import { finishedResults, OUTPUT_FORMATS, resultLines, type OutputFormat } from "../batch/output.js";
 import { createProgressReporter } from "../batch/progress.js";
 import { buildReport } from "../batch/report.js";
+import { rewrittenResultLines, type Rewriting } from "../batch/rewrite-output.js";
 import { runJob } from "../batch/runner.js";
 import type { BatchStore } from "../store/batch-types.js";
 import { CliError, EXIT, openContext, type CliContext, type CliIO } from "./context.js";
@@ -27,6 +28,12 @@ export interface OutputOptions {
   out?: string;
   format: OutputFormat;
   report?: string;
+  rewrite?: boolean;
+}
+
+/** With --rewrite: each graded answer's rewrite, `concurrency` at a time (model calls in LLM mode). */
+export function rewritingFor(ctx: CliContext, concurrency: number): Rewriting {
+  return { rewrite: (feedback) => ctx.rewrite.rewriteGrading(feedback), concurrency };
 }
 
 async function writeAll(target: Writable, chunks: AsyncIterable<string>): Promise<void> {
@@ -36,8 +43,8 @@ async function writeAll(target: Writable, chunks: AsyncIterable<string>): Promis
 }
 
 /** Write the job's results to --out (atomically, via a temporary file) or stdout, and the report. */
-export async function emitResults(io: CliIO, batches: BatchStore, jobId: string, o: OutputOptions): Promise<void> {
-  const lines = resultLines(batches, jobId, o.format);
+export async function emitResults(io: CliIO, batches: BatchStore, jobId: string, o: OutputOptions, rewriting?: Rewriting): Promise<void> {
+  const lines = o.rewrite && rewriting ? rewrittenResultLines(batches, jobId, o.format, rewriting) : resultLines(batches, jobId, o.format);
   if (o.out) {
     const tmp = `${o.out}.partial`;
     const file = createWriteStream(tmp);
@@ -134,7 +141,7 @@ async function gradeFile(io: CliIO, file: string, flags: GradeFlags): Promise<nu
       });
       if (last) progress.finish(last);
     }
-    await emitResults(io, ctx.batches, job.id, flags);
+    await emitResults(io, ctx.batches, job.id, flags, rewritingFor(ctx, flags.concurrency));
     return await summarize(io, ctx.batches, job.id, (Date.now() - started) / 1000);
   } finally {
     await ctx.close();
@@ -145,7 +152,8 @@ export function outputOptions(command: Command): Command {
   return command
     .option("-o, --out <file>", "write results to this file instead of standard output")
     .addOption(new Option("-f, --format <format>", "jsonl: one {id, feedback} or {id, error} per line; csv: one row of key figures per answer").choices(OUTPUT_FORMATS).default("jsonl"))
-    .option("--report <file>", "also write a self-contained HTML report (score distributions, principle coverage, duplicate stories, weakest answers)");
+    .option("--report <file>", "also write a self-contained HTML report (score distributions, principle coverage, duplicate stories, weakest answers)")
+    .option("--rewrite", "add a stronger version of each answer that invents nothing: `rewrite` in JSONL, a rewrite column in CSV (a model call per answer in LLM mode)");
 }
 
 export function registerGrade(program: Command, io: CliIO, setExit: (code: number) => void): void {
