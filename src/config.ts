@@ -1,5 +1,6 @@
 /** Configuration, parsed once from the environment with zod; a bad value fails fast with its name. */
 import { z } from "zod";
+import { REASONING_EFFORTS, STRUCTURED_MODES, type ReasoningEffort, type StructuredSetting } from "./grader/types.js";
 
 const intFrom = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -14,6 +15,13 @@ const EnvSchema = z.object({
   STARCOACH_OFFLINE: z.enum(["0", "1", "true", "false", ""]).optional(),
   STARCOACH_MODEL_TIMEOUT_MS: intFrom(60_000, 100, 600_000),
   STARCOACH_MODEL_RETRIES: intFrom(2, 0, 10),
+  // Local and other OpenAI-compatible servers (README: "Run it with a local model").
+  STARCOACH_STRUCTURED: z.enum(["auto", ...STRUCTURED_MODES]).default("auto"),
+  STARCOACH_REASONING_EFFORT: z.enum(REASONING_EFFORTS).optional(),
+  STARCOACH_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(256).max(200_000).optional(),
+  // Speech to text for spoken answers: an OpenAI-compatible /audio/transcriptions endpoint.
+  STARCOACH_TRANSCRIBE_BASE_URL: z.url().optional(),
+  STARCOACH_TRANSCRIBE_MODEL: z.string().min(1).default("whisper-1"),
   STARCOACH_WPM: intFrom(150, 60, 400),
   STARCOACH_MIN_SECONDS: intFrom(60, 0, 3600),
   STARCOACH_MAX_SECONDS: intFrom(120, 1, 3600),
@@ -70,10 +78,29 @@ export interface Config {
   host: string;
   dbFile: string;
   offline: boolean;
-  llm: { apiKey: string; baseURL?: string; model: string; timeoutMs: number; maxRetries: number } | null;
+  llm: {
+    apiKey: string;
+    baseURL?: string;
+    model: string;
+    timeoutMs: number;
+    maxRetries: number;
+    /** How structured output is asked for; `auto` finds what the server accepts. */
+    structured: StructuredSetting;
+    /** Sent as reasoning_effort when set. */
+    reasoningEffort?: ReasoningEffort;
+    /** Unset: 4,096, or 16,384 once the model shows it reasons. */
+    maxOutputTokens?: number;
+  } | null;
   length: { wordsPerMinute: number; minSeconds: number; maxSeconds: number };
+  /**
+   * Where spoken answers are transcribed: STARCOACH_TRANSCRIBE_BASE_URL, else the model endpoint
+   * when a key is set (`explicit: false`); null when neither is configured.
+   */
+  transcription: { baseURL: string; model: string; apiKey?: string; explicit: boolean } | null;
   security: SecurityConfig;
 }
+
+export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -105,8 +132,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           model: e.STARCOACH_MODEL,
           timeoutMs: e.STARCOACH_MODEL_TIMEOUT_MS,
           maxRetries: e.STARCOACH_MODEL_RETRIES,
+          structured: e.STARCOACH_STRUCTURED,
+          ...(e.STARCOACH_REASONING_EFFORT ? { reasoningEffort: e.STARCOACH_REASONING_EFFORT } : {}),
+          ...(e.STARCOACH_MAX_OUTPUT_TOKENS ? { maxOutputTokens: e.STARCOACH_MAX_OUTPUT_TOKENS } : {}),
         },
     length: { wordsPerMinute: e.STARCOACH_WPM, minSeconds: e.STARCOACH_MIN_SECONDS, maxSeconds: e.STARCOACH_MAX_SECONDS },
+    transcription: e.STARCOACH_TRANSCRIBE_BASE_URL || (e.OPENAI_API_KEY && !offline)
+      ? {
+          baseURL: e.STARCOACH_TRANSCRIBE_BASE_URL ?? e.OPENAI_BASE_URL ?? OPENAI_DEFAULT_BASE_URL,
+          model: e.STARCOACH_TRANSCRIBE_MODEL,
+          ...(e.OPENAI_API_KEY ? { apiKey: e.OPENAI_API_KEY } : {}),
+          explicit: Boolean(e.STARCOACH_TRANSCRIBE_BASE_URL),
+        }
+      : null,
     security: {
       apiToken: e.STARCOACH_API_TOKEN ?? null,
       rateLimitPerMinute: e.STARCOACH_RATE_LIMIT,

@@ -4,7 +4,7 @@
  */
 import { analyze, relabel, type Analysis, type LengthOptions } from "./core/analyze.js";
 import type { Feedback } from "./core/feedback.js";
-import { findPrinciple, PRINCIPLE_IDS } from "./core/principles.js";
+import { findPrinciple, PRINCIPLE_IDS, type Principle } from "./core/principles.js";
 import { aggregateSamples } from "./core/aggregate.js";
 import { sha256Hex } from "./core/hash.js";
 import { assembleBarRaiser, assembleFeedback } from "./grader/assemble.js";
@@ -73,6 +73,13 @@ export function cacheKey(parts: {
   return sha256Hex(JSON.stringify([parts.answer, parts.principleId, parts.question, parts.model, parts.promptVersion, parts.length, ...variant]));
 }
 
+/** The principle named by id or loose name, or an `unknown_principle` InputError listing the ids. */
+export function requirePrinciple(idOrName: string): Principle {
+  const principle = findPrinciple(idOrName);
+  if (!principle) throw new InputError("unknown_principle", `Unknown principle "${idOrName.slice(0, 80)}". Use one of: ${PRINCIPLE_IDS.join(", ")}.`);
+  return principle;
+}
+
 export function validateInput(input: GradeInput): { answer: string; question: string | null; principleId: string; samples: number; mode: GradingMode } {
   const answer = input.answer;
   if (!answer.trim()) throw new InputError("answer_empty", "The answer is empty: paste the text of your answer.");
@@ -83,10 +90,7 @@ export function validateInput(input: GradeInput): { answer: string; question: st
   if (question && question.length > MAX_QUESTION_CHARS) {
     throw new InputError("question_too_long", `The question has ${question.length} characters; the limit is ${MAX_QUESTION_CHARS}.`);
   }
-  const principle = findPrinciple(input.principle);
-  if (!principle) {
-    throw new InputError("unknown_principle", `Unknown principle "${input.principle.slice(0, 80)}". Use one of: ${PRINCIPLE_IDS.join(", ")}.`);
-  }
+  const principle = requirePrinciple(input.principle);
   const samples = input.samples ?? 1;
   if (!Number.isInteger(samples) || samples < 1 || samples > MAX_SAMPLES) {
     throw new InputError("invalid_samples", `samples must be a whole number from 1 to ${MAX_SAMPLES}; got ${String(samples).slice(0, 20)}.`);
@@ -100,7 +104,12 @@ export function validateInput(input: GradeInput): { answer: string; question: st
 
 function addUsage(total: Usage | null, more: Usage | null): Usage | null {
   if (!more) return total;
-  return { inputTokens: (total?.inputTokens ?? 0) + more.inputTokens, outputTokens: (total?.outputTokens ?? 0) + more.outputTokens };
+  const reasoningTokens = (total?.reasoningTokens ?? 0) + (more.reasoningTokens ?? 0);
+  return {
+    inputTokens: (total?.inputTokens ?? 0) + more.inputTokens,
+    outputTokens: (total?.outputTokens ?? 0) + more.outputTokens,
+    ...(reasoningTokens > 0 ? { reasoningTokens } : {}),
+  };
 }
 
 export function createGradingService(deps: GradingDeps) {
@@ -142,6 +151,7 @@ export function createGradingService(deps: GradingDeps) {
       const { analysis: labelled, ignored } = relabel(analysis, grade.sentences ?? []);
       const barRaise = mode === "bar-raiser" ? await (grader.barRaise ?? offlineBarRaise)({ ...request, analysis: labelled }, grade) : null;
       usage = addUsage(usage, barRaise?.usage ?? null);
+      const repaired = [...new Set([...outcomes.flatMap((o) => o.repaired ?? []), ...(barRaise?.repaired ?? [])])];
       let feedback = assembleFeedback({
         ...(aggregated ? { spread: aggregated.spread } : {}),
         id: newId(),
@@ -161,6 +171,7 @@ export function createGradingService(deps: GradingDeps) {
           cached: false,
           samples,
           notice: grader.notice,
+          ...(repaired.length ? { repaired } : {}),
         },
       });
       if (barRaise) {

@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig, type Config } from "./config.js";
 import { warmUp } from "./core/nlp.js";
+import { runDoctor } from "./grader/doctor.js";
 import { graderFromConfig, rewriterFromConfig } from "./grader/from-config.js";
 import type { Grader } from "./grader/types.js";
 import type { Rewriter } from "./grader/rewriter.js";
@@ -104,7 +105,7 @@ export async function createNodeDeps(config: Config): Promise<AppDeps> {
   const grading = createGradingService({ store, grader, length: config.length });
   const rewrite = createRewriteService({ store, rewriter: await createRewriter(config), length: config.length });
   const batches = createLocalBatchJobs({ store: openSqliteBatchStore(config.dbFile), grading });
-  return { ...reliabilityDeps(config), store, grading, rewrite, docsAsset, batches };
+  return { ...reliabilityDeps(config), store, grading, rewrite, docsAsset, batches, doctor: () => runDoctor(config) };
 }
 
 async function main() {

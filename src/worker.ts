@@ -9,6 +9,7 @@ import REWRITE from "../prompts/rewrite.md";
 import RUBRIC from "../prompts/star-rubric.md";
 import { loadConfig } from "./config.js";
 import { warmUp } from "./core/nlp.js";
+import { runDoctor } from "./grader/doctor.js";
 import { graderFromConfig, rewriterFromConfig } from "./grader/from-config.js";
 import { createGradingService } from "./grading.js";
 import { createRewriteService } from "./rewrite.js";
@@ -62,6 +63,7 @@ export async function createWorkerRuntime(env: WorkerEnv): Promise<WorkerRuntime
     store,
     grading,
     rewrite,
+    doctor: () => runDoctor(config),
     ...(queue ? { batches: { store: batchStore, start: (job) => enqueueJob(queue, job) } } : {}),
   };
   const retryBase = Number(vars.STARCOACH_QUEUE_RETRY_SECONDS ?? "10");

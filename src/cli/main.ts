@@ -8,8 +8,10 @@ import { ConfigError } from "../config.js";
 import { InputError } from "../grading.js";
 import { registerBatch } from "./batch.js";
 import { CliError, EXIT, type CliIO } from "./context.js";
+import { registerDoctor } from "./doctor.js";
 import { registerEval } from "./eval.js";
 import { registerGrade } from "./grade.js";
+import { registerMcp } from "./mcp.js";
 
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command("starcoach")
@@ -20,6 +22,8 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   registerGrade(program, io, setExit);
   registerBatch(program, io, setExit);
   registerEval(program, io, setExit);
+  registerDoctor(program, io, setExit);
+  registerMcp(program, io, setExit);
   return program;
 }
 

@@ -77,13 +77,14 @@ export const FeedbackSchema = z
       mode: z.enum(["llm", "offline"]),
       model: z.string().nullable(),
       promptVersion: z.string(),
-      usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int() }).nullable(),
+      usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int(), reasoningTokens: z.number().int().optional() }).nullable(),
       latencyMs: z.number().int(),
       cached: z.boolean(),
       samples: z.number().int(),
       droppedQuotes: z.number().int().describe("Evidence quotes from the model not found in the answer"),
       ignoredLabels: z.number().int().optional().describe("Sentence labels from the model for sentences that do not exist (ignored)"),
       notice: z.string().nullable().describe("Plain-language note on the mode, e.g. how to enable the LLM"),
+      repaired: z.array(z.string()).optional().describe("What was cut from the model's reply to reach its JSON (reasoning, fence, prose); absent when nothing"),
     }),
   })
   .openapi("Feedback");

@@ -1,21 +1,20 @@
 /**
- * The model-written rewrite: prompts/rewrite.md through the AI SDK's structured output
- * (generateText + Output.object with ModelRewriteSchema), the answer fenced as data and given as
+ * The model-written rewrite: prompts/rewrite.md as one structured-output call (structured.ts:
+ * generateText + Output.object with ModelRewriteSchema), the answer fenced as data and given as
  * numbered sentences so the model can cite them. What the model writes is only a proposal: the guard
  * (src/core/rewrite-guard.ts) decides what is shown.
  */
-import { generateText, NoObjectGeneratedError, Output, RetryError } from "ai";
 import { analyze } from "../core/analyze.js";
 import { buildPrompt, promptVersion } from "../core/prompt.js";
 import { ModelRewriteSchema } from "../core/rewrite.js";
 import { namesIn } from "../core/rewrite-guard.js";
 import { storyGaps, type RewriteSource } from "../core/rewrite-source.js";
-import { chatModel, toModelError, type LlmSettings } from "./llm.js";
+import type { LlmSettings } from "./model.js";
 import { targetWords, type RewriteRequest, type Rewriter } from "./rewriter.js";
-import { ModelError, type Usage } from "./types.js";
+import { createStructuredCaller, structuredSpec } from "./structured.js";
 
-/** Output that breaks the schema is asked for once more, as for gradings. */
-const SCHEMA_ATTEMPTS = 2;
+/** Built once: converting the zod schema to JSON Schema is a measurable cost per call. */
+const REWRITE_SPEC = structuredSpec(ModelRewriteSchema, "star_rewrite");
 
 /** The answer as the model sees it: `[i] (part) text`, one sentence per line. */
 export function numberedSentences(source: RewriteSource): string {
@@ -48,8 +47,9 @@ function answerNames(source: RewriteSource): string[] {
 const listOrNone = (items: readonly string[]) => (items.length ? items.join(", ") : "none");
 
 export async function createLlmRewriter(settings: LlmSettings, template: string): Promise<Rewriter> {
-  const model = chatModel(settings);
-  const output = Output.object({ schema: ModelRewriteSchema, name: "star_rewrite" });
+  // The grader's structured call: schema as response format (or the fallbacks a local server needs),
+  // tolerant reading of the reply, one corrective retry.
+  const structured = createStructuredCaller(settings);
   const version = await promptVersion(template, ModelRewriteSchema, "rewrite");
 
   return {
@@ -71,27 +71,8 @@ export async function createLlmRewriter(settings: LlmSettings, template: string)
           target_minutes: String(Math.round(length.maxSeconds / 60)),
         },
       );
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const result = await generateText({
-            model,
-            instructions: prompt.system,
-            prompt: prompt.user,
-            output,
-            temperature: 0,
-            maxRetries: settings.maxRetries,
-            timeout: settings.timeoutMs,
-          });
-          const usage: Usage = { inputTokens: result.usage.inputTokens ?? 0, outputTokens: result.usage.outputTokens ?? 0 };
-          return { sentences: result.output.sentences, usage, notes: [] };
-        } catch (error) {
-          const cause = RetryError.isInstance(error) ? error.lastError : error;
-          if (NoObjectGeneratedError.isInstance(cause) && attempt < SCHEMA_ATTEMPTS) continue;
-          const failure = toModelError(error, settings);
-          if (failure.code !== "model_output_invalid") throw failure;
-          throw new ModelError("model_output_invalid", 502, "The model's rewrite did not match the rewrite schema, twice; try again or use another model.");
-        }
-      }
+      const { output, usage } = await structured(REWRITE_SPEC, prompt, 0);
+      return { sentences: output.sentences, usage, notes: [] };
     },
   };
 }

@@ -4,6 +4,15 @@ import type { Analysis } from "../core/analyze.js";
 import type { ModelBarRaiser } from "../core/bar-raiser.js";
 import type { ModelGrade } from "../core/feedback.js";
 import type { Principle } from "../core/principles.js";
+import type { Repair } from "./repair.js";
+
+/** How a structured answer is asked for: `auto` tries json_schema, then json_object, then tool calling. */
+export const STRUCTURED_MODES = ["json_schema", "json_object", "tool"] as const;
+export type StructuredMode = (typeof STRUCTURED_MODES)[number];
+export type StructuredSetting = "auto" | StructuredMode;
+/** Sent as `reasoning_effort` to servers and models that take it. */
+export const REASONING_EFFORTS = ["none", "minimal", "low", "medium", "high", "xhigh"] as const;
+export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
 
 export interface GradeRequest {
   answer: string;
@@ -15,11 +24,15 @@ export interface GradeRequest {
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
+  /** Of the output tokens, those spent reasoning, when the provider reports them. */
+  reasoningTokens?: number;
 }
 
 export interface GradeOutcome {
   grade: ModelGrade;
   usage: Usage | null;
+  /** What had to be cut from the model's reply to reach its JSON (repair.ts); absent or empty: nothing. */
+  repaired?: Repair[];
 }
 
 export interface GradeOptions {
@@ -30,6 +43,7 @@ export interface GradeOptions {
 export interface BarRaiseOutcome {
   barRaiser: ModelBarRaiser;
   usage: Usage | null;
+  repaired?: Repair[];
 }
 
 export interface Grader {
@@ -55,8 +69,10 @@ export class ModelError extends Error {
     readonly status: 502 | 503 | 504,
     message: string,
     readonly retryAfterSeconds?: number,
+    /** The SDK's error, for diagnostics (the doctor); never shown to a client as such. */
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = "ModelError";
   }
 }

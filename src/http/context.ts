@@ -1,3 +1,4 @@
+import type { DoctorReport } from "../grader/doctor.js";
 import type { GradingService } from "../grading.js";
 import type { RewriteService } from "../rewrite.js";
 import type { ReliabilityDeps } from "./middleware/index.js";
@@ -12,6 +13,8 @@ export interface AppDeps extends ReliabilityDeps {
   rewrite?: RewriteService;
   /** Serves the API reference UI's static files (swagger-ui-dist); absent where none are bundled. */
   docsAsset?: (file: string) => Promise<{ body: Uint8Array<ArrayBuffer>; type: string } | null>;
+  /** The endpoint check behind GET /v1/doctor (src/grader/doctor.ts, from configuration); absent: 404. */
+  doctor?: () => Promise<DoctorReport>;
   /** Batch jobs: where they are stored and how a stored job gets graded; absent where batches are off. */
   batches?: BatchJobs;
 }

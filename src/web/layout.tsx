@@ -26,9 +26,14 @@ export function Layout(props: { title: string; grader: Pick<Grader, "mode" | "mo
             <a href="/history" aria-current={props.active === "history" ? "page" : undefined}>History</a>
             <a href="/docs">API</a>
           </nav>
-          <span class={`mode mode-${grader.mode}`} title={grader.mode === "llm" ? "Feedback from a language model" : "Rule-based feedback only"}>
+          {/* The badge opens the endpoint check (GET /v1/doctor, the same as `starcoach doctor`). */}
+          <a
+            class={`mode mode-${grader.mode}`}
+            href="/v1/doctor"
+            title={`${grader.mode === "llm" ? "Feedback from a language model" : "Rule-based feedback only"}. Check the model connection.`}
+          >
             {grader.mode === "llm" ? `Model: ${grader.model}` : "Offline mode"}
-          </span>
+          </a>
         </header>
         <main id="main">{props.children}</main>
         <footer class="foot">

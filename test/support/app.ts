@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_LENGTH } from "../../src/core/analyze.js";
 import { createLlmGrader } from "../../src/grader/llm.js";
+import type { LlmSettings } from "../../src/grader/model.js";
 import { createOfflineGrader } from "../../src/grader/offline-grader.js";
 import type { Grader } from "../../src/grader/types.js";
 import { createGradingService } from "../../src/grading.js";
@@ -23,12 +24,13 @@ export function tempDbFile(): string {
   return join(mkdtempSync(join(tmpdir(), "starcoach-test-")), "test.db");
 }
 
-export function llmGrader(overrides: { timeoutMs?: number; maxRetries?: number; baseURL?: string } = {}): Promise<Grader> {
-  return createLlmGrader(
-    { apiKey: "sk-test", baseURL: overrides.baseURL ?? MOCK_BASE_URL, model: "gpt-4.1-mini", timeoutMs: overrides.timeoutMs ?? 5_000, maxRetries: overrides.maxRetries ?? 2 },
-    RUBRIC,
-    BAR_RAISER,
-  );
+/** The settings the LLM tests use: the MSW mock's base URL, a test key, short timeouts. */
+export function testLlmSettings(overrides: Partial<LlmSettings> = {}): LlmSettings {
+  return { apiKey: "sk-test", baseURL: MOCK_BASE_URL, model: "gpt-4.1-mini", timeoutMs: 5_000, maxRetries: 2, ...overrides };
+}
+
+export function llmGrader(overrides: Partial<LlmSettings> = {}): Promise<Grader> {
+  return createLlmGrader(testLlmSettings(overrides), RUBRIC, BAR_RAISER);
 }
 
 export function llmRewriter(overrides: { maxRetries?: number } = {}): Promise<Rewriter> {

@@ -35,9 +35,8 @@ export function chatCompletionChunks(content: string, pieces = 24): string[] {
   return out;
 }
 
-function streamedResponse(content: string, chunkDelayMs: number): Response {
+function streamedResponse(chunks: string[], chunkDelayMs: number): Response {
   const encoder = new TextEncoder();
-  const chunks = chatCompletionChunks(content);
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
       for (const chunk of chunks) {
@@ -50,15 +49,47 @@ function streamedResponse(content: string, chunkDelayMs: number): Response {
   return new HttpResponse(body, { headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" } });
 }
 
+/**
+ * A reply that calls the function `name` with `args` (tool mode), in the Chat Completions shape:
+ * `message.tool_calls` for a plain call; for a stream, the call's arguments in several deltas.
+ */
+export function toolCallReply(name: string, args: unknown, chunkDelayMs = 0): Reply {
+  const base = chatCompletionBody("") as { choices: Array<{ message: Record<string, unknown>; finish_reason: string }> } & Record<string, unknown>;
+  const argsText = JSON.stringify(args);
+  const call = { id: "call_Kq7sX2mB9vT4", type: "function", function: { name, arguments: argsText } };
+  base.choices[0]!.message = { role: "assistant", content: null, tool_calls: [call], refusal: null, annotations: [] };
+  base.choices[0]!.finish_reason = "tool_calls";
+  const head = { id: base.id, object: "chat.completion.chunk", created: base.created, model: base.model, system_fingerprint: base.system_fingerprint };
+  const event = (choices: unknown[], usage: unknown = null) => `data: ${JSON.stringify({ ...head, choices, usage })}\n\n`;
+  const delta = (d: Record<string, unknown>, finish: string | null = null) => ({ index: 0, delta: d, logprobs: null, finish_reason: finish });
+  const chunks = [event([delta({ role: "assistant", content: null, tool_calls: [{ index: 0, ...call, function: { name, arguments: "" } }] })])];
+  for (let i = 0; i < argsText.length; i += 40) chunks.push(event([delta({ tool_calls: [{ index: 0, function: { arguments: argsText.slice(i, i + 40) } }] })]));
+  chunks.push(event([delta({}, "tool_calls")]), event([], base.usage), "data: [DONE]\n\n");
+  return { kind: "recorded", body: base, chunks, chunkDelayMs };
+}
+
 export type Reply =
   | { kind: "json"; content: string; /** when the client asks to stream: pause between chunks */ chunkDelayMs?: number }
   | { kind: "status"; status: number; headers?: Record<string, string>; body?: Record<string, unknown> | string }
   | { kind: "delay"; ms: number; content: string }
+  /** A server's own response shape (test/fixtures/local-models): `body` as JSON, or `chunks` as SSE when streaming. */
+  | { kind: "recorded"; body: unknown; chunks: string[]; chunkDelayMs?: number }
   | { kind: "network-error" };
 
 export interface RecordedCall {
   url: string;
-  body: { model: string; messages: Array<{ role: string; content: string }>; temperature?: number; response_format?: unknown; stream?: boolean };
+  body: {
+    model: string;
+    messages: Array<{ role: string; content: string }>;
+    temperature?: number;
+    response_format?: { type: string; json_schema?: unknown };
+    tools?: Array<{ type: string; function: { name: string; parameters: unknown } }>;
+    tool_choice?: unknown;
+    max_tokens?: number;
+    max_completion_tokens?: number;
+    reasoning_effort?: string;
+    stream?: boolean;
+  };
 }
 
 /**
@@ -102,12 +133,15 @@ export function createOpenAiMock(baseURL: string = MOCK_BASE_URL) {
       switch (reply.kind) {
         case "json":
           // Like the real API: a client that asks to stream gets Server-Sent Events.
-          if (body.stream) return streamedResponse(reply.content, reply.chunkDelayMs ?? 0);
+          if (body.stream) return streamedResponse(chatCompletionChunks(reply.content), reply.chunkDelayMs ?? 0);
           return HttpResponse.json(chatCompletionBody(reply.content));
         case "delay":
           await delay(reply.ms);
-          if (body.stream) return streamedResponse(reply.content, 0);
+          if (body.stream) return streamedResponse(chatCompletionChunks(reply.content), 0);
           return HttpResponse.json(chatCompletionBody(reply.content));
+        case "recorded":
+          if (body.stream) return streamedResponse(reply.chunks, reply.chunkDelayMs ?? 0);
+          return HttpResponse.json(reply.body as Record<string, unknown>);
         case "status":
           return HttpResponse.json(reply.body ?? { error: { message: `mock ${reply.status}`, type: "server_error" } }, {
             status: reply.status,

@@ -1,12 +1,11 @@
 /** Helpers for the web tests: a streaming-capable LLM grader and an SSE reader. */
 import { withStreaming } from "../../src/grader/llm-stream.js";
 import type { Grader } from "../../src/grader/types.js";
-import { llmGrader, RUBRIC } from "./app.js";
-import { MOCK_BASE_URL } from "./openai-mock.js";
+import type { LlmSettings } from "../../src/grader/model.js";
+import { llmGrader, RUBRIC, testLlmSettings } from "./app.js";
 
-export async function streamingLlmGrader(overrides: { timeoutMs?: number; maxRetries?: number } = {}): Promise<Grader> {
-  const settings = { apiKey: "sk-test", baseURL: MOCK_BASE_URL, model: "gpt-4.1-mini", timeoutMs: overrides.timeoutMs ?? 5_000, maxRetries: overrides.maxRetries ?? 2 };
-  return withStreaming(await llmGrader(overrides), settings, RUBRIC);
+export async function streamingLlmGrader(overrides: Partial<LlmSettings> = {}): Promise<Grader> {
+  return withStreaming(await llmGrader(overrides), testLlmSettings(overrides), RUBRIC);
 }
 
 export interface SseEvent {

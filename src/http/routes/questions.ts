@@ -1,7 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { findPrinciple, PRINCIPLE_IDS } from "../../core/principles.js";
 import { questionsFor } from "../../core/questions.js";
-import { InputError } from "../../grading.js";
+import { requirePrinciple } from "../../grading.js";
 import type { AppEnv } from "../context.js";
 import { errorDoc } from "../errors.js";
 
@@ -32,10 +31,5 @@ const listQuestions = createRoute({
 
 export const questionsRoutes = new OpenAPIHono<AppEnv>().openapi(listQuestions, (c) => {
   const { principle } = c.req.valid("query");
-  let id: string | undefined;
-  if (principle) {
-    id = findPrinciple(principle)?.id;
-    if (!id) throw new InputError("unknown_principle", `Unknown principle "${principle.slice(0, 80)}". Use one of: ${PRINCIPLE_IDS.join(", ")}.`);
-  }
-  return c.json(questionsFor(id), 200);
+  return c.json(questionsFor(principle ? requirePrinciple(principle).id : undefined), 200);
 });
