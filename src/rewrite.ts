@@ -61,14 +61,22 @@ export function createRewriteService(deps: RewriteDeps) {
 
   const fresh = (r: Rewrite) => r.meta.mode === rewriter.mode && r.meta.model === rewriter.model && r.meta.promptVersion === rewriter.promptVersion;
 
-  /** Rewrite a stored grading; model rewrites are cached with the grading (and deleted with it). */
+  /** What a page can show without calling a model: the rules' rewrite at once, a model's only from the cache. */
+  async function readyRewrite(feedback: Feedback): Promise<Rewrite | null> {
+    if (rewriter.mode === "offline") return rewriteFeedback(feedback);
+    const hit = await store.getRewrite?.(feedback.id);
+    return hit && fresh(hit) ? { ...hit, meta: { ...hit.meta, cached: true } } : null;
+  }
+
+  /**
+   * Rewrite a stored grading. Model rewrites are cached in the grading's row (deleted with it): they
+   * cost money and vary; the rules' are instant and not stored.
+   */
   async function rewriteGrading(feedback: Feedback): Promise<Rewrite> {
-    // Only model rewrites are cached: they cost money and vary; the rules are instant.
-    const cached = rewriter.mode === "llm";
-    const hit = cached ? await store.getRewrite?.(feedback.id) : null;
-    if (hit && fresh(hit)) return { ...hit, meta: { ...hit.meta, cached: true } };
+    const ready = await readyRewrite(feedback);
+    if (ready) return ready;
     const rewrite = await rewriteFeedback(feedback);
-    if (cached) await store.saveRewrite?.(feedback.id, rewrite);
+    await store.saveRewrite?.(feedback.id, rewrite);
     return rewrite;
   }
 
@@ -76,6 +84,7 @@ export function createRewriteService(deps: RewriteDeps) {
     rewriter,
     rewriteFeedback,
     rewriteGrading,
+    readyRewrite,
     /** Rewrite grading `id`: 404 not_found when there is no such grading. */
     async rewrite(id: string): Promise<Rewrite> {
       const feedback = await store.getGrading(id);

@@ -1,6 +1,9 @@
 /** Static assets of the page, versioned by content so a stale browser cache never mixes versions. */
 import { APP_JS } from "./client.js.js";
-import { APP_CSS } from "./style.css.js";
+import { REWRITE_CSS } from "./rewrite.css.js";
+import { APP_CSS as BASE_CSS } from "./style.css.js";
+
+const APP_CSS = BASE_CSS + REWRITE_CSS;
 
 function fnv1a(text: string): string {
   let h = 0x811c9dc5;

@@ -5,6 +5,7 @@ import { STAR_PARTS, type StarPart } from "../core/star-split.js";
 import type { ScoreChange } from "./compare.js";
 import { BAND_LABEL, clock, PART_LABEL, PART_LETTER, percent, shortDate, signed } from "./format.js";
 import { evidenceQuotes, highlightAnswer } from "./highlight.js";
+import { RewritePanel, type RewritePanelState } from "./rewrite-panel.js";
 
 function Delta(props: { change: number | undefined; unit?: string; label: string }) {
   if (props.change === undefined) return null;
@@ -129,7 +130,7 @@ function Ownership(props: { ownership: Feedback["ownership"] }) {
   );
 }
 
-export function ResultView(props: { feedback: Feedback; change?: ScoreChange | null }) {
+export function ResultView(props: { feedback: Feedback; change?: ScoreChange | null; rewrite?: RewritePanelState }) {
   const f = props.feedback;
   const change = props.change ?? null;
   return (
@@ -248,6 +249,8 @@ export function ResultView(props: { feedback: Feedback; change?: ScoreChange | n
           </ul>
         </section>
       </div>
+
+      {props.rewrite ? <RewritePanel feedback={f} state={props.rewrite} /> : null}
     </section>
   );
 }
