@@ -3,9 +3,10 @@
  * on a loopback port, with the model mocked by MSW (streamed Chat Completions).
  */
 import { serve, type ServerType } from "@hono/node-server";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { CHROMIUM, HAVE_CHROMIUM, launchChromium } from "./support/browser.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { analyze } from "../src/core/analyze.js";
 import { overallScore } from "../src/core/score.js";
@@ -15,8 +16,6 @@ import { createOpenAiMock, modelGrade } from "./support/openai-mock.js";
 import { streamingLlmGrader } from "./support/web.js";
 import { questionsFor } from "../src/core/questions.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 if (!HAVE_CHROMIUM) console.warn(`[web-browser.test] SKIPPED: ${CHROMIUM} not found. Install it with: apt-get install -y chromium (.ci/run does this).`);
 
 const OUT = "test-output";
@@ -39,10 +38,7 @@ describe.skipIf(!HAVE_CHROMIUM)("web form in a real browser", () => {
       const s = serve({ fetch: ctx.app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
     });
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterEach(() => mock.reset());
   afterAll(async () => {

@@ -4,17 +4,16 @@
  * where the model's invented sentence, name and figure never reach the page.
  */
 import { serve, type ServerType } from "@hono/node-server";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { CHROMIUM, HAVE_CHROMIUM, launchChromium } from "./support/browser.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { GAPS } from "../src/core/rewrite.js";
 import { buildTestApp, llmGrader, llmRewriter, SAMPLE_ANSWER } from "./support/app.js";
 import { createOpenAiMock, modelGrade } from "./support/openai-mock.js";
 import { FAITHFUL, modelReply } from "./support/rewrite.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 if (!HAVE_CHROMIUM) console.warn(`[web-rewrite-browser.test] SKIPPED: ${CHROMIUM} not found. Install it with: apt-get install -y chromium (.ci/run does this).`);
 
 const OUT = "test-output";
@@ -38,10 +37,7 @@ describe.skipIf(!HAVE_CHROMIUM)("the stronger version in a real browser", () => 
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
     mock.server.listen({ onUnhandledFrame: "error" });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterEach(() => mock.reset());
   afterAll(async () => {
