@@ -10,6 +10,7 @@ import { findPrinciple } from "./core/principles.js";
 import { joinSentences, type Rewrite } from "./core/rewrite.js";
 import { guardRewrite } from "./core/rewrite-guard.js";
 import { rewriteSource } from "./core/rewrite-source.js";
+import { STAR_PARTS } from "./core/star-split.js";
 import { countTokens } from "./core/tokens.js";
 import type { Rewriter } from "./grader/rewriter.js";
 import { InputError } from "./grading.js";
@@ -34,13 +35,15 @@ export function createRewriteService(deps: RewriteDeps) {
     const source = rewriteSource(feedback);
     const proposal = await rewriter.propose({ feedback, source, principle, length });
     const guarded = guardRewrite(source, proposal.sentences);
-    const text = joinSentences(guarded.sentences);
+    // STAR order is part of the promise, whatever order the model wrote in (stable within a part).
+    const sentences = [...guarded.sentences].sort((a, b) => STAR_PARTS.indexOf(a.part) - STAR_PARTS.indexOf(b.part));
+    const text = joinSentences(sentences);
     const words = countTokens(text).words;
     const notes = [rewriter.notice, ...proposal.notes, feedback.metrics.hypothetical ? HYPOTHETICAL_NOTE : null].filter((n): n is string => Boolean(n));
     return {
       gradingId: feedback.id,
       text,
-      sentences: guarded.sentences,
+      sentences,
       placeholders: guarded.placeholders,
       dropped: guarded.dropped,
       length: { words, speakingSeconds: speakingSeconds(words, length.wordsPerMinute), targetSeconds: { min: length.minSeconds, max: length.maxSeconds } },

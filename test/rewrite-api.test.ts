@@ -107,6 +107,15 @@ describe("rewrite with the model (MSW)", () => {
     expect(json.dropped).toBe(0);
   });
 
+  it("puts the sentences in S-T-A-R order whatever order the model wrote them in", async () => {
+    const { app } = await buildTestApp({ rewriter: await llmRewriter() });
+    const id = await gradedSample(app);
+    const shuffled = [FAITHFUL[6]!, FAITHFUL[2]!, FAITHFUL[0]!, FAITHFUL[3]!, FAITHFUL[7]!];
+    mock.reply(modelReply(shuffled));
+    const { json } = await postRewrite(app, id);
+    expect(json.sentences.map((s: Sentence) => s.text)).toEqual([FAITHFUL[0]!, FAITHFUL[2]!, FAITHFUL[3]!, FAITHFUL[6]!, FAITHFUL[7]!].map((s) => s.text));
+  });
+
   it("answers 502 model_output_invalid when the model breaks the schema twice", async () => {
     const { app } = await buildTestApp({ rewriter: await llmRewriter() });
     const id = await gradedSample(app);
