@@ -7,14 +7,14 @@ import { serve, type ServerType } from "@hono/node-server";
 import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import type { Browser } from "playwright-core";
-import { CHROMIUM, HAVE_CHROMIUM, launchChromium } from "./support/browser.js";
+import { launchChromium, skipWithoutBrowser } from "./support/browser.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { GAPS } from "../src/core/rewrite.js";
 import { buildTestApp, llmGrader, llmRewriter, SAMPLE_ANSWER } from "./support/app.js";
 import { createOpenAiMock, modelGrade } from "./support/openai-mock.js";
 import { FAITHFUL, modelReply } from "./support/rewrite.js";
 
-if (!HAVE_CHROMIUM) console.warn(`[web-rewrite-browser.test] SKIPPED: ${CHROMIUM} not found. Install it with: apt-get install -y chromium (.ci/run does this).`);
+const SKIP = skipWithoutBrowser("web-rewrite-browser.test");
 
 const OUT = "test-output";
 const QUESTION = "Tell me about a time you disagreed with your team.";
@@ -33,7 +33,7 @@ async function start(app: { fetch: (r: Request) => Response | Promise<Response> 
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-describe.skipIf(!HAVE_CHROMIUM)("the stronger version in a real browser", () => {
+describe.skipIf(SKIP)("the stronger version in a real browser", () => {
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
     mock.server.listen({ onUnhandledFrame: "error" });

@@ -7,13 +7,14 @@
  * (as if escaping had failed) must be blocked by the CSP itself.
  */
 import type { Browser } from "playwright-core";
-import { CHROMIUM, HAVE_CHROMIUM, launchChromium } from "../support/browser.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CSP } from "../../src/http/middleware/headers.js";
 import { SAMPLE_ANSWER } from "../support/app.js";
+import { launchChromium, skipWithoutBrowser } from "../support/browser.js";
 import { send } from "./http-client.js";
 import { startServerProcess, type ServerProcess } from "./server-process.js";
 
+const SKIP = skipWithoutBrowser("browser-csp");
 const TOKEN = "browser-test-token-0123456789abcdef";
 
 // The web-form tests' payloads plus the usual suspects: tags, handlers, breaking out of attributes and textareas.
@@ -33,7 +34,7 @@ const PAYLOADS = [
 let srv: ServerProcess;
 let browser: Browser;
 
-describe.skipIf(!HAVE_CHROMIUM)("XSS payloads are inert under the CSP in a real browser", () => {
+describe.skipIf(SKIP)("XSS payloads are inert under the CSP in a real browser", () => {
   beforeAll(async () => {
     srv = await startServerProcess({ STARCOACH_OFFLINE: "1", STARCOACH_API_TOKEN: TOKEN, STARCOACH_RATE_LIMIT: "0", STARCOACH_LOG: "off" });
     browser = await launchChromium();
