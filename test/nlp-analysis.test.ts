@@ -8,6 +8,9 @@ import { createOfflineGrader } from "../src/grader/offline-grader.js";
 import { concernOf } from "../src/grader/improvements.js";
 import { computedFigures } from "../src/grader/assemble.js";
 import { principleById } from "../src/core/principles.js";
+import { DEFAULT_LENGTH } from "../src/core/analyze.js";
+import { createGradingService } from "../src/grading.js";
+import { openSqliteStore } from "../src/store/sqlite.js";
 
 const corpus = readdirSync("data/star-corpus")
   .filter((f) => f.endsWith(".jsonl"))
@@ -96,4 +99,28 @@ describe("offline feedback is about this answer", () => {
     expect(concernOf("Back the result with a figure (%, time, money, users), in digits or words.")).toBe(concernOf("Quantify the outcome: a percentage, time saved, money, users or an error rate before and after."));
     expect(concernOf("Rewrite “we shipped it” to say what you yourself did.")).toBe(concernOf("Replace “we” with “I” where you did the work: 2 action sentences say “we” did it."));
   });
+});
+
+describe("feedback over the whole corpus (offline)", () => {
+  it("no card contradicts the highlighting, no concern is advised twice, no follow-up is on a third of the answers", async () => {
+    const store = openSqliteStore(":memory:");
+    const service = createGradingService({ store, grader: createOfflineGrader(), length: DEFAULT_LENGTH });
+    const asked = new Map<string, number>();
+    for (const line of corpus) {
+      const f = await service.grade({ answer: line.answer, principle: line.principle, question: line.question ?? null });
+      for (const part of STAR_PARTS) {
+        const highlighted = f.segments.some((s) => s.part === part);
+        expect(f.star[part].present, `${line.id} ${part}`).toBe(highlighted);
+        if (!highlighted) expect(f.star[part].feedback).toMatch(/^No \w+ part was found/);
+        else expect(f.star[part].feedback).not.toMatch(/^No \w+ part was found/);
+      }
+      expect(f.improvements.length).toBeLessThanOrEqual(5);
+      const concerns = f.improvements.map(concernOf);
+      expect(new Set(concerns).size, `${line.id}: ${f.improvements.join(" | ")}`).toBe(concerns.length);
+      for (const q of new Set(f.followUps)) asked.set(q, (asked.get(q) ?? 0) + 1);
+    }
+    await store.close();
+    const common = [...asked].filter(([, n]) => n * 3 >= corpus.length);
+    expect(common).toEqual([]);
+  }, 60_000);
 });

@@ -144,5 +144,11 @@ export function sentenceFacts(tokens: readonly NlpToken[]): SentenceFacts {
       if (w === "we" && !unreal && !(subordinate && clauseHasI)) facts.weActs = true;
     }
   }
+  // "I read 50 tickets, found three causes": a verb whose past looks like its base ("read", "put",
+  // "cut", "set") is past when the sentence is told in the past.
+  if (facts.subjects.has("i") && facts.past && !facts.unreal) {
+    facts.iPast = true;
+    facts.presentStep = false;
+  }
   return facts;
 }

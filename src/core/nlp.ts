@@ -4,7 +4,7 @@
  * English model ship inside their npm packages, so nothing is fetched at run time and the same code
  * runs on Node and on Workers. The model is loaded once, on first use (about half a second).
  */
-import winkNLP, { type ItemEntity, type PartOfSpeech, type WinkMethods } from "wink-nlp";
+import winkNLP, { type PartOfSpeech, type WinkMethods } from "wink-nlp";
 import model from "wink-eng-lite-web-model";
 
 export interface NlpToken {
@@ -20,7 +20,6 @@ export interface NlpToken {
 
 export interface NlpEntity {
   type: string; // CARDINAL, ORDINAL, DURATION, PERCENT, MONEY, DATE, TIME, …
-  text: string;
   first: number; // token indices, inclusive
   last: number;
 }
@@ -48,7 +47,6 @@ export function parse(text: string): NlpDoc {
   const tokens = doc.tokens();
   const column = <T>(helper: unknown) => (tokens.out as (f: unknown) => T[])(helper);
   const values = column<string>(its.value);
-  const normals = column<string>(its.normal);
   const lemmas = column<string>(its.lemma);
   const pos = column<PartOfSpeech>(its.pos);
   const out: NlpToken[] = new Array(values.length);
@@ -62,14 +60,15 @@ export function parse(text: string): NlpDoc {
     const start = at < 0 ? cursor : at;
     const end = at < 0 ? cursor : at + value.length;
     cursor = end;
-    out[i] = { text: value, lower: normals[i]!, lemma: lemmas[i]!, pos: pos[i]!, start, end };
+    // wink's normal form, without its extra pass: lower case with curly apostrophes folded.
+    const lower = value.toLowerCase();
+    out[i] = { text: value, lower: lower.includes("’") ? lower.replaceAll("’", "'") : lower, lemma: lemmas[i]!, pos: pos[i]!, start, end };
   }
   retagVerbsAfterSubjects(out);
-  const entities: NlpEntity[] = [];
-  doc.entities().each((e: ItemEntity) => {
-    const span = (e.out as (f: unknown) => [number, number])(its.span);
-    entities.push({ type: e.out(its.type) as string, text: e.out(), first: span[0], last: span[1] });
-  });
+  const found = doc.entities();
+  const spans = (found.out as (f: unknown) => Array<[number, number]>)(its.span);
+  const types = (found.out as (f: unknown) => string[])(its.type);
+  const entities: NlpEntity[] = spans.map(([first, last], i) => ({ type: types[i]!, first, last }));
   return { tokens: out, entities };
 }
 

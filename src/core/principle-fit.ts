@@ -73,10 +73,14 @@ if (MODEL.rank([]).ranked.length !== PRINCIPLE_IDS.length && (modelJson as Princ
   throw new Error("data/principle-model.json does not rank the 16 principles");
 }
 
+/** Another principle "clearly beats" the target: this likely, this many times the target's probability. */
+const BETTER_FIT_MIN = 0.6;
+const BETTER_FIT_RATIO = 10;
+
 /**
  * Fit of the story to `target`: 4 when it is the clear best fit, 3 when it is among the top three,
- * 2 when it is plausible, 1 otherwise. betterFits: principles at least twice as likely as the target
- * and themselves likely, only when the target is outside the top two.
+ * 2 when it is plausible, 1 otherwise. betterFits: principles at least ten times as likely as the
+ * target and themselves likely (≥ 0.6), only when the target is outside the top three.
  */
 export function judgeFit(tokens: readonly NlpToken[], target: Principle): FitJudgement {
   const { ranked, targetCues } = MODEL.rank(principleFeatures(tokens), target.id);
@@ -87,6 +91,6 @@ export function judgeFit(tokens: readonly NlpToken[], target: Principle): FitJud
   if (rank === 1) score = top.p >= 0.3 ? 4 : 3;
   else if (rank <= 3) score = pTarget >= 0.1 ? 3 : 2;
   else score = rank <= 6 ? 2 : 1;
-  const betterFits = rank > 2 ? ranked.filter((r) => r.id !== target.id && r.p >= 0.25 && r.p >= 2 * pTarget).slice(0, 2).map((r) => r.id) : [];
+  const betterFits = rank > 3 ? ranked.filter((r) => r.id !== target.id && r.p >= BETTER_FIT_MIN && r.p >= BETTER_FIT_RATIO * pTarget).slice(0, 2).map((r) => r.id) : [];
   return { score, rank, betterFits, cues: targetCues.slice(0, 4), ranking: ranked };
 }

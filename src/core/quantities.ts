@@ -25,7 +25,7 @@ const MULTIPLIERS = new Set(["doubled", "tripled", "trebled", "quadrupled", "hal
 const NOT_AFTER_ONE = new Set(["of", "another", "day", "morning", "afternoon", "evening", "night", "time", "point", "weekend"]);
 
 function isSpaceChar(ch: string | undefined): boolean {
-  return ch === undefined || /\s/u.test(ch);
+  return ch === undefined || ch === " " || ch === "\n" || ch === "\t" || ch === "\r" || (ch > "~" && /\s/u.test(ch));
 }
 
 /** Widen a span to whole whitespace-delimited words, then strip their edge punctuation ("(35%)." → "35%"). */

@@ -140,7 +140,11 @@ export function namesIn(text: string, doc: ReturnType<typeof parse>): Name[] {
     if (/\d/u.test(word)) continue;
     out.push({ text: t.text, word: stripToken(word) });
   }
-  for (const e of doc.entities) if (NAME_ENTITIES.has(e.type)) out.push({ text: e.text, word: e.text });
+  for (const e of doc.entities) {
+    if (!NAME_ENTITIES.has(e.type)) continue;
+    const entity = text.slice(tokens[e.first]!.start, tokens[e.last]!.end);
+    out.push({ text: entity, word: entity });
+  }
   return out;
 }
 

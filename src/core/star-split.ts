@@ -73,11 +73,11 @@ export function featuresOf(sentences: readonly ParsedSentence[]): string[][] {
     sentenceFeatures({ tokens: s.tokens, facts: s.facts, quantities: s.quantities.length, entityTypes: s.entityTypes, index, count: sentences.length }),
   );
   // The neighbours' openings and grammar help tell a goal from its context, or a step from its outcome.
+  const context = own.map((list) => list.filter((f) => CONTEXT.test(f)));
   return own.map((list, i) => {
-    const out = [...list];
-    for (const f of own[i - 1] ?? []) if (CONTEXT.test(f)) out.push(`prev:${f}`);
-    for (const f of own[i + 1] ?? []) if (CONTEXT.test(f)) out.push(`next:${f}`);
-    return out;
+    for (const f of context[i - 1] ?? []) list.push(`prev:${f}`);
+    for (const f of context[i + 1] ?? []) list.push(`next:${f}`);
+    return list;
   });
 }
 

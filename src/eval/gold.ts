@@ -86,6 +86,24 @@ function issues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join(".") || "(line)"}: ${issue.message}`).join("; ");
 }
 
+type Parsed = { id: string; principle: string; question?: string | null | undefined; hypothetical?: boolean | undefined; quantifiedResult?: boolean | undefined; labels?: z.infer<typeof LabelsSchema> | undefined };
+
+/** The fields both line shapes share, with the answer and any extra labels. */
+function goldLine(line: Parsed, answer: string, extra: Partial<GoldLine["labels"]> = {}): GoldLine {
+  return {
+    id: line.id,
+    principle: line.principle,
+    question: line.question ?? null,
+    answer,
+    labels: {
+      ...line.labels,
+      ...extra,
+      ...(line.hypothetical !== undefined ? { hypothetical: line.hypothetical } : {}),
+      ...(line.quantifiedResult !== undefined ? { quantifiedResult: line.quantifiedResult } : {}),
+    },
+  };
+}
+
 function toGoldLine(json: unknown): GoldLine | string {
   if (json && typeof json === "object" && "sentences" in json && !("answer" in json)) {
     const parsed = CorpusLineSchema.safeParse(json);
@@ -95,34 +113,10 @@ function toGoldLine(json: unknown): GoldLine | string {
     if (!aligned.answer.trim()) return "sentences: the answer is empty";
     const sentences = aligned.sentences.map((s, i) => ({ ...s, label: aligned.labels[i]! }));
     const present = Object.fromEntries(STAR_PARTS.map((p) => [p, c.sentences.some(([label]) => label === p)])) as Record<StarPart, boolean>;
-    return {
-      id: c.id,
-      principle: c.principle,
-      question: c.question ?? null,
-      answer: aligned.answer,
-      labels: {
-        ...c.labels,
-        present: { ...present, ...c.labels?.present },
-        ...(c.hypothetical !== undefined ? { hypothetical: c.hypothetical } : {}),
-        ...(c.quantifiedResult !== undefined ? { quantifiedResult: c.quantifiedResult } : {}),
-        sentences,
-      },
-    };
+    return goldLine(c, aligned.answer, { present: { ...present, ...c.labels?.present }, sentences });
   }
   const parsed = AnswerLineSchema.safeParse(json);
-  if (!parsed.success) return issues(parsed.error);
-  const g = parsed.data;
-  return {
-    id: g.id,
-    principle: g.principle,
-    question: g.question ?? null,
-    answer: g.answer,
-    labels: {
-      ...g.labels,
-      ...(g.hypothetical !== undefined ? { hypothetical: g.hypothetical } : {}),
-      ...(g.quantifiedResult !== undefined ? { quantifiedResult: g.quantifiedResult } : {}),
-    },
-  };
+  return parsed.success ? goldLine(parsed.data, parsed.data.answer) : issues(parsed.error);
 }
 
 /** Parse JSONL text into labelled answers; blank lines are skipped, every bad line is reported. */

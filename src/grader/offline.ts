@@ -116,7 +116,8 @@ function aboutStep(s: LabelledSentence): string {
 
 /** The key decision: an Action sentence where "I" did something, decisions first. */
 function keyDecision(a: Analysis): LabelledSentence | undefined {
-  const mine = partSentences(a, "action").filter((s) => s.facts.iPast && !s.hypothetical);
+  // A "we" step gets its own question (which part was yours), so it is not the decision to quote.
+  const mine = partSentences(a, "action").filter((s) => s.facts.iPast && !s.hypothetical && !a.weSentences.includes(s.text));
   const score = (s: LabelledSentence) => (s.tokens.some((t) => DECISION.has(t.lemma)) ? 1 : 0) + s.probs.action;
   return [...mine].sort((x, y) => score(y) - score(x))[0];
 }
@@ -166,13 +167,15 @@ function principleWords(p: Principle): Set<string> {
 }
 
 /** The rules' scores before calibration (what data/score-calibration.json is fitted on). */
-export function rawOfflineScores(principle: Principle, a: Analysis): Record<Calibrated, number> {
-  const g = rawGrade(principle, a);
+export function rawOfflineScores(principle: Principle, a: Analysis, question: string | null = null): Record<Calibrated, number> {
+  const g = rawGrade(principle, a, question);
   return { situation: g.situation.score, task: g.task.score, action: g.action.score, result: g.result.score, principleFit: g.principleFit.score };
 }
 
-function rawGrade(principle: Principle, a: Analysis): ModelGrade {
-  const fit = judgeFit(a.sentences.flatMap((s) => s.tokens), principle);
+function rawGrade(principle: Principle, a: Analysis, question: string | null): ModelGrade {
+  // The question says what the story is meant to show, as it did when the ranking was trained.
+  const tokens = [...(question ? parse(question).tokens : []), ...a.sentences.flatMap((s) => s.tokens)];
+  const fit = judgeFit(tokens, principle);
   const cues = new Set(fit.cues.filter((c) => principleWords(principle).has(c)));
   const evidence = a.sentences.filter((s) => s.tokens.some((t) => cues.has(t.lemma))).slice(0, 2).map((s) => s.text);
   const words = cues.size ? ` (words such as ${[...cues].slice(0, 3).map((c) => `“${c}”`).join(", ")})` : "";
@@ -191,8 +194,8 @@ function rawGrade(principle: Principle, a: Analysis): ModelGrade {
   };
 }
 
-export function gradeOffline(_answer: string, principle: Principle, a: Analysis): ModelGrade {
-  const g = rawGrade(principle, a);
+export function gradeOffline(principle: Principle, a: Analysis, question: string | null = null): ModelGrade {
+  const g = rawGrade(principle, a, question);
   for (const part of STAR_PARTS) if (g[part].present) g[part].score = calibrate(part, g[part].score);
   g.principleFit.score = calibrate("principleFit", g.principleFit.score);
   // A hypothetical answer: its steps never happened (Action at most 1) and it shows a principle only
@@ -242,10 +245,12 @@ export function computedImprovements(a: Analysis): Improvement[] {
   if (a.hypothetical) out.push({ concern: "hypothetical", text: "Tell one real past example (“I did …”) with its outcome, not what you would do: interviewers discount hypothetical answers." });
   if (a.weSentences.length) out.push({ concern: "ownership", text: `Replace “we” with “I” where you did the work: ${a.weSentences.length} action sentence${a.weSentences.length === 1 ? " says" : "s say"} “we” did it.` });
   if (a.parts.result.present && !a.quantifiedResult) out.push({ concern: "result-measure", text: "Back the result with a figure (%, time, money, users), in digits or words." });
-  if (a.lengthVerdict === "too_long") {
+  // A few seconds either side of the target is not worth a place among the top five.
+  const margin = (a.targetSeconds.max - a.targetSeconds.min) / 6;
+  if (a.lengthVerdict === "too_long" && a.speakingSeconds > a.targetSeconds.max + margin) {
     const cut = a.words - Math.round((a.targetSeconds.max * a.wordsPerMinute) / 60);
     out.push({ concern: "length", text: `At about ${a.speakingSeconds}s spoken the answer runs past the ${a.targetSeconds.max}s target; cut about ${cut} words, mostly from the situation.` });
   }
-  if (a.lengthVerdict === "too_short") out.push({ concern: "length", text: `At about ${a.speakingSeconds}s spoken the answer is under ${a.targetSeconds.min}s; there is room for more detail.` });
+  if (a.lengthVerdict === "too_short" && a.speakingSeconds < a.targetSeconds.min - margin) out.push({ concern: "length", text: `At about ${a.speakingSeconds}s spoken the answer is under ${a.targetSeconds.min}s; there is room for more detail.` });
   return out;
 }

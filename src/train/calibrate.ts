@@ -17,7 +17,7 @@ export function scorePairs(lines: readonly GoldLine[]): Pairs {
   const pairs = Object.fromEntries(CALIBRATED.map((d) => [d, []])) as unknown as Pairs;
   for (const l of lines) {
     const analysis = analyze(l.answer);
-    const raw = rawOfflineScores(findPrinciple(l.principle)!, analysis);
+    const raw = rawOfflineScores(findPrinciple(l.principle)!, analysis, l.question ?? null);
     for (const d of CALIBRATED) {
       const gold = d === "principleFit" ? l.labels.principleFit : l.labels.scores?.[d];
       if (gold !== undefined) pairs[d].push([raw[d], gold, analysis.hypothetical]);

@@ -3,6 +3,7 @@
  * data/star-model.json. `npm run train -- --cv 5` prints k-fold cross-validation first (and still
  * writes the model unless `--no-write`). Deterministic: sorted input, fixed seed.
  */
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,6 +32,7 @@ export function readCorpus(dir = CORPUS_DIR) {
 }
 
 function main(argv: string[]): void {
+  if (argv.includes("--calibrate")) return calibrateScores();
   const cvAt = argv.indexOf("--cv");
   const folds = cvAt >= 0 ? Number(argv[cvAt + 1] ?? 5) : 0;
   const corpus = readCorpus();
@@ -48,7 +50,13 @@ function main(argv: string[]): void {
   const principles = trainPrincipleModel(byPrinciple);
   writeFileSync(PRINCIPLE_MODEL_FILE, `${JSON.stringify(principles)}\n`);
   console.log(`wrote ${PRINCIPLE_MODEL_FILE}: ${principles.features.length} features (${principles.version})`);
-  // The calibration reads the rules' raw scores, so it is fitted after the models it depends on.
+  // The calibration reads the rules' raw scores, which come from the models just written: this
+  // process imported the previous files, so a fresh one fits it.
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--calibrate"], { stdio: "inherit" });
+  if (child.status !== 0) throw new Error("fitting the score calibration failed");
+}
+
+function calibrateScores(): void {
   const gold = (f: string) => parseGold(readFileSync(join(GOLD_DIR, f), "utf8")).lines;
   const table = fitAll(scorePairs(CALIBRATION_SETS.flatMap(gold)));
   writeFileSync(CALIBRATION_FILE, `${JSON.stringify(table)}\n`);

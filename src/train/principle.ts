@@ -30,11 +30,11 @@ function referenceDocs(): Doc[] {
   const docs: Doc[] = [];
   for (const q of QUESTIONS) {
     const features = featuresOfText(q.text);
-    for (const id of q.principles) docs.push({ features, label: PRINCIPLE_IDS.indexOf(id), weight: 0.5 });
+    for (const id of q.principles) docs.push({ features, label: PRINCIPLE_IDS.indexOf(id), weight: 1 });
   }
   PRINCIPLES.forEach((p, label) => {
     const text = [p.name, p.summary, p.description, ...p.strongSignals, ...p.keywords].join(". ");
-    docs.push({ features: featuresOfText(text), label, weight: 1 });
+    docs.push({ features: featuresOfText(text), label, weight: 4 });
   });
   return docs;
 }
