@@ -9,7 +9,7 @@ import type { Rewrite } from "../core/rewrite.js";
 import { ModelError } from "../grader/types.js";
 import { InputError } from "../grading.js";
 import type { BatchResult, BatchStore } from "../store/batch-types.js";
-import { CSV_COLUMNS, csvRecord, finishedResults, jsonlRecord, type OutputFormat } from "./output.js";
+import { csvCell, CSV_COLUMNS, csvRecord, finishedResults, jsonlRecord, type OutputFormat } from "./output.js";
 
 export interface Rewriting {
   rewrite(feedback: Feedback): Promise<Rewrite>;
@@ -46,7 +46,7 @@ export async function* rewrittenResultLines(batches: BatchStore, jobId: string, 
     const extras = await Promise.all(chunk.map((r) => rewriteOf(r, rewriting)));
     for (const [i, r] of chunk.entries()) {
       const extra = extras[i]!;
-      yield format === "csv" ? stringify([[...csvRecord(r), "rewrite" in extra ? extra.rewrite.text : ""]]) : `${jsonlRecord(r, extra)}\n`;
+      yield format === "csv" ? stringify([[...csvRecord(r), csvCell("rewrite" in extra ? extra.rewrite.text : "")]]) : `${jsonlRecord(r, extra)}\n`;
     }
   }
 }

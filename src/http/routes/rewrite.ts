@@ -25,8 +25,9 @@ const rewriteRoute = createRoute({
   responses: {
     200: { description: "The rewrite", content: { "application/json": { schema: RewriteSchema } } },
     404: errorDoc("not_found"),
+    429: errorDoc("rate_limited"),
     502: errorDoc("model_output_invalid, model_unavailable, model_auth_failed"),
-    503: errorDoc("model_rate_limited"),
+    503: errorDoc("model_rate_limited, server_busy"),
     504: errorDoc("model_timeout"),
   },
 });
@@ -46,5 +47,11 @@ export function rewriteService(deps: AppDeps): RewriteService {
 
 export const rewriteRoutes = new OpenAPIHono<AppEnv>().openapi(rewriteRoute, async (c) => {
   const { id } = c.req.valid("param");
-  return c.json(await rewriteService(c.var.deps).rewrite(id), 200);
+  // A model rewrite is a model call: the same per-client limit and grading slot as a grading.
+  const release = await c.var.admission.admit(c);
+  try {
+    return c.json(await rewriteService(c.var.deps).rewrite(id), 200);
+  } finally {
+    release();
+  }
 });
