@@ -7,8 +7,10 @@ import { fileURLToPath } from "node:url";
 import { isLoopbackAddress, loadConfig, type Config } from "./config.js";
 import { warmUp } from "./core/nlp.js";
 import { runDoctor } from "./grader/doctor.js";
-import { graderFromConfig } from "./grader/from-config.js";
+import { graderFromConfig, rewriterFromConfig } from "./grader/from-config.js";
 import type { Grader } from "./grader/types.js";
+import type { Rewriter } from "./grader/rewriter.js";
+import { createRewriteService } from "./rewrite.js";
 import { createGradingService } from "./grading.js";
 import { createApp } from "./http/app.js";
 import { createGate, redactConsole, type Gate } from "./http/middleware/index.js";
@@ -23,10 +25,15 @@ import { transcriberFromConfig } from "./transcribe/from-config.js";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const RUBRIC_FILE = join(ROOT, "prompts", "star-rubric.md");
 export const BAR_RAISER_FILE = join(ROOT, "prompts", "bar-raiser.md");
+export const REWRITE_FILE = join(ROOT, "prompts", "rewrite.md");
 
 export async function createGrader(config: Config, fetchImpl?: typeof fetch): Promise<Grader> {
   const [rubric, barRaiser] = await Promise.all([readFile(RUBRIC_FILE, "utf8"), readFile(BAR_RAISER_FILE, "utf8")]);
   return graderFromConfig(config, { rubric, barRaiser }, fetchImpl);
+}
+
+export async function createRewriter(config: Config, fetchImpl?: typeof fetch): Promise<Rewriter> {
+  return rewriterFromConfig(config, await readFile(REWRITE_FILE, "utf8"), fetchImpl);
 }
 
 const swaggerDir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
@@ -117,10 +124,11 @@ export async function createNodeDeps(config: Config): Promise<AppDeps> {
   const store = withAudioCleanup(sqlite, archive);
   const grader = await createGrader(config);
   const grading = createGradingService({ store, grader, length: config.length });
+  const rewrite = createRewriteService({ store, rewriter: await createRewriter(config), length: config.length });
   const reliability = reliabilityDeps(config);
   const batches = createLocalBatchJobs({ store: openSqliteBatchStore(config.dbFile, dbOptions), grading, slot: batchSlot(reliability.gate) });
   const spoken = createSpokenGrading({ grading, transcriber: transcriberFromConfig(config), archive: config.keepAudio ? archive : null });
-  return { ...reliability, store, grading, docsAsset, batches, spoken, doctor: () => runDoctor(config) };
+  return { ...reliability, store, grading, rewrite, docsAsset, batches, spoken, doctor: () => runDoctor(config) };
 }
 
 /**

@@ -72,6 +72,21 @@ describe("the Worker against the Node server", () => {
   });
 });
 
+describe("rewrites on the Worker", () => {
+  it("rewrites with the model, keeps the rewrite in D1 and serves it from there", async () => {
+    const graded = await send(worker.url, { method: "POST", path: "/v1/grade", headers: { "content-type": "application/json" }, body: JSON.stringify({ answer: `${SAMPLE_ANSWER} Rewrite.`, principle: "ownership" }) });
+    const first = await send(worker.url, { method: "POST", path: `/v1/gradings/${graded.body.id}/rewrite` });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ gradingId: graded.body.id, dropped: 0, meta: { mode: "llm", cached: false } });
+    expect(first.body.text).toContain("I analyzed two weeks of traces");
+    const calls = model.calls.length;
+    const again = await send(worker.url, { method: "POST", path: `/v1/gradings/${graded.body.id}/rewrite` });
+    expect(again.body).toEqual({ ...first.body, meta: { ...first.body.meta, cached: true } });
+    expect(model.calls.length).toBe(calls);
+    expect((await send(worker.url, { method: "POST", path: "/v1/gradings/nope/rewrite" })).status).toBe(404);
+  });
+});
+
 describe("the Worker in offline mode", () => {
   it("grades with the rules when STARCOACH_OFFLINE=1, on the same D1", async () => {
     await worker.worker.patchConfig({ bindings: { STARCOACH_OFFLINE: { type: "plain_text", value: "1" } } });

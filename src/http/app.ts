@@ -16,6 +16,7 @@ import { gradeStreamRoutes } from "./routes/grade-stream.js";
 import { webRoutes } from "../web/routes.js";
 import { batchesRoutes } from "./routes/batches.js";
 import { gradeAudioRoutes } from "./routes/grade-audio.js";
+import { rewriteRoutes } from "./routes/rewrite.js";
 import { healthRoutes } from "./routes/health.js";
 import { doctorRoutes } from "./routes/doctor.js";
 
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", webRoutes);
   app.route("/", batchesRoutes);
   app.route("/", gradeAudioRoutes);
+  app.route("/", rewriteRoutes);
   app.route("/", doctorRoutes);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -4,7 +4,7 @@
  * Only type imports from the server side: this module is bundled into the browser script too.
  */
 import type { Feedback } from "../core/feedback.js";
-import { STAR_PARTS, type StarPart } from "../core/star-split.js";
+import { STAR_PARTS, type StarPart } from "../core/star-parts.js";
 import type { PartialGrade } from "../grader/types.js";
 import { clock, PART_LABEL, PART_LETTER, percent, signed } from "./format.js";
 import { highlightAnswer, type SpokenMarks } from "./highlight.js";

@@ -59,7 +59,7 @@ function Recorder(props: { spoken: SpokenOptions; targetSeconds: number }) {
   );
 }
 
-export function GradeForm(props: { values: FormValues; questions: BankQuestion[]; length: LengthOptions; error?: FormError | null; title?: string; spoken?: SpokenOptions | null }) {
+export function GradeForm(props: { values: FormValues; questions: BankQuestion[]; length: LengthOptions; error?: FormError | null; title?: string; spoken?: SpokenOptions | null; versionOf?: string | null; note?: string | null }) {
   const { values, error, length } = props;
   const selected = findPrinciple(values.principle) ?? PRINCIPLES[0]!;
   const answerError = error && /^answer_/.test(error.code);
@@ -79,6 +79,10 @@ export function GradeForm(props: { values: FormValues; questions: BankQuestion[]
       <div id="form-error" class="alert" role="alert" tabindex={-1} hidden={!error}>
         {error ? <><strong>Not graded: </strong>{error.message}</> : null}
       </div>
+      {props.note ? <p class="flash" id="form-note">{props.note}</p> : null}
+      {/* The grading this answer is a new version of ("Practise this version"). Hook for the story bank:
+          when gradings carry a storyId, put the story's id here as storyId so the new grading joins it. */}
+      {props.versionOf ? <input type="hidden" name="versionOf" value={props.versionOf} /> : null}
 
       <div class="field">
         <label for="principle">Leadership Principle</label>

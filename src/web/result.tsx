@@ -7,6 +7,7 @@ import { AnnotatedAnswer, Delta, Figures, Legend, PartHead, ScoreBar } from "./c
 import { BAND_LABEL, shortDate } from "./format.js";
 import { DeliveryCard, spokenMarks } from "./delivery.js";
 import { evidenceQuotes } from "./highlight.js";
+import { RewritePanel, type RewritePanelState } from "./rewrite-panel.js";
 
 function PartCard(props: { part: StarPart; data: Part; change?: number }) {
   const { part, data } = props;
@@ -34,7 +35,7 @@ function PartCard(props: { part: StarPart; data: Part; change?: number }) {
   );
 }
 
-export function ResultView(props: { feedback: Feedback; change?: ScoreChange | null }) {
+export function ResultView(props: { feedback: Feedback; change?: ScoreChange | null; rewrite?: RewritePanelState }) {
   const f = props.feedback;
   const change = props.change ?? null;
   return (
@@ -132,6 +133,8 @@ export function ResultView(props: { feedback: Feedback; change?: ScoreChange | n
           </ul>
         </section>
       </div>
+
+      {props.rewrite ? <RewritePanel feedback={f} state={props.rewrite} /> : null}
     </section>
   );
 }
