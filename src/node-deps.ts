@@ -11,20 +11,30 @@ import { fileURLToPath } from "node:url";
 import { createLocalBatchJobs } from "./batch/service.js";
 import type { Config } from "./config.js";
 import { runDoctor } from "./grader/doctor.js";
-import { graderFromConfig } from "./grader/from-config.js";
+import { graderFromConfig, rewriterFromConfig } from "./grader/from-config.js";
+import type { Rewriter } from "./grader/rewriter.js";
 import type { Grader } from "./grader/types.js";
 import { createGradingService } from "./grading.js";
 import type { AppDeps } from "./http/context.js";
 import { createGate, type Gate } from "./http/middleware/concurrency.js";
+import { createRewriteService } from "./rewrite.js";
+import { createSpokenGrading } from "./spoken.js";
+import { audioDirFor, openAudioArchive, withAudioCleanup } from "./store/audio-archive.js";
 import { openSqlite } from "./store/sqlite.js";
+import { transcriberFromConfig } from "./transcribe/from-config.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const RUBRIC_FILE = join(ROOT, "prompts", "star-rubric.md");
 export const BAR_RAISER_FILE = join(ROOT, "prompts", "bar-raiser.md");
+export const REWRITE_FILE = join(ROOT, "prompts", "rewrite.md");
 
 export async function createGrader(config: Config, fetchImpl?: typeof fetch): Promise<Grader> {
   const [rubric, barRaiser] = await Promise.all([readFile(RUBRIC_FILE, "utf8"), readFile(BAR_RAISER_FILE, "utf8")]);
   return graderFromConfig(config, { rubric, barRaiser }, fetchImpl);
+}
+
+export async function createRewriter(config: Config, fetchImpl?: typeof fetch): Promise<Rewriter> {
+  return rewriterFromConfig(config, await readFile(REWRITE_FILE, "utf8"), fetchImpl);
 }
 
 const swaggerDir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
@@ -41,7 +51,7 @@ export async function docsAsset(file: string) {
 
 /** Access, limits, logging and the grading gate (src/http/middleware), from configuration. */
 export function reliabilityDeps(config: Config): Required<Pick<AppDeps, "security" | "gate" | "secrets">> {
-  return { security: config.security, gate: createGate(config.security), secrets: [config.llm?.apiKey] };
+  return { security: config.security, gate: createGate(config.security), secrets: [config.llm?.apiKey, config.transcription?.apiKey] };
 }
 
 /** Batch rows take slots of the same gate as interactive gradings (its batch share). */
@@ -55,17 +65,23 @@ export function batchSlot(gate: Gate) {
 /** Build the Node app's dependencies from configuration. */
 export async function createNodeDeps(config: Config): Promise<AppDeps> {
   // One connection for the gradings and the batch jobs.
-  const { store, batches: batchStore } = openSqlite(config.dbFile, { maxMb: config.dbMaxMb });
+  const { store: sqlite, batches: batchStore } = openSqlite(config.dbFile, { maxMb: config.dbMaxMb });
   // A database that opens but cannot be read or written (damaged pages, a read-only file) stops
   // the start here, with the file named, rather than answering 500 to every request later.
-  const fault = await store.health();
+  const fault = await sqlite.health();
   if (fault) {
-    await store.close();
+    await sqlite.close();
     throw fault;
   }
+  // Recordings are kept only with STARCOACH_KEEP_AUDIO=1; deleting gradings (one, or all) deletes
+  // any kept recordings with them, also those kept by an earlier run with the setting on.
+  const archive = openAudioArchive(audioDirFor(config.dbFile));
+  const store = withAudioCleanup(sqlite, archive);
   const grader = await createGrader(config);
   const grading = createGradingService({ store, grader, length: config.length });
+  const rewrite = createRewriteService({ store, rewriter: await createRewriter(config), length: config.length });
   const reliability = reliabilityDeps(config);
   const batches = createLocalBatchJobs({ store: batchStore, grading, slot: batchSlot(reliability.gate) });
-  return { ...reliability, store, grading, docsAsset, batches, doctor: () => runDoctor(config) };
+  const spoken = createSpokenGrading({ grading, transcriber: transcriberFromConfig(config), archive: config.keepAudio ? archive : null });
+  return { ...reliability, store, grading, rewrite, docsAsset, batches, spoken, doctor: () => runDoctor(config) };
 }

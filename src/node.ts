@@ -62,7 +62,7 @@ export async function startServer(env: Record<string, string | undefined>): Prom
   warmUp(); // load the NLP model before the first request rather than during it
   const config = loadConfig(env);
   // Nothing printed by any module may contain the model key or the access token.
-  redactConsole([config.llm?.apiKey, config.security.apiToken]);
+  redactConsole([config.llm?.apiKey, config.transcription?.apiKey, config.security.apiToken]);
   const deps = await createNodeDeps(config);
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });

@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { printable } from "../core/control-chars.js";
 import { describeOwner, otherHolder, processOwner } from "../batch/lease.js";
 import { openSqlite } from "../store/sqlite.js";
+import { audioDirFor, openAudioArchive } from "../store/audio-archive.js";
 import { cliConfig, CliError, EXIT, type CliIO } from "./context.js";
 
 interface WipeFlags {
@@ -60,6 +61,11 @@ export function registerData(program: Command, io: CliIO, setExit: (code: number
         } finally {
           await store.close();
         }
+      }
+      // Recordings kept with STARCOACH_KEEP_AUDIO=1 live beside the database.
+      if (existsSync(audioDirFor(file))) {
+        await openAudioArchive(audioDirFor(file)).removeAll();
+        io.stderr.write(`starcoach: deleted the kept recordings in ${printable(audioDirFor(file))}.\n`);
       }
       setExit(EXIT.ok);
     });

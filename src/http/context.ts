@@ -4,6 +4,8 @@ import type { Context } from "hono";
 import type { SecurityConfig } from "../config.js";
 import type { LogSink } from "./log-sink.js";
 import type { Gate } from "./middleware/concurrency.js";
+import type { SpokenGrading } from "../spoken.js";
+import type { RewriteService } from "../rewrite.js";
 import type { BatchJob, BatchStore } from "../store/batch-types.js";
 import type { Store } from "../store/types.js";
 
@@ -31,12 +33,16 @@ export interface Admission {
 export interface AppDeps extends ReliabilityDeps {
   grading: GradingService;
   store: Store;
+  /** Rewrites of graded answers (POST /v1/gradings/:id/rewrite); absent: rule-based rewrites. */
+  rewrite?: RewriteService;
   /** Serves the API reference UI's static files (swagger-ui-dist); absent where none are bundled. */
   docsAsset?: (file: string) => Promise<{ body: Uint8Array<ArrayBuffer>; type: string } | null>;
   /** The endpoint check behind GET /v1/doctor (src/grader/doctor.ts, from configuration); absent: 404. */
   doctor?: () => Promise<DoctorReport>;
   /** Batch jobs: where they are stored and how a stored job gets graded; absent where batches are off. */
   batches?: BatchJobs;
+  /** Spoken answers (POST /v1/grade/audio); absent or unavailable: 503 transcription_unavailable. */
+  spoken?: SpokenGrading;
 }
 
 /**

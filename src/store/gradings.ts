@@ -3,6 +3,7 @@
  * (src/store/sqlite.ts opens the file) and on D1 (src/store/d1.ts wraps the binding).
  */
 import type { Feedback } from "../core/feedback.js";
+import type { Rewrite } from "../core/rewrite.js";
 import type { SqlDatabase } from "./driver.js";
 import { guardStore } from "./faults.js";
 import { USER_TABLES, type GradingSummary, type ListOptions, type Store } from "./types.js";
@@ -79,6 +80,13 @@ export function gradingStore(db: SqlDatabase): Store {
         const deleted = (await sql.run("DELETE FROM gradings WHERE id = ?", [id])).changes > 0;
         if (deleted) db.afterDelete?.();
         return deleted;
+      },
+      async saveRewrite(id, rewrite) {
+        await sql.run("UPDATE gradings SET rewrite = ? WHERE id = ?", [JSON.stringify(rewrite), id]);
+      },
+      async getRewrite(id) {
+        const row = await sql.first<{ rewrite: string | null }>("SELECT rewrite FROM gradings WHERE id = ?", [id]);
+        return row?.rewrite ? (JSON.parse(row.rewrite) as Rewrite) : null;
       },
       async deleteAll() {
         // One atomic batch empties every table; the rows each DELETE removed are the counts.
