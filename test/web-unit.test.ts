@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../src/core/analyze.js";
-import { QUESTIONS } from "../src/core/questions.js";
+import { QUESTIONS, questionsFor } from "../src/core/questions.js";
 import { countTokens } from "../src/core/tokens.js";
 import { ASSETS } from "../src/web/assets.js";
 import { highlightAnswer } from "../src/web/highlight.js";
@@ -71,7 +71,8 @@ describe("web pages without JavaScript (plain HTTP)", () => {
     const html = await res.text();
     expect(html.match(/<option value="[a-z-]+"[^>]*data-summary=/g)).toHaveLength(16);
     expect(html).toMatch(/<option value="dive-deep" selected=""/);
-    expect(html.match(/<datalist id="question-bank">(.*?)<\/datalist>/s)![1]!.match(/<option/g)).toHaveLength(QUESTIONS.filter((q) => q.principles.includes("dive-deep")).length);
+    // The bank picker: a prompt, then every question mapped to the principle.
+    expect(html.match(/<select id="question-bank"[^>]*>(.*?)<\/select>/s)![1]!.match(/<option value="[^"]/g)).toHaveLength(QUESTIONS.filter((q) => q.principles.includes("dive-deep")).length);
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//); // nothing from the internet
     expect(html).toMatch(/<label for="answer">/);
     const css = await app.request(html.match(/href="(\/assets\/app\.css[^"]*)"/)![1]!);
@@ -79,7 +80,8 @@ describe("web pages without JavaScript (plain HTTP)", () => {
   });
 
   it("post → redirect → result page; errors re-render the form with the text kept", async () => {
-    const { app } = await buildTestApp();
+    const ctx = await buildTestApp();
+    const { app } = ctx;
     const ok = await app.request("/grade", form({ principle: "ownership", question: "Q <i>?</i>", answer: SAMPLE_ANSWER }));
     expect(ok.status).toBe(303);
     const page = await (await app.request(ok.headers.get("location")!)).text();
@@ -93,7 +95,15 @@ describe("web pages without JavaScript (plain HTTP)", () => {
     const body = await tooLong.text();
     expect(body).toContain("limit is 20000");
     expect(body).toContain(long.slice(0, 200));
-    expect(body).toContain('value="kept question"');
+    expect(body).toMatch(/<textarea id="question"[^>]*>\nkept question<\/textarea>/);
+
+    // A question picked from the bank without the script arrives as `bank`; a typed one wins.
+    const bankQuestion = questionsFor("ownership")[0]!.text;
+    for (const [typed, shown] of [["", bankQuestion], ["My own question", "My own question"]]) {
+      const picked = await app.request("/grade", form({ principle: "ownership", question: typed!, bank: bankQuestion, answer: SAMPLE_ANSWER }));
+      expect(picked.status).toBe(303);
+      expect((await ctx.store.getGrading(picked.headers.get("location")!.split("/").pop()!))!.question).toBe(shown);
+    }
 
     const badPrinciple = await app.request("/grade", form({ principle: "telepathy", question: "", answer: SAMPLE_ANSWER }));
     expect(badPrinciple.status).toBe(400);

@@ -13,7 +13,7 @@ import type { Feedback } from "../core/feedback.js";
 import { countTokens } from "../core/tokens.js";
 import type { PartialGrade } from "../grader/types.js";
 import { LiveParts, LiveResult, type ComputedFigures } from "./components.js";
-import { clock } from "./format.js";
+import { bankPrompt, clock } from "./format.js";
 
 /** Word count by the contract's rules (the same function the server counts with). */
 export function countWords(text: string): number {
@@ -65,9 +65,9 @@ function parseEvent(raw: string): { event: string; data: string } {
 
 function setUpForm(form: HTMLFormElement): void {
   const principle = byId<HTMLSelectElement>("principle");
-  const question = byId<HTMLInputElement>("question");
   const answer = byId<HTMLTextAreaElement>("answer");
-  const bank = byId<HTMLDataListElement>("question-bank");
+  const question = byId<HTMLTextAreaElement>("question");
+  const bank = byId<HTMLSelectElement>("question-bank");
   const errorBox = byId("form-error");
   const submit = byId<HTMLButtonElement>("submit");
   const status = byId("submit-status");
@@ -89,25 +89,47 @@ function setUpForm(form: HTMLFormElement): void {
   answer.addEventListener("input", updateLive);
   updateLive();
 
-  // Question bank for the chosen principle.
-  let questions = Array.from(bank.options, (o) => o.value);
+  // The question field grows with its text where CSS cannot size it (no field-sizing support).
+  const fitQuestion = () => {
+    if (CSS.supports("field-sizing", "content")) return;
+    question.style.height = "auto";
+    question.style.height = `${question.scrollHeight + 2}px`;
+  };
+  question.addEventListener("input", () => {
+    fitQuestion();
+    if (bank.value && bank.value !== question.value) bank.value = "";
+  });
+  fitQuestion();
+
+  // Question bank for the chosen principle: picking one puts it, in full, into the question field.
+  const useQuestion = (text: string) => {
+    question.value = text;
+    bank.value = Array.from(bank.options, (o) => o.value).includes(text) ? text : "";
+    fitQuestion();
+    // The focus stays where it is (on a phone, focusing the field would open the keyboard); a
+    // screen reader hears the new question instead.
+    byId("question-status").textContent = `Question: ${text}`;
+  };
+  bank.addEventListener("change", () => {
+    if (bank.value) useQuestion(bank.value);
+  });
   principle.addEventListener("change", () => {
     byId("principle-summary").textContent = principle.selectedOptions[0]?.dataset.summary ?? "";
     fetch(`/v1/questions?principle=${encodeURIComponent(principle.value)}`)
       .then((r) => (r.ok ? (r.json() as Promise<Array<{ text: string }>>) : []))
       .then((list) => {
-        questions = list.map((q) => q.text);
-        bank.replaceChildren(...questions.map((q) => Object.assign(document.createElement("option"), { value: q })));
-        byId("bank-count").textContent = String(questions.length);
+        const option = (value: string, text: string) => Object.assign(document.createElement("option"), { value, text });
+        bank.replaceChildren(option("", bankPrompt(list.length)), ...list.map((q) => option(q.text, q.text)));
+        bank.value = list.some((q) => q.text === question.value) ? question.value : "";
       })
       .catch(() => {});
   });
   byId("random-question").addEventListener("click", (ev) => {
+    const questions = Array.from(bank.options, (o) => o.value).filter(Boolean);
     if (!questions.length) return; // fall back to the server round trip
     ev.preventDefault();
     const pool = questions.length > 1 ? questions.filter((q) => q !== question.value) : questions;
-    question.value = pool[Math.floor(Math.random() * pool.length)] ?? question.value;
-    question.focus();
+    useQuestion(pool[Math.floor(Math.random() * pool.length)] ?? question.value);
   });
 
   function showError(message: string) {

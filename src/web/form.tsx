@@ -3,6 +3,7 @@ import { PRINCIPLES, findPrinciple } from "../core/principles.js";
 import type { BankQuestion } from "../core/questions.js";
 import type { LengthOptions } from "../core/analyze.js";
 import { MAX_ANSWER_CHARS, MAX_QUESTION_CHARS } from "../grading.js";
+import { bankPrompt } from "./format.js";
 
 export interface FormValues {
   principle: string;
@@ -61,31 +62,32 @@ export function GradeForm(props: { values: FormValues; questions: BankQuestion[]
 
       <div class="field">
         <label for="question">Interview question <span class="optional">(optional)</span></label>
-        <div class="row">
-          <input
-            id="question"
-            name="question"
-            type="text"
-            list="question-bank"
-            maxlength={MAX_QUESTION_CHARS}
-            value={values.question}
-            placeholder="Pick from the bank or type your own"
-            aria-describedby="question-hint"
-            aria-invalid={questionError ? "true" : undefined}
-            autocomplete="off"
-          />
+        {/* A multi-line field that grows with its text, so a long question is read in full. */}
+        <textarea
+          id="question"
+          name="question"
+          rows={2}
+          maxlength={MAX_QUESTION_CHARS}
+          placeholder="Type your own, or pick one from the bank below"
+          aria-invalid={questionError ? "true" : undefined}
+          autocomplete="off"
+        >
+          {"\n" + values.question}
+        </textarea>
+        <div class="row bank-row">
+          <select id="question-bank" name="bank" aria-label="Question bank for this principle">
+            <option value="">{bankPrompt(props.questions.length)}</option>
+            {props.questions.map((q) => (
+              <option value={q.text} selected={q.text === values.question}>
+                {q.text}
+              </option>
+            ))}
+          </select>
           <button type="submit" class="secondary" name="intent" value="random" id="random-question" formnovalidate>
             Random question
           </button>
         </div>
-        <datalist id="question-bank">
-          {props.questions.map((q) => (
-            <option value={q.text}></option>
-          ))}
-        </datalist>
-        <p id="question-hint" class="hint">
-          <span id="bank-count">{props.questions.length}</span> questions in the bank for this principle.
-        </p>
+        <p id="question-status" class="sr-only" aria-live="polite"></p>
       </div>
 
       <div class="field">

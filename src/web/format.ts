@@ -31,3 +31,8 @@ export function shortDate(iso: string): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : d.toISOString().slice(0, 16).replace("T", " ") + " UTC";
 }
+
+/** The bank picker's first line, which also says how many questions the principle has. */
+export function bankPrompt(count: number): string {
+  return count ? `Pick one of ${count} questions from the bank…` : "No bank questions for this principle";
+}

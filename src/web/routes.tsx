@@ -82,7 +82,9 @@ webRoutes.post(
   }),
   async (c) => {
     const form = await c.req.parseBody();
-    const values: FormValues = { principle: formString(form.principle), question: formString(form.question), answer: formString(form.answer) };
+    // Without the script, a question picked from the bank arrives as `bank`; a typed one wins.
+    const question = formString(form.question).trim() ? formString(form.question) : formString(form.bank);
+    const values: FormValues = { principle: formString(form.principle), question, answer: formString(form.answer) };
     if (form.intent === "random") {
       const principle = principleOrDefault(values.principle);
       values.question = randomQuestion(principle.id, values.question);
