@@ -230,7 +230,8 @@ describe.skipIf(SKIP)("web form in a real browser", () => {
     expect(await page.inputValue("#answer")).toBe(v1); // opened gradings can be edited and re-graded
 
     await page.goto(`${base}/history`);
-    await page.click(`tr[data-id="${firstId}"] button`);
+    await page.click(`tr[data-id="${firstId}"] summary`); // Delete asks first
+    await page.click(`tr[data-id="${firstId}"] .confirm-box button`);
     await page.waitForURL(/\/history\?deleted=1$/);
     expect(await rows()).not.toContain(firstId);
     expect(await rows()).toContain(secondId);

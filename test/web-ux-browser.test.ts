@@ -6,8 +6,10 @@
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { questionsFor } from "../src/core/questions.js";
+import { readableDate } from "../src/web/format.js";
+import { SAMPLE_ANSWER } from "./support/app.js";
 import { skipWithoutBrowser } from "./support/browser.js";
-import { startWebHarness, VIEWPORTS, type ViewportName, type WebHarness } from "./support/web-harness.js";
+import { OUT, startWebHarness, VIEWPORTS, type ViewportName, type WebHarness } from "./support/web-harness.js";
 import { streamingLlmGrader } from "./support/web.js";
 
 const SKIP = skipWithoutBrowser("web-ux-browser.test");
@@ -46,6 +48,37 @@ describe.skipIf(SKIP)("the web pages at laptop and phone sizes", () => {
       expect(await page.evaluate(() => document.activeElement?.id)).toBe("random-question");
       expect(await page.textContent("#question-status")).toBe(`Question: ${picked}`);
       expect(errors).toEqual([]);
+      await close();
+    });
+
+    it("history: each grading fits the screen, Open and Delete are apart and named per row, and Delete asks first", async () => {
+      const graded = await web.seed({ principle: "ownership", question: "Tell me about a time you took on something well outside your own area of responsibility, and how you saw it through to the end.", answer: SAMPLE_ANSWER });
+      const { page, close } = await web.openPage({ size });
+      await page.goto(`${web.base}/history`);
+      const width = VIEWPORTS[size].viewport.width;
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+
+      const name = `grading of ${readableDate(graded.createdAt)}, Ownership`;
+      const open = page.getByRole("link", { name: `Open ${name}`, exact: true });
+      const remove = page.getByText(`Delete ${name}`, { exact: true });
+      const row = page.locator(`tr[data-id="${graded.id}"]`);
+      for (const box of [await row.locator(".score-pill").boundingBox(), await open.boundingBox(), await remove.boundingBox()]) {
+        expect(box!.x).toBeGreaterThanOrEqual(0);
+        expect(box!.x + box!.width).toBeLessThanOrEqual(width);
+      }
+      const [a, b] = [(await open.boundingBox())!, (await remove.boundingBox())!];
+      expect(b.x - (a.x + a.width)).toBeGreaterThanOrEqual(12); // not flush together
+
+      // Delete opens a confirmation; only its button deletes.
+      await remove.click();
+      expect(await web.ctx.store.getGrading(graded.id)).not.toBeNull();
+      const confirm = page.getByRole("button", { name: `Yes, delete ${name}`, exact: true });
+      const c = (await confirm.boundingBox())!;
+      expect(c.x + c.width).toBeLessThanOrEqual(width);
+      await page.screenshot({ path: `${OUT}/history-${size}.png`, fullPage: true });
+      await confirm.click();
+      await page.waitForURL(/\/history\?deleted=1$/);
+      expect(await web.ctx.store.getGrading(graded.id)).toBeNull();
       await close();
     });
   });

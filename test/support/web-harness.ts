@@ -8,7 +8,10 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContextOptions, Page } from "playwright-core";
+import { DEFAULT_LENGTH } from "../../src/core/analyze.js";
+import { createOfflineGrader } from "../../src/grader/offline-grader.js";
 import type { Grader } from "../../src/grader/types.js";
+import { createGradingService } from "../../src/grading.js";
 import { buildTestApp } from "./app.js";
 import { launchChromium } from "./browser.js";
 import { createOpenAiMock } from "./openai-mock.js";
@@ -81,6 +84,10 @@ export async function startWebHarness(options: { grader?: () => Promise<Grader> 
     await page.fill("#answer", values.answer);
   }
 
+  /** Grade an answer offline straight into the app's store (history to look at, without the model). */
+  const offline = createGradingService({ store: ctx.store, grader: createOfflineGrader(), length: DEFAULT_LENGTH });
+  const seed = (input: FormInput) => offline.grade(input);
+
   async function close() {
     await browser.close();
     await new Promise((r) => server.close(r));
@@ -88,7 +95,7 @@ export async function startWebHarness(options: { grader?: () => Promise<Grader> 
     await ctx.store.close();
   }
 
-  return { base, ctx, mock, browser, openPage, fillForm, close };
+  return { base, ctx, mock, browser, openPage, fillForm, seed, close };
 }
 
 export type WebHarness = Awaited<ReturnType<typeof startWebHarness>>;
