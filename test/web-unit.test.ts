@@ -105,6 +105,12 @@ describe("web pages without JavaScript (plain HTTP)", () => {
       expect((await ctx.store.getGrading(picked.headers.get("location")!.split("/").pop()!))!.question).toBe(shown);
     }
 
+    // A better-fit button on the result page: the same answer and question, graded for that principle.
+    const refit = await app.request("/grade", form({ principle: "ownership", question: "kept question", answer: SAMPLE_ANSWER, intent: "principle:dive-deep" }));
+    expect(refit.status).toBe(303);
+    const refitted = (await ctx.store.getGrading(refit.headers.get("location")!.split("/").pop()!))!;
+    expect([refitted.principle.id, refitted.question, refitted.answer]).toEqual(["dive-deep", "kept question", SAMPLE_ANSWER]);
+
     const badPrinciple = await app.request("/grade", form({ principle: "telepathy", question: "", answer: SAMPLE_ANSWER }));
     expect(badPrinciple.status).toBe(400);
     expect(await badPrinciple.text()).toContain("Unknown principle");

@@ -5,10 +5,12 @@
  */
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { findPrinciple } from "../src/core/principles.js";
 import { questionsFor } from "../src/core/questions.js";
 import { readableDate } from "../src/web/format.js";
 import { SAMPLE_ANSWER } from "./support/app.js";
 import { skipWithoutBrowser } from "./support/browser.js";
+import { modelGrade } from "./support/openai-mock.js";
 import { OUT, startWebHarness, VIEWPORTS, type ViewportName, type WebHarness } from "./support/web-harness.js";
 import { streamingLlmGrader } from "./support/web.js";
 
@@ -79,6 +81,24 @@ describe.skipIf(SKIP)("the web pages at laptop and phone sizes", () => {
       await confirm.click();
       await page.waitForURL(/\/history\?deleted=1$/);
       expect(await web.ctx.store.getGrading(graded.id)).toBeNull();
+      await close();
+    });
+
+    it("a better-fitting principle re-grades the same answer and question for it", async () => {
+      const question = "Tell me about a time you fixed a problem nobody owned.";
+      const first = await web.seed({ principle: "ownership", question, answer: SAMPLE_ANSWER });
+      const better = first.principleFit.betterFits[0]!;
+      expect(better).toBeTruthy();
+      const { page, errors, close } = await web.openPage({ size });
+      await page.goto(`${web.base}/result/${first.id}`);
+      web.mock.reply(web.mock.grade(modelGrade(SAMPLE_ANSWER)));
+      await page.getByRole("button", { name: `Grade this answer for ${findPrinciple(better)!.name}` }).click();
+      await page.waitForFunction((id) => { const r = document.getElementById("result"); return !!r?.dataset.id && r.dataset.id !== id && !r.classList.contains("streaming"); }, first.id);
+      const regraded = (await web.ctx.store.getGrading((await page.getAttribute("#result", "data-id"))!))!;
+      expect([regraded.principle.id, regraded.question, regraded.answer]).toEqual([better, question, SAMPLE_ANSWER]);
+      expect(await page.inputValue("#principle")).toBe(better);
+      expect(await page.textContent("#result .score-head .context")).toContain(findPrinciple(better)!.name);
+      expect(errors).toEqual([]);
       await close();
     });
   });

@@ -13,7 +13,7 @@ import type { Feedback } from "../core/feedback.js";
 import { countTokens } from "../core/tokens.js";
 import type { PartialGrade } from "../grader/types.js";
 import { LiveParts, LiveResult, type ComputedFigures } from "./components.js";
-import { bankPrompt, clock } from "./format.js";
+import { bankPrompt, clock, REFIT_INTENT } from "./format.js";
 
 /** Word count by the contract's rules (the same function the server counts with). */
 export function countWords(text: string): number {
@@ -180,9 +180,14 @@ function setUpForm(form: HTMLFormElement): void {
   }
 
   form.addEventListener("submit", async (ev) => {
-    const intent = (ev.submitter as HTMLButtonElement | null)?.value;
+    const intent = (ev.submitter as HTMLButtonElement | null)?.value ?? "";
     if (intent === "random") return; // handled above, or by the server without a bank
     ev.preventDefault();
+    if (intent.startsWith(REFIT_INTENT)) {
+      // A better-fitting principle from the result: pick it, then grade the same answer for it.
+      principle.value = intent.slice(REFIT_INTENT.length);
+      principle.dispatchEvent(new Event("change"));
+    }
     clearError();
     const before = byId("result").cloneNode(true) as HTMLElement;
     const body: GradeBody = { principle: principle.value, question: question.value, answer: answer.value };

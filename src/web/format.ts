@@ -12,6 +12,9 @@ export const BAND_LABEL: Record<Band, string> = {
   strong: "Strong — ready to tell",
 };
 
+/** The form's `intent` for "grade this answer again for another principle": the prefix, then the id. */
+export const REFIT_INTENT = "principle:";
+
 /** 108 → "1:48" */
 export function clock(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));

@@ -4,7 +4,7 @@ import { findPrinciple } from "../core/principles.js";
 import { STAR_PARTS, type StarPart } from "../core/star-split.js";
 import type { ScoreChange } from "./compare.js";
 import { AnnotatedAnswer, Delta, Figures, Legend, PartHead, ScoreBar } from "./components.js";
-import { BAND_LABEL, shortDate } from "./format.js";
+import { BAND_LABEL, REFIT_INTENT, shortDate } from "./format.js";
 import { evidenceQuotes } from "./highlight.js";
 
 function PartCard(props: { part: StarPart; data: Part; change?: number }) {
@@ -99,15 +99,20 @@ export function ResultView(props: { feedback: Feedback; change?: ScoreChange | n
           </ul>
         ) : null}
         {f.principleFit.betterFits.length ? (
-          <p>
-            This story may show these better:{" "}
-            {f.principleFit.betterFits.map((id, i) => (
-              <>
-                {i ? ", " : ""}
-                <a href={`/?principle=${encodeURIComponent(id)}`}>{findPrinciple(id)?.name ?? id}</a>
-              </>
-            ))}
-          </p>
+          <div class="refit">
+            <p id="refit-title">This story may show these better. Grade the same answer for:</p>
+            {/* Buttons of the grade form (form="grade-form"), so they post its answer and question. */}
+            <ul aria-labelledby="refit-title">
+              {f.principleFit.betterFits.map((id) => (
+                <li>
+                  <button type="submit" form="grade-form" name="intent" value={`${REFIT_INTENT}${id}`} class="button-link">
+                    <span class="sr-only">Grade this answer for </span>
+                    {findPrinciple(id)?.name ?? id}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
         ) : null}
       </section>
 

@@ -14,6 +14,7 @@ import { InputError } from "../grading.js";
 import type { AppEnv } from "../http/context.js";
 import { ASSETS } from "./assets.js";
 import { findPreviousVersion, scoreChange } from "./compare.js";
+import { REFIT_INTENT } from "./format.js";
 import { GradeForm, type FormError, type FormValues } from "./form.js";
 import { HistoryView } from "./history.js";
 import { Layout } from "./layout.js";
@@ -84,7 +85,10 @@ webRoutes.post(
     const form = await c.req.parseBody();
     // Without the script, a question picked from the bank arrives as `bank`; a typed one wins.
     const question = formString(form.question).trim() ? formString(form.question) : formString(form.bank);
-    const values: FormValues = { principle: formString(form.principle), question, answer: formString(form.answer) };
+    const intent = formString(form.intent);
+    // "This story may show these better": the same answer and question, graded for that principle.
+    const principle = intent.startsWith(REFIT_INTENT) ? intent.slice(REFIT_INTENT.length) : formString(form.principle);
+    const values: FormValues = { principle, question, answer: formString(form.answer) };
     if (form.intent === "random") {
       const principle = principleOrDefault(values.principle);
       values.question = randomQuestion(principle.id, values.question);
