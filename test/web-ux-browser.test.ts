@@ -101,5 +101,47 @@ describe.skipIf(SKIP)("the web pages at laptop and phone sizes", () => {
       expect(errors).toEqual([]);
       await close();
     });
+
+    it("first screen: the button in view on a laptop, a neutral counter, no gap in the top bar; after grading the score is in view", async () => {
+      const { page, errors, close } = await web.openPage({ size });
+      const { width, height } = VIEWPORTS[size].viewport;
+      await page.goto(`${web.base}/`);
+      if (size === "desktop") expect((await page.locator("#submit").boundingBox())!.y + 48).toBeLessThanOrEqual(height);
+      // Nothing typed is not "too short": the hint, without a verdict colour.
+      expect(await page.getAttribute("#answer-stats", "class")).toBe("live");
+      expect(await page.textContent("#live-words")).toBe("Word count and speaking time appear as you type");
+      // The mode badge shares a line with the brand (a phone used to give it a line of its own).
+      const [brand, badge] = [(await page.locator(".brand").boundingBox())!, (await page.locator(".topbar .mode").boundingBox())!];
+      expect(Math.abs(brand.y + brand.height / 2 - (badge.y + badge.height / 2))).toBeLessThan(8);
+      expect(badge.x + badge.width).toBeLessThanOrEqual(width);
+
+      // Scroll down to the button as a user does, grade; the score comes into view.
+      await page.selectOption("#principle", "ownership");
+      await page.fill("#answer", SAMPLE_ANSWER);
+      await page.locator("#submit").scrollIntoViewIfNeeded();
+      web.mock.reply(web.mock.grade(modelGrade(SAMPLE_ANSWER)));
+      await page.click("#submit");
+      await page.waitForSelector("#result[data-id]:not(.streaming)");
+      await expect.poll(async () => {
+        const dial = (await page.locator("#result .dial").boundingBox())!;
+        return dial.y >= 0 && dial.y + dial.height <= height;
+      }).toBe(true);
+      expect(errors).toEqual([]);
+      await close();
+    });
+
+    it("an offline result keeps its notice inside the score card, with the score at the top", async () => {
+      const graded = await web.seed({ principle: "ownership", question: "", answer: SAMPLE_ANSWER });
+      const { page, close } = await web.openPage({ size });
+      await page.goto(`${web.base}/result/${graded.id}`);
+      expect(await page.$eval("#mode-notice", (n) => n.closest(".score-head") !== null)).toBe(true);
+      expect(await page.$eval("#result", (r) => r.firstElementChild?.classList.contains("score-head"))).toBe(true);
+      if (size === "phone") {
+        // On a phone the result comes first: the score card starts right under the top bar.
+        const dial = (await page.locator("#result .dial").boundingBox())!;
+        expect(dial.y + dial.height).toBeLessThanOrEqual(VIEWPORTS.phone.viewport.height / 2);
+      }
+      await close();
+    });
   });
 });

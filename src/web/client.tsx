@@ -52,6 +52,16 @@ function replaceResult(node: HTMLElement): void {
   byId("result").replaceWith(node);
 }
 
+/** Bring the result's top (the score) into view when it is above the screen or low on it. */
+function revealResult(): void {
+  const result = byId("result");
+  result.closest(".workspace")?.classList.add("has-result"); // on a phone the result now comes first
+  const top = result.getBoundingClientRect().top;
+  if (top >= 0 && top <= window.innerHeight / 3) return;
+  const smooth = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  result.scrollIntoView({ block: "start", behavior: smooth ? "smooth" : "auto" });
+}
+
 /** One SSE frame ("event: x\ndata: …") into its name and data. */
 function parseEvent(raw: string): { event: string; data: string } {
   let event = "message";
@@ -76,8 +86,16 @@ function setUpForm(form: HTMLFormElement): void {
   const maxSeconds = Number(form.dataset.maxSeconds) || 120;
 
   // Live length against the target, by the server's counting and verdict rules.
+  const liveHint = byId("live-words").textContent ?? "";
   function updateLive() {
     const words = countWords(answer.value);
+    if (!words) {
+      // Nothing typed yet is not "too short": keep the neutral hint, no colour.
+      byId("live-words").textContent = liveHint;
+      byId("live-fill").style.width = "0";
+      byId("answer-stats").className = "live";
+      return;
+    }
     const secs = speakingSeconds(words, wpm);
     const verdict = lengthVerdict(secs, { minSeconds, maxSeconds });
     const target = `${clock(minSeconds)}–${clock(maxSeconds)}`;
@@ -169,7 +187,10 @@ function setUpForm(form: HTMLFormElement): void {
         buffer = buffer.slice(idx + 2);
         if (!ev.data) continue;
         const payload: unknown = JSON.parse(ev.data);
-        if (ev.event === "analysis") replaceResult(render(<LiveResult answer={body.answer} context={context} figures={payload as ComputedFigures} />, "result"));
+        if (ev.event === "analysis") {
+          replaceResult(render(<LiveResult answer={body.answer} context={context} figures={payload as ComputedFigures} />, "result"));
+          revealResult();
+        }
         else if (ev.event === "partial") document.getElementById("live-parts")?.replaceWith(render(<LiveParts partial={payload as PartialGrade} />, "live-parts"));
         else if (ev.event === "error") throw new Error((payload as { error: { message: string } }).error.message);
         else if (ev.event === "feedback") final = payload as Feedback;
@@ -202,7 +223,9 @@ function setUpForm(form: HTMLFormElement): void {
       history.pushState({ id: feedback.id }, "", `/result/${encodeURIComponent(feedback.id)}`);
       document.title = `Feedback: ${feedback.overall.score}/100 · starcoach`;
       status.textContent = `Graded: ${feedback.overall.score}/100.`;
-      if (window.matchMedia("(max-width: 960px)").matches) byId("result").scrollIntoView({ behavior: "smooth" });
+      revealResult();
+      // The focus moves to the result's heading, so the keyboard and a screen reader continue there.
+      document.getElementById("result-title")?.focus({ preventScroll: true });
     } catch (err) {
       const message = err instanceof Error ? err.message : "";
       replaceResult(before);

@@ -16,6 +16,9 @@ export interface FormError {
   message: string;
 }
 
+/** What the counter says before anything is typed (neutral: nothing is wrong yet). */
+const LIVE_HINT = "Word count and speaking time appear as you type";
+
 export function GradeForm(props: { values: FormValues; questions: BankQuestion[]; length: LengthOptions; error?: FormError | null; title?: string }) {
   const { values, error, length } = props;
   const selected = findPrinciple(values.principle) ?? PRINCIPLES[0]!;
@@ -95,7 +98,7 @@ export function GradeForm(props: { values: FormValues; questions: BankQuestion[]
         <textarea
           id="answer"
           name="answer"
-          rows={14}
+          rows={9}
           maxlength={MAX_ANSWER_CHARS}
           placeholder="In my last role… My task was… I… As a result…"
           aria-describedby="answer-stats"
@@ -106,7 +109,7 @@ export function GradeForm(props: { values: FormValues; questions: BankQuestion[]
           {"\n" + values.answer}
         </textarea>
         <div class="live" id="answer-stats" aria-live="polite">
-          <span id="live-words">Word count and speaking time appear as you type</span>
+          <span id="live-words">{LIVE_HINT}</span>
           <span class="live-bar" aria-hidden="true">
             <span class="live-target" style={`left:${(length.minSeconds / (length.maxSeconds * 1.5)) * 100}%;width:${((length.maxSeconds - length.minSeconds) / (length.maxSeconds * 1.5)) * 100}%`}></span>
             <span class="live-fill" id="live-fill"></span>

@@ -38,21 +38,13 @@ export function ResultView(props: { feedback: Feedback; change?: ScoreChange | n
   const change = props.change ?? null;
   return (
     <section class="result" id="result" aria-labelledby="result-title" data-id={f.id}>
-      {f.meta.mode === "offline" || f.meta.notice ? (
-        <div class="notice" role="note" id="mode-notice">
-          <strong>{f.meta.mode === "offline" ? "Offline mode. " : ""}</strong>
-          {/* The notice names the mode itself ("Offline mode: …"); the label above already says it. */}
-          {f.meta.notice?.replace(/^Offline mode:\s*/i, "") ?? "Rule-based feedback only."}
-        </div>
-      ) : null}
-
       <header class="card score-head">
         <div class={`dial band-${f.overall.band}`} role="img" aria-label={`Overall score ${f.overall.score} of 100`}>
           <span class="dial-num" id="overall-score">{f.overall.score}</span>
           <span class="dial-of">/100</span>
         </div>
         <div class="score-text">
-          <h2 id="result-title">{BAND_LABEL[f.overall.band]}</h2>
+          <h2 id="result-title" tabindex={-1}>{BAND_LABEL[f.overall.band]}</h2>
           <p class="context">
             <strong>{f.principle.name}</strong>
             {f.question ? <> · {f.question}</> : <> · no question given</>}
@@ -66,6 +58,14 @@ export function ResultView(props: { feedback: Feedback; change?: ScoreChange | n
             ) : null}
           </p>
         </div>
+        {/* Inside the score card, not a banner above it, so the score stays at the top of the column. */}
+        {f.meta.mode === "offline" || f.meta.notice ? (
+          <p class="notice" role="note" id="mode-notice">
+            <strong>{f.meta.mode === "offline" ? "Offline mode: " : ""}</strong>
+            {/* The notice names the mode itself ("Offline mode: …"); the label above already says it. */}
+            {f.meta.notice?.replace(/^Offline mode:\s*/i, "") ?? "Rule-based feedback only."}
+          </p>
+        ) : null}
       </header>
 
       <section class="card annotated" aria-labelledby="annotated-title">
