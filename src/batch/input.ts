@@ -8,6 +8,7 @@ import { parse as parseCsv, type CsvError } from "csv-parse";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { InputError } from "../grading.js";
+import { MAX_ROW_CHARS, shapeError } from "./json-limits.js";
 import type { BatchRowInput } from "../store/batch-types.js";
 
 export type InputFormat = "csv" | "jsonl" | "json";
@@ -97,6 +98,12 @@ async function* jsonlRows(input: Readable): AsyncGenerator<BatchRowInput> {
     const line = (lineNo === 1 ? raw.replace(BOM, "") : raw).trim();
     if (!line) continue;
     n++;
+    // Measured before JSON.parse, which is what a deeply nested or huge line would make expensive.
+    const tooBig = line.length > MAX_ROW_CHARS ? new InputError("row_too_large", `Line ${lineNo} has ${line.length} characters; a row may have at most ${MAX_ROW_CHARS}.`) : shapeError(line, `Line ${lineNo}`);
+    if (tooBig) {
+      yield { rowId: `line-${lineNo}`, principle: null, question: null, answer: null, error: { code: tooBig.code, message: tooBig.message } };
+      continue;
+    }
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -114,6 +121,8 @@ async function* jsonlRows(input: Readable): AsyncGenerator<BatchRowInput> {
 
 /** A JSON array of row objects (API bodies; the whole text is already in memory). */
 export function* jsonArrayRows(textBody: string): Generator<BatchRowInput> {
+  const tooBig = shapeError(textBody, "The body");
+  if (tooBig) throw tooBig;
   let value: unknown;
   try {
     value = JSON.parse(textBody.replace(BOM, ""));

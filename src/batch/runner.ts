@@ -35,6 +35,11 @@ export interface RunOptions {
   onProgress?: (p: Readonly<Progress>) => void;
   /** Stop taking new rows (in-flight rows finish and are recorded). */
   shouldStop?: () => boolean;
+  /**
+   * A slot of the server's grading gate for each grading attempt, so batch rows and interactive
+   * gradings share STARCOACH_MAX_CONCURRENT; null means the server is stopping (the row stays pending).
+   */
+  slot?: () => Promise<(() => void) | null>;
 }
 
 export interface RunnerDeps {
@@ -87,9 +92,16 @@ export async function runJob(deps: RunnerDeps, jobId: string, options: RunOption
     return flushing;
   };
 
-  async function gradeRow(row: PendingRow): Promise<RowOutcome> {
+  let refused = false;
+  /** The row's outcome, or null when no slot was given (stopping): the row stays pending. */
+  async function gradeRow(row: PendingRow): Promise<RowOutcome | null> {
     for (let attempt = 1; ; attempt++) {
       await gate.ready();
+      const release = options.slot ? await options.slot() : () => {};
+      if (!release) {
+        refused = true;
+        return null;
+      }
       try {
         const feedback = await grading.grade({ answer: row.answer ?? "", principle: row.principle ?? "", question: row.question });
         return { ordinal: row.ordinal, status: "done", gradingId: feedback.id, cached: feedback.meta.cached };
@@ -102,6 +114,8 @@ export async function runJob(deps: RunnerDeps, jobId: string, options: RunOption
           continue;
         }
         return { ordinal: row.ordinal, status: "error", error: toRowError(err) };
+      } finally {
+        release();
       }
     }
   }
@@ -111,6 +125,7 @@ export async function runJob(deps: RunnerDeps, jobId: string, options: RunOption
     options.concurrency,
     async (row) => {
       const outcome = await gradeRow(row);
+      if (!outcome) return;
       buffer.push(outcome);
       progress.thisRun++;
       if (outcome.status === "done") progress.done++;
@@ -121,7 +136,7 @@ export async function runJob(deps: RunnerDeps, jobId: string, options: RunOption
       }
       options.onProgress?.(progress);
     },
-    options.shouldStop,
+    () => refused || (options.shouldStop?.() ?? false),
   );
   await flush();
   const counts = await batches.counts(jobId);

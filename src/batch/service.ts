@@ -8,7 +8,7 @@ import type { GradingService } from "../grading.js";
 import type { BatchJobs } from "../http/context.js";
 import type { BatchJob, BatchStore } from "../store/batch-types.js";
 import { removeStaleJobs } from "./job.js";
-import { runJob, type RetryPolicy } from "./runner.js";
+import { runJob, type RetryPolicy, type RunOptions } from "./runner.js";
 
 export const SERVER_BATCH_CONCURRENCY = 4;
 
@@ -26,6 +26,8 @@ export function createLocalBatchJobs(o: {
   concurrency?: number;
   retry?: RetryPolicy;
   log?: (message: string) => void;
+  /** The server's grading gate (RunOptions.slot): rows take its batch share of the model-call slots. */
+  slot?: RunOptions["slot"];
 }): LocalBatchJobs {
   const queue: string[] = [];
   const queued = new Set<string>();
@@ -41,6 +43,7 @@ export function createLocalBatchJobs(o: {
           concurrency: o.concurrency ?? SERVER_BATCH_CONCURRENCY,
           ...(o.retry ? { retry: o.retry } : {}),
           shouldStop: () => stopping,
+          ...(o.slot ? { slot: o.slot } : {}),
         });
         log(`batch ${id}: ${c.done} graded, ${c.error} failed, ${c.pending} pending`);
       } catch (err) {

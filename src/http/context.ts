@@ -1,5 +1,6 @@
 import type { DoctorReport } from "../grader/doctor.js";
 import type { GradingService } from "../grading.js";
+import type { Admission } from "./middleware/admission.js";
 import type { ReliabilityDeps } from "./middleware/index.js";
 import type { BatchJob, BatchStore } from "../store/batch-types.js";
 import type { Store } from "../store/types.js";
@@ -30,4 +31,8 @@ export interface BatchJobs {
   idle?(): Promise<void>;
 }
 
-export type AppEnv = { Variables: { deps: AppDeps } };
+/**
+ * `admission` is set by the reliability middleware (middleware/admission.ts) for every request;
+ * `cspStyleSources` by a route that serves an inline stylesheet it vouches for (by hash).
+ */
+export type AppEnv = { Variables: { deps: AppDeps; admission: Admission; cspStyleSources?: readonly string[] } };

@@ -52,15 +52,21 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   });
 }
 
+/** Serve an app's fetch handler on a free loopback port. */
+export async function listen(fetch: (request: Request) => Response | Promise<Response>): Promise<{ base: string; close(): Promise<void> }> {
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
+  });
+  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
 export async function startWebHarness(options: { grader?: () => Promise<Grader> } = {}) {
   mkdirSync(OUT, { recursive: true });
   const mock = createOpenAiMock();
   mock.server.listen({ onUnhandledFrame: "error" });
   const ctx = await buildTestApp(options.grader ? { grader: await options.grader() } : {});
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: ctx.app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
-  });
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await listen(ctx.app.fetch);
+  const base = server.base;
   const browser: Browser = await launchChromium();
 
   /** A page that records dialogs and page errors, so any script that runs is noticed. */
@@ -90,7 +96,7 @@ export async function startWebHarness(options: { grader?: () => Promise<Grader> 
 
   async function close() {
     await browser.close();
-    await new Promise((r) => server.close(r));
+    await server.close();
     mock.server.close();
     await ctx.store.close();
   }

@@ -10,7 +10,7 @@ import { bodyLimit } from "hono/body-limit";
 import { readRows, type InputFormat } from "../../batch/input.js";
 import { createJobFromRows } from "../../batch/job.js";
 import { resultLines } from "../../batch/output.js";
-import { buildReport } from "../../batch/report.js";
+import { buildReport, REPORT_STYLE_SOURCE } from "../../batch/report.js";
 import type { BatchJob } from "../../store/batch-types.js";
 import type { AppEnv, BatchJobs } from "../context.js";
 import { errorDoc, errorResponse } from "../errors.js";
@@ -60,9 +60,10 @@ const createBatchRoute = createRoute({
   },
   responses: {
     202: { description: "Job stored and queued", content: { "application/json": { schema: BatchStatusSchema } } },
-    400: errorDoc("invalid_json, invalid_request, invalid_csv_header, empty_batch"),
+    400: errorDoc("invalid_json, invalid_request, invalid_csv_header, empty_batch, json_too_deep, row_too_large"),
     413: errorDoc("body_too_large"),
     415: errorDoc("unsupported_media_type"),
+    429: errorDoc("batch_rows_limited: over the client's budget of rows an hour (with Retry-After)"),
     501: errorDoc("batches_unavailable"),
   },
 });
@@ -157,7 +158,9 @@ batchesRoutes.post("/v1/batches", async (c) => {
     }
     const body = c.req.raw.body;
     if (!body) return errorResponse(c, 400, "empty_batch", "The body has no rows.");
-    const job = await createJobFromRows(jobs.store, c.var.deps.grading.grader, readRows(body as unknown as AsyncIterable<Uint8Array>, { format }));
+    // Each row is a model call: rows count against the client's hourly budget as they are read.
+    const rows = c.var.admission.meterRows(c, readRows(body as unknown as AsyncIterable<Uint8Array>, { format }));
+    const job = await createJobFromRows(jobs.store, c.var.deps.grading.grader, rows);
     if (!job.total) {
       await jobs.store.deleteJob(job.id);
       return errorResponse(c, 400, "empty_batch", "The body has no rows.");
@@ -203,5 +206,7 @@ batchesRoutes.openAPIRegistry.registerPath(reportRoute);
 batchesRoutes.get("/v1/batches/:id/report", async (c) => {
   const found = await findJob(c);
   if (found instanceof Response) return found;
+  // The report's one inline stylesheet, allowed by its hash (the app's CSP forbids inline styles).
+  c.set("cspStyleSources", [REPORT_STYLE_SOURCE]);
   return c.html(await buildReport(found.jobs.store, found.job.id));
 });

@@ -8,7 +8,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { streamSSE } from "hono/streaming";
 import { computedFigures } from "../../grader/assemble.js";
-import { ModelError, type PartialGrade } from "../../grader/types.js";
+import { GradingAborted, ModelError, type PartialGrade } from "../../grader/types.js";
 import { InputError, validateInput } from "../../grading.js";
 import type { AppEnv } from "../context.js";
 import { describeIssues, errorDoc, errorBody, errorResponse } from "../errors.js";
@@ -34,6 +34,8 @@ const streamRoute = createRoute({
     200: { description: "An event stream", content: { "text/event-stream": { schema: z.string() } } },
     400: errorDoc("Bad input, as for /v1/grade"),
     415: errorDoc("unsupported_media_type"),
+    429: errorDoc("rate_limited (with Retry-After)"),
+    503: errorDoc("server_busy, shutting_down (with Retry-After)"),
   },
 });
 
@@ -53,9 +55,13 @@ gradeStreamRoutes.post("/v1/grade/stream", async (c) => {
   const parsed = GradeRequestSchema.safeParse(json);
   if (!parsed.success) return errorResponse(c, 400, "invalid_request", describeIssues(parsed.error.issues));
   validateInput(parsed.data); // throws InputError → the app's JSON error, before any event is sent
+  // 429/503 as JSON before the stream starts; the slot is held until the grading itself has ended.
+  const release = await c.var.admission.admit(c);
 
   const { grading } = c.var.deps;
   const canStream = Boolean(grading.grader.gradeStream);
+  // The request's signal fires when the client disconnects: the model call is cancelled with it.
+  const signal = c.req.raw.signal;
   return streamSSE(c, async (stream) => {
     let lastPartial = 0;
     let pending: PartialGrade | null = null;
@@ -71,15 +77,18 @@ gradeStreamRoutes.post("/v1/grade/stream", async (c) => {
         parsed.data,
         canStream
           ? {
+              signal,
               onAnalysis: (analysis) => stream.writeSSE({ event: "analysis", data: JSON.stringify(computedFigures(analysis)) }),
               onPartial: sendPartial,
             }
-          : {},
+          : { signal },
       );
       if (pending) await stream.writeSSE({ event: "partial", data: JSON.stringify(pending) });
       await stream.writeSSE({ event: "feedback", data: JSON.stringify(feedback), id: feedback.id });
     } catch (err) {
-      await stream.writeSSE({ event: "error", data: JSON.stringify(streamErrorBody(err)) });
+      if (!(err instanceof GradingAborted)) await stream.writeSSE({ event: "error", data: JSON.stringify(streamErrorBody(err)) });
+    } finally {
+      release();
     }
   });
 });
