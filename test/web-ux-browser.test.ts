@@ -61,9 +61,9 @@ describe.skipIf(SKIP)("the web pages at laptop and phone sizes", () => {
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
 
       const name = `grading of ${readableDate(graded.createdAt)}, Ownership`;
-      const open = page.getByRole("link", { name: `Open ${name}`, exact: true });
-      const remove = page.getByText(`Delete ${name}`, { exact: true });
       const row = page.locator(`tr[data-id="${graded.id}"]`);
+      const open = row.getByRole("link", { name: `Open ${name}`, exact: true });
+      const remove = row.getByText(`Delete ${name}`, { exact: true });
       for (const box of [await row.locator(".score-pill").boundingBox(), await open.boundingBox(), await remove.boundingBox()]) {
         expect(box!.x).toBeGreaterThanOrEqual(0);
         expect(box!.x + box!.width).toBeLessThanOrEqual(width);
@@ -74,7 +74,7 @@ describe.skipIf(SKIP)("the web pages at laptop and phone sizes", () => {
       // Delete opens a confirmation; only its button deletes.
       await remove.click();
       expect(await web.ctx.store.getGrading(graded.id)).not.toBeNull();
-      const confirm = page.getByRole("button", { name: `Yes, delete ${name}`, exact: true });
+      const confirm = row.getByRole("button", { name: `Yes, delete ${name}`, exact: true });
       const c = (await confirm.boundingBox())!;
       expect(c.x + c.width).toBeLessThanOrEqual(width);
       await page.screenshot({ path: `${OUT}/history-${size}.png`, fullPage: true });
