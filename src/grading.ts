@@ -90,7 +90,7 @@ export function validateInput(input: GradeInput): { answer: string; question: st
     throw new InputError("answer_empty", "The answer is empty: it has no words, only spaces, punctuation or invisible characters. Paste the text of your answer.");
   }
   if (answer.length > MAX_ANSWER_CHARS) {
-    throw new InputError("answer_too_long", `The answer has ${answer.length} characters; the limit is ${MAX_ANSWER_CHARS} (about 20 minutes of speech). Shorten it.`, 413);
+    throw new InputError("answer_too_long", `The answer has ${answer.length} characters; the limit is ${MAX_ANSWER_CHARS}. Cut ${answer.length - MAX_ANSWER_CHARS} characters and try again.`, 413);
   }
   const question = input.question?.trim() || null;
   if (question && question.length > MAX_QUESTION_CHARS) {

@@ -143,5 +143,31 @@ describe.skipIf(SKIP)("the web pages at laptop and phone sizes", () => {
       }
       await close();
     });
+
+    it("a paste over the limit is kept whole and the counter and message agree on it; an answer error goes once the answer is edited", async () => {
+      const { page, close } = await web.openPage({ size });
+      await page.goto(`${web.base}/`);
+      await page.click("#submit");
+      await page.waitForSelector("#form-error:not([hidden])");
+      expect(await page.textContent("#form-error")).toContain("The answer is empty");
+      await page.fill("#answer", SAMPLE_ANSWER);
+      expect(await page.isHidden("#form-error")).toBe(true); // the stale alert is gone
+
+      const long = `${SAMPLE_ANSWER} `.repeat(40).slice(0, 25_000);
+      await page.fill("#answer", long);
+      expect((await page.inputValue("#answer")).length).toBe(25_000); // nothing cut without a word
+      expect(await page.textContent("#live-words")).toContain("25,000 characters: 5,000 over the 20,000 limit");
+      expect(await page.getAttribute("#answer", "aria-invalid")).toBe("true");
+      await page.click("#submit");
+      await page.waitForSelector("#form-error:not([hidden])");
+      const message = (await page.textContent("#form-error"))!;
+      expect(message).toContain("The answer has 25000 characters; the limit is 20000. Cut 5000 characters");
+      expect(message).not.toMatch(/minutes/); // the counter shows the spoken time; the limit is in characters
+      await page.fill("#answer", long.slice(0, 19_000));
+      expect(await page.isHidden("#form-error")).toBe(true);
+      expect(await page.getAttribute("#answer", "aria-invalid")).toBeNull();
+      expect(await page.textContent("#live-words")).toContain("19,000 of 20,000 characters");
+      await close();
+    });
   });
 });

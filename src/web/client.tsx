@@ -13,7 +13,7 @@ import type { Feedback } from "../core/feedback.js";
 import { countTokens } from "../core/tokens.js";
 import type { PartialGrade } from "../grader/types.js";
 import { LiveParts, LiveResult, type ComputedFigures } from "./components.js";
-import { bankPrompt, clock, REFIT_INTENT } from "./format.js";
+import { bankPrompt, clock, number, REFIT_INTENT } from "./format.js";
 
 /** Word count by the contract's rules (the same function the server counts with). */
 export function countWords(text: string): number {
@@ -27,6 +27,16 @@ interface GradeBody {
   principle: string;
   question: string;
   answer: string;
+}
+
+/** A refusal with the API's error code, so the page knows which field it is about. */
+class Refusal extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 function byId<T extends HTMLElement = HTMLElement>(id: string): T {
@@ -84,6 +94,7 @@ function setUpForm(form: HTMLFormElement): void {
   const wpm = Number(form.dataset.wpm) || 150;
   const minSeconds = Number(form.dataset.minSeconds) || 60;
   const maxSeconds = Number(form.dataset.maxSeconds) || 120;
+  const maxChars = Number(form.dataset.maxChars) || 20_000;
 
   // Live length against the target, by the server's counting and verdict rules.
   const liveHint = byId("live-words").textContent ?? "";
@@ -100,9 +111,17 @@ function setUpForm(form: HTMLFormElement): void {
     const verdict = lengthVerdict(secs, { minSeconds, maxSeconds });
     const target = `${clock(minSeconds)}–${clock(maxSeconds)}`;
     const note = verdict === "ok" ? `within the ${target} target` : verdict === "too_long" ? `over the ${clock(maxSeconds)} target: cut` : `aim for ${target}`;
-    byId("live-words").textContent = `${words} ${words === 1 ? "word" : "words"} · about ${clock(secs)} spoken · ${note}`;
+    // Near and over the character limit the counter says so: nothing is cut, the server refuses it.
+    const chars = answer.value.length;
+    const over = chars > maxChars;
+    const limit = over
+      ? ` · ${number(chars)} characters: ${number(chars - maxChars)} over the ${number(maxChars)} limit, shorten it`
+      : chars > maxChars * 0.9 ? ` · ${number(chars)} of ${number(maxChars)} characters` : "";
+    byId("live-words").textContent = `${words} ${words === 1 ? "word" : "words"} · about ${clock(secs)} spoken · ${note}${limit}`;
     byId("live-fill").style.width = `${Math.min(100, (secs / (maxSeconds * 1.5)) * 100)}%`;
-    byId("answer-stats").className = `live verdict-${verdict}`;
+    byId("answer-stats").className = `live verdict-${over ? "too_long" : verdict}`;
+    if (over) answer.setAttribute("aria-invalid", "true");
+    else if (errorBox.hidden) answer.removeAttribute("aria-invalid");
   }
   answer.addEventListener("input", updateLive);
   updateLive();
@@ -150,17 +169,23 @@ function setUpForm(form: HTMLFormElement): void {
     useQuestion(pool[Math.floor(Math.random() * pool.length)] ?? question.value);
   });
 
-  function showError(message: string) {
+  function showError(message: string, code: string) {
     const strong = document.createElement("strong");
     strong.textContent = "Not graded: ";
     errorBox.replaceChildren(strong, document.createTextNode(message));
+    errorBox.dataset.code = code;
     errorBox.hidden = false;
     errorBox.focus();
   }
+  // An error about the answer ("empty", "too long") goes once the answer is edited: it no longer applies.
+  answer.addEventListener("input", () => {
+    if (!errorBox.hidden && (errorBox.dataset.code ?? "").startsWith("answer_")) clearError();
+  });
   function clearError() {
     errorBox.hidden = true;
     errorBox.textContent = "";
-    answer.removeAttribute("aria-invalid");
+    delete errorBox.dataset.code;
+    if (answer.value.length <= maxChars) answer.removeAttribute("aria-invalid");
   }
 
   async function grade(body: GradeBody): Promise<Feedback> {
@@ -171,8 +196,8 @@ function setUpForm(form: HTMLFormElement): void {
     });
     if (res.status === 401) throw new Error("You are signed out of this server (it may have restarted). Sign in again in another tab, then press Get feedback: your text is still here.");
     if (!(res.headers.get("content-type") ?? "").startsWith("text/event-stream") || !res.body) {
-      const json = (await res.json().catch(() => null)) as { error?: { message: string } } | null;
-      throw new Error(json?.error ? json.error.message : `The server answered with HTTP ${res.status}.`);
+      const json = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+      throw json?.error ? new Refusal(json.error.code, json.error.message) : new Error(`The server answered with HTTP ${res.status}.`);
     }
     const context = (principle.selectedOptions[0]?.text ?? body.principle) + (body.question ? ` · ${body.question}` : "");
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -193,7 +218,10 @@ function setUpForm(form: HTMLFormElement): void {
           revealResult();
         }
         else if (ev.event === "partial") document.getElementById("live-parts")?.replaceWith(render(<LiveParts partial={payload as PartialGrade} />, "live-parts"));
-        else if (ev.event === "error") throw new Error((payload as { error: { message: string } }).error.message);
+        else if (ev.event === "error") {
+          const { error } = payload as { error: { code: string; message: string } };
+          throw new Refusal(error.code, error.message);
+        }
         else if (ev.event === "feedback") final = payload as Feedback;
       }
     }
@@ -229,10 +257,11 @@ function setUpForm(form: HTMLFormElement): void {
       document.getElementById("result-title")?.focus({ preventScroll: true });
     } catch (err) {
       const message = err instanceof Error ? err.message : "";
+      const code = err instanceof Refusal ? err.code : "";
       replaceResult(before);
-      if (/answer/i.test(message)) answer.setAttribute("aria-invalid", "true");
+      if (code.startsWith("answer_")) answer.setAttribute("aria-invalid", "true");
       status.textContent = "";
-      showError(message || "Something went wrong; your text is still here, try again.");
+      showError(message || "Something went wrong; your text is still here, try again.", code);
     } finally {
       submit.disabled = false;
     }

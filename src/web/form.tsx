@@ -34,9 +34,10 @@ export function GradeForm(props: { values: FormValues; questions: BankQuestion[]
       data-wpm={String(length.wordsPerMinute)}
       data-min-seconds={String(length.minSeconds)}
       data-max-seconds={String(length.maxSeconds)}
+      data-max-chars={String(MAX_ANSWER_CHARS)}
     >
       <h1 class="form-title">{props.title ?? "Practise an answer"}</h1>
-      <div id="form-error" class="alert" role="alert" tabindex={-1} hidden={!error}>
+      <div id="form-error" class="alert" role="alert" tabindex={-1} hidden={!error} data-code={error?.code}>
         {error ? <><strong>Not graded: </strong>{error.message}</> : null}
       </div>
 
@@ -99,7 +100,6 @@ export function GradeForm(props: { values: FormValues; questions: BankQuestion[]
           id="answer"
           name="answer"
           rows={9}
-          maxlength={MAX_ANSWER_CHARS}
           placeholder="In my last role… My task was… I… As a result…"
           aria-describedby="answer-stats"
           aria-invalid={answerError ? "true" : undefined}
