@@ -169,5 +169,40 @@ describe.skipIf(SKIP)("the web pages at laptop and phone sizes", () => {
       expect(await page.textContent("#live-words")).toContain("19,000 of 20,000 characters");
       await close();
     });
+
+    it("keyboard and screen reader: the count is spoken on a pause, fields show a 3 px ring, a keyboard submit lands on the result heading", async () => {
+      const { page, close } = await web.openPage({ size });
+      await page.goto(`${web.base}/`);
+      // Record what every live region says while a sentence is typed key by key.
+      await page.evaluate(() => {
+        const said: string[] = [];
+        (window as unknown as { said: string[] }).said = said;
+        new MutationObserver((records) => {
+          for (const r of records) {
+            const region = (r.target instanceof Element ? r.target : r.target.parentElement)?.closest("[aria-live]");
+            if (region) said.push(region.textContent ?? "");
+          }
+        }).observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
+      await page.click("#answer");
+      await page.keyboard.type("I fixed the build myself.", { delay: 40 });
+      await page.waitForTimeout(1_500);
+      const said = await page.evaluate(() => [...new Set((window as unknown as { said: string[] }).said)]);
+      expect(said).toEqual([await page.textContent("#live-words")]); // once, after the pause
+      expect(said[0]).toContain("5 words");
+
+      for (const field of ["#principle", "#question", "#answer"]) {
+        await page.focus(field);
+        expect(await page.$eval(field, (el) => { const s = getComputedStyle(el); return `${s.outlineStyle} ${s.outlineWidth}`; })).toBe("solid 3px");
+      }
+
+      await page.fill("#answer", SAMPLE_ANSWER);
+      web.mock.reply(web.mock.grade(modelGrade(SAMPLE_ANSWER)));
+      await page.focus("#submit");
+      await page.keyboard.press("Enter");
+      await page.waitForSelector("#result[data-id]:not(.streaming)");
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("result-title");
+      await close();
+    });
   });
 });

@@ -29,6 +29,9 @@ interface GradeBody {
   answer: string;
 }
 
+/** How long typing must pause before the word count is announced. */
+const SPEAK_AFTER_MS = 1200;
+
 /** A refusal with the API's error code, so the page knows which field it is about. */
 class Refusal extends Error {
   constructor(
@@ -124,6 +127,14 @@ function setUpForm(form: HTMLFormElement): void {
     else if (errorBox.hidden) answer.removeAttribute("aria-invalid");
   }
   answer.addEventListener("input", updateLive);
+  // A screen reader hears the count once typing pauses, not on every keystroke.
+  let speakTimer: ReturnType<typeof setTimeout> | undefined;
+  answer.addEventListener("input", () => {
+    clearTimeout(speakTimer);
+    speakTimer = setTimeout(() => {
+      byId("answer-stats-spoken").textContent = byId("live-words").textContent;
+    }, SPEAK_AFTER_MS);
+  });
   updateLive();
 
   // The question field grows with its text where CSS cannot size it (no field-sizing support).

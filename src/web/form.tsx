@@ -108,13 +108,15 @@ export function GradeForm(props: { values: FormValues; questions: BankQuestion[]
           {/* The HTML parser drops one leading newline in a textarea; this one keeps the answer's own. */}
           {"\n" + values.answer}
         </textarea>
-        <div class="live" id="answer-stats" aria-live="polite">
+        {/* Not a live region: it changes on every keystroke. The sr-only one below speaks on a pause. */}
+        <div class="live" id="answer-stats">
           <span id="live-words">{LIVE_HINT}</span>
           <span class="live-bar" aria-hidden="true">
             <span class="live-target" style={`left:${(length.minSeconds / (length.maxSeconds * 1.5)) * 100}%;width:${((length.maxSeconds - length.minSeconds) / (length.maxSeconds * 1.5)) * 100}%`}></span>
             <span class="live-fill" id="live-fill"></span>
           </span>
         </div>
+        <p class="sr-only" id="answer-stats-spoken" aria-live="polite"></p>
       </div>
 
       <div class="actions">
