@@ -52,7 +52,7 @@ describe.skipIf(SKIP)("web form in a real browser", () => {
 
     // Progressive: the computed figures and the coloured sentences come first, then model text.
     await page.waitForSelector("#result.streaming .answer-text .seg-action");
-    await page.waitForFunction(() => (document.getElementById("live-situation-feedback")?.textContent ?? "").length > 0);
+    await page.waitForFunction(() => (document.querySelector("#result.streaming .part-situation .part-feedback")?.textContent ?? "").length > 0);
     expect(await page.$("#result.streaming")).not.toBeNull();
     // The live view is drawn with the result page's components: the same figures and "we" marks.
     expect(await page.textContent("#result.streaming #fig-words")).toBe(String(counts.words));

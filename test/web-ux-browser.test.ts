@@ -204,5 +204,53 @@ describe.skipIf(SKIP)("the web pages at laptop and phone sizes", () => {
       await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("result-title");
       await close();
     });
+
+    it("the streamed view is the result view: every section from the first event, evidence underlined, and nothing moves when it finishes", async () => {
+      const { page, errors, close } = await web.openPage({ size });
+      const answer = `${SAMPLE_ANSWER} I wrote it up for the ${size} team.`; // not a cached grading
+      // A question of its own: a re-grade of the same one would add a score change to the header.
+      await web.fillForm(page, { principle: "ownership", question: `Tell me about a time you fixed a problem nobody owned (${size}).`, answer });
+      // Each time the result area is redrawn, note where its sections sit and what they show.
+      await page.evaluate(() => {
+        const states: unknown[] = [];
+        (window as unknown as { states: unknown[] }).states = states;
+        const note = () => {
+          const r = document.getElementById("result")!;
+          const top = (sel: string) => Math.round(r.querySelector(sel)?.getBoundingClientRect().top ?? -1) + window.scrollY;
+          states.push({
+            streaming: r.classList.contains("streaming"),
+            tops: [".score-head", ".annotated", ".figures", ".parts", ".part-result", ".fit", ".two"].map(top),
+            height: Math.round(r.getBoundingClientRect().height),
+            sections: ["#fit-title", ".improvements", ".followups", ".part-action .part-feedback"].every((sel) => r.querySelector(sel)),
+            underlined: r.querySelectorAll("#annotated-answer mark.ev").length,
+            evidence: r.querySelectorAll(".part .evidence li").length,
+            fixes: r.querySelectorAll(".part .fix").length,
+            font: getComputedStyle(r.querySelector(".part-feedback")!).font,
+          });
+        };
+        new MutationObserver(note).observe(document.querySelector(".col-result")!, { childList: true });
+      });
+      web.mock.reply({ kind: "json", content: JSON.stringify(modelGrade(answer)), chunkDelayMs: 30 });
+      await page.click("#submit");
+      await page.waitForSelector("#result[data-id]:not(.streaming)");
+      type State = { streaming: boolean; tops: number[]; height: number; sections: boolean; underlined: number; evidence: number; fixes: number; font: string };
+      const states = await page.evaluate(() => (window as unknown as { states: State[] }).states);
+      const live = states.filter((st) => st.streaming);
+      const final = states[states.length - 1]!;
+      expect(final.streaming).toBe(false);
+      expect(live.length).toBeGreaterThan(2);
+      expect(live.every((st) => st.sections)).toBe(true); // placeholders from the first event on
+      const last = live[live.length - 1]!;
+      expect(last.underlined).toBeGreaterThan(0); // evidence underlined while streaming
+      expect(last.evidence).toBe(final.evidence);
+      expect(last.fixes).toBe(final.fixes);
+      expect(last.font).toBe(final.font);
+      // The finished result replaces the live one in place: no section moves. (Only the last
+      // section, the lists, may grow: code adds its own improvements to the model's.)
+      for (const [i, t] of last.tops.entries()) expect(Math.abs(t - final.tops[i]!)).toBeLessThanOrEqual(1);
+      expect(final.height).toBeGreaterThanOrEqual(last.height);
+      expect(errors).toEqual([]);
+      await close();
+    });
   });
 });

@@ -12,7 +12,7 @@ import { lengthVerdict, speakingSeconds } from "../core/analyze.js";
 import type { Feedback } from "../core/feedback.js";
 import { countTokens } from "../core/tokens.js";
 import type { PartialGrade } from "../grader/types.js";
-import { LiveParts, LiveResult, type ComputedFigures } from "./components.js";
+import { draftFromStream, ResultBody, type ComputedFigures } from "./components.js";
 import { bankPrompt, clock, number, REFIT_INTENT } from "./format.js";
 
 /** Word count by the contract's rules (the same function the server counts with). */
@@ -199,6 +199,9 @@ function setUpForm(form: HTMLFormElement): void {
     if (answer.value.length <= maxChars) answer.removeAttribute("aria-invalid");
   }
 
+  /** A principle's name from the picker, or null for an id it does not list. */
+  const principleName = (id: string): string | null => Array.from(principle.options).find((o) => o.value === id)?.text ?? null;
+
   async function grade(body: GradeBody): Promise<Feedback> {
     const res = await fetch("/v1/grade/stream", {
       method: "POST",
@@ -210,7 +213,14 @@ function setUpForm(form: HTMLFormElement): void {
       const json = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
       throw json?.error ? new Refusal(json.error.code, json.error.message) : new Error(`The server answered with HTTP ${res.status}.`);
     }
-    const context = (principle.selectedOptions[0]?.text ?? body.principle) + (body.question ? ` · ${body.question}` : "");
+    // The live view is the result view itself, redrawn as the model writes (components.tsx).
+    const chosen = { id: body.principle, name: principle.selectedOptions[0]?.text ?? body.principle };
+    let figures: ComputedFigures | null = null;
+    const draw = (partial: PartialGrade | null) => {
+      if (!figures) return;
+      const draft = draftFromStream({ answer: body.answer, principle: chosen, question: body.question.trim() || null, figures, partial, isPrinciple: (id) => principleName(id) !== null });
+      replaceResult(render(<ResultBody draft={draft} nameOf={(id) => principleName(id) ?? id} />, "result"));
+    };
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = "";
     let final: Feedback | null = null;
@@ -225,10 +235,10 @@ function setUpForm(form: HTMLFormElement): void {
         if (!ev.data) continue;
         const payload: unknown = JSON.parse(ev.data);
         if (ev.event === "analysis") {
-          replaceResult(render(<LiveResult answer={body.answer} context={context} figures={payload as ComputedFigures} />, "result"));
+          figures = payload as ComputedFigures;
+          draw(null);
           revealResult();
-        }
-        else if (ev.event === "partial") document.getElementById("live-parts")?.replaceWith(render(<LiveParts partial={payload as PartialGrade} />, "live-parts"));
+        } else if (ev.event === "partial") draw(payload as PartialGrade);
         else if (ev.event === "error") {
           const { error } = payload as { error: { code: string; message: string } };
           throw new Refusal(error.code, error.message);

@@ -35,10 +35,6 @@ function quotePattern(quote: string): RegExp | null {
   return new RegExp(source, "gu");
 }
 
-export function evidenceQuotes(feedback: Pick<Feedback, "star" | "principleFit">): string[] {
-  return [...Object.values(feedback.star).flatMap((p) => p.evidence), ...feedback.principleFit.evidence];
-}
-
 export function highlightAnswer(answer: string, segments: Feedback["segments"], quotes: readonly string[]): Piece[] {
   const evidence = new Uint8Array(answer.length);
   for (const quote of quotes) {
