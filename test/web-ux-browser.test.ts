@@ -11,7 +11,7 @@ import { readableDate } from "../src/web/format.js";
 import { SAMPLE_ANSWER } from "./support/app.js";
 import { skipWithoutBrowser } from "./support/browser.js";
 import { modelGrade } from "./support/openai-mock.js";
-import { OUT, startWebHarness, VIEWPORTS, type ViewportName, type WebHarness } from "./support/web-harness.js";
+import { axeViolations, OUT, startWebHarness, VIEWPORTS, type ViewportName, type WebHarness } from "./support/web-harness.js";
 import { streamingLlmGrader } from "./support/web.js";
 
 const SKIP = skipWithoutBrowser("web-ux-browser.test");
@@ -250,6 +250,18 @@ describe.skipIf(SKIP)("the web pages at laptop and phone sizes", () => {
       for (const [i, t] of last.tops.entries()) expect(Math.abs(t - final.tops[i]!)).toBeLessThanOrEqual(1);
       expect(final.height).toBeGreaterThanOrEqual(last.height);
       expect(errors).toEqual([]);
+      await close();
+    });
+
+    it("axe-core finds no serious or critical violation on the form, a result and history", async () => {
+      const graded = await web.seed({ principle: "ownership", question: "Tell me about a time you fixed a problem nobody owned.", answer: SAMPLE_ANSWER });
+      const { page, close } = await web.openPage({ size, audit: true });
+      const pages: Record<string, string> = { form: "/", result: `/result/${graded.id}`, history: "/history" };
+      for (const [name, path] of Object.entries(pages)) {
+        await page.goto(`${web.base}${path}`);
+        if (name === "history") await page.click(`tr[data-id="${graded.id}"] summary`); // with its confirmation open
+        expect({ page: name, violations: await axeViolations(page) }).toEqual({ page: name, violations: [] });
+      }
       await close();
     });
   });

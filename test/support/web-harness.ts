@@ -40,7 +40,7 @@ export interface AxeViolation {
   nodes: string[];
 }
 
-/** axe-core's serious and critical violations on the page as it is now (WCAG 2 A/AA and best practice). */
+/** axe-core's serious and critical violations on the page as it is now (a page opened with `audit`). */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE_SOURCE });
   return page.evaluate(async () => {
@@ -70,8 +70,9 @@ export async function startWebHarness(options: { grader?: () => Promise<Grader> 
   const browser: Browser = await launchChromium();
 
   /** A page that records dialogs and page errors, so any script that runs is noticed. */
-  async function openPage(o: { javaScriptEnabled?: boolean; size?: ViewportName } = {}) {
-    const context = await browser.newContext({ ...VIEWPORTS[o.size ?? "desktop"], javaScriptEnabled: o.javaScriptEnabled ?? true });
+  /** `audit`: let axe-core's script be injected, which the page's CSP (script-src 'self') would refuse. */
+  async function openPage(o: { javaScriptEnabled?: boolean; size?: ViewportName; audit?: boolean } = {}) {
+    const context = await browser.newContext({ ...VIEWPORTS[o.size ?? "desktop"], javaScriptEnabled: o.javaScriptEnabled ?? true, bypassCSP: o.audit ?? false });
     const page = await context.newPage();
     const dialogs: string[] = [];
     const errors: string[] = [];
