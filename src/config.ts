@@ -12,6 +12,8 @@ const EnvSchema = z.object({
   PORT: intFrom(8787, 0, 65535),
   HOST: z.string().min(1).default("127.0.0.1"),
   STARCOACH_DB: z.string().min(1).default(".data/starcoach.db"),
+  // Cap on the SQLite file's size in MB (decimals allowed); over it, writes answer 507 storage_full.
+  STARCOACH_DB_MAX_MB: z.coerce.number().positive().max(1_000_000).optional(),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.url().optional(),
   STARCOACH_MODEL: z.string().min(1).default("gpt-4.1-mini"),
@@ -121,6 +123,8 @@ export interface Config {
   port: number;
   host: string;
   dbFile: string;
+  /** STARCOACH_DB_MAX_MB: the database may not grow past this size; null: only the disk limits it. */
+  dbMaxMb: number | null;
   offline: boolean;
   llm: {
     apiKey: string;
@@ -180,6 +184,7 @@ export function loadConfig(env: Record<string, string | undefined>, runtime: Run
     port: e.PORT,
     host: e.HOST,
     dbFile: e.STARCOACH_DB,
+    dbMaxMb: e.STARCOACH_DB_MAX_MB ?? null,
     offline,
     llm: offline || !e.OPENAI_API_KEY
       ? null

@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isLoopbackAddress, loadConfig, type Config } from "./config.js";
+import { warmUp } from "./core/nlp.js";
 import { runDoctor } from "./grader/doctor.js";
 import { graderFromConfig } from "./grader/from-config.js";
 import type { Grader } from "./grader/types.js";
@@ -98,11 +99,19 @@ export function installShutdown(server: ServerType, deps: AppDeps, timeoutMs: nu
 
 /** Build the Node app's dependencies from configuration. */
 export async function createNodeDeps(config: Config): Promise<AppDeps> {
-  const store = openSqliteStore(config.dbFile);
+  const dbOptions = { maxMb: config.dbMaxMb };
+  const store = openSqliteStore(config.dbFile, dbOptions);
+  // A database that opens but cannot be read or written (damaged pages, a read-only file) stops
+  // the start here, with the file named, rather than answering 500 to every request later.
+  const fault = await store.health();
+  if (fault) {
+    await store.close();
+    throw fault;
+  }
   const grader = await createGrader(config);
   const grading = createGradingService({ store, grader, length: config.length });
   const reliability = reliabilityDeps(config);
-  const batches = createLocalBatchJobs({ store: openSqliteBatchStore(config.dbFile), grading, slot: batchSlot(reliability.gate) });
+  const batches = createLocalBatchJobs({ store: openSqliteBatchStore(config.dbFile, dbOptions), grading, slot: batchSlot(reliability.gate) });
   return { ...reliability, store, grading, docsAsset, batches, doctor: () => runDoctor(config) };
 }
 
@@ -111,6 +120,7 @@ export async function createNodeDeps(config: Config): Promise<AppDeps> {
  * socket is open with a promise for the exit code, which settles after a graceful shutdown.
  */
 export async function startServer(env: Record<string, string | undefined>): Promise<{ url: string; stopped: Promise<number> }> {
+  warmUp(); // load the NLP model before the first request rather than during it
   const config = loadConfig(env);
   // Nothing printed by any module may contain the model key or the access token.
   redactConsole([config.llm?.apiKey, config.security.apiToken]);

@@ -7,6 +7,7 @@
 import BAR_RAISER from "../prompts/bar-raiser.md";
 import RUBRIC from "../prompts/star-rubric.md";
 import { loadConfig } from "./config.js";
+import { warmUp } from "./core/nlp.js";
 import { runDoctor } from "./grader/doctor.js";
 import { graderFromConfig } from "./grader/from-config.js";
 import { createGradingService } from "./grading.js";
@@ -18,6 +19,9 @@ import { openD1BatchStore } from "./store/d1-batch.js";
 import { openD1Store } from "./store/d1.js";
 import type { D1Database, ExecutionContext, MessageBatch, Queue } from "./worker/bindings.js";
 import { consumeRows, enqueueJob, type ConsumerDeps, type RowMessage } from "./worker/queue.js";
+
+// Load the NLP model while the Worker starts (it counts against the startup limit, not a request's CPU).
+warmUp();
 
 export interface WorkerEnv {
   DB: D1Database;

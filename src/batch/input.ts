@@ -1,6 +1,7 @@
 /**
  * Streaming input readers for batch grading: CSV (header id,principle,question,answer; quoted
- * multi-line fields, BOM, CRLF), JSONL (one object per line) and a JSON array (small API bodies).
+ * multi-line fields, BOM, CRLF, LF or CR line ends, mixed in one file), JSONL (one object per line)
+ * and a JSON array (small API bodies).
  * A bad record becomes a row with an error instead of stopping the read; only a file that cannot be
  * a batch at all (no answer column) throws.
  */
@@ -36,9 +37,15 @@ function text(value: unknown): string | null | undefined {
   return undefined; // objects and arrays are not text
 }
 
+/** Longer ids are refused: an id is printed in summaries and stored with every row. */
+export const MAX_ID_CHARS = 200;
+
 /** Turn a parsed record into a row; `n` is the 1-based record number, used when the id is missing. */
 export function toRow(record: Record<string, unknown>, n: number): BatchRowInput {
   const id = text(record.id)?.trim() || `row-${n}`;
+  if (id.length > MAX_ID_CHARS) {
+    return { rowId: `row-${n}`, principle: null, question: null, answer: null, error: { code: "id_too_long", message: `The id has ${id.length} characters; the limit is ${MAX_ID_CHARS}.` } };
+  }
   const fields = { principle: text(record.principle), question: text(record.question), answer: text(record.answer) };
   const bad = Object.entries(fields).find(([, v]) => v === undefined);
   if (bad) return { rowId: id, principle: null, question: null, answer: null, error: { code: "invalid_row", message: `Field "${bad[0]}" must be text.` } };
@@ -54,6 +61,9 @@ async function* csvRows(input: Readable): AsyncGenerator<BatchRowInput> {
   const parser = input.pipe(
     parseCsv({
       bom: true,
+      // Any line end ends a record, as in a spreadsheet. Left to itself csv-parse takes the first line
+      // end it meets as the only one, so a file mixing CRLF and LF (hand-edited exports) merged rows.
+      record_delimiter: ["\r\n", "\n", "\r"],
       relax_column_count: true,
       skip_empty_lines: true,
       skip_records_with_error: true,

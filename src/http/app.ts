@@ -15,6 +15,7 @@ import { questionsRoutes } from "./routes/questions.js";
 import { gradeStreamRoutes } from "./routes/grade-stream.js";
 import { webRoutes } from "../web/routes.js";
 import { batchesRoutes } from "./routes/batches.js";
+import { healthRoutes } from "./routes/health.js";
 import { doctorRoutes } from "./routes/doctor.js";
 
 /** Far above the longest answer (20,000 characters, up to 80 KB of UTF-8) plus JSON overhead. */
@@ -42,9 +43,7 @@ export function createApp(deps: AppDeps) {
 
   // Browsers ask for it on every page; answer "nothing here" rather than log a 404 in the console.
   app.get("/favicon.ico", (c) => c.body(null, 204));
-  app.get("/healthz", (c) =>
-    c.json({ status: "ok", mode: deps.grading.grader.mode, model: deps.grading.grader.model, promptVersion: deps.grading.grader.promptVersion }),
-  );
+  app.route("/", healthRoutes);
   app.route("/", principlesRoutes);
   app.route("/", gradeRoutes);
   app.route("/", gradingsRoutes);

@@ -29,6 +29,12 @@ export interface BatchJobs {
   stop?(): void;
   /** …and resolve once the rows being graded are stored. */
   idle?(): Promise<void>;
+  /**
+   * Stop grading one job (every job without an id) before it is deleted, and resolve once its rows
+   * in flight are stored, so no grading is saved after the delete. Absent where rows are graded
+   * elsewhere (Workers: a deleted job's queued rows find nothing to grade).
+   */
+  cancel?(id?: string): Promise<void>;
 }
 
 /**

@@ -5,6 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { GradingAborted, ModelError } from "../grader/types.js";
 import { InputError } from "../grading.js";
+import { StoreError } from "../store/faults.js";
 
 export const ErrorSchema = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })
@@ -53,6 +54,11 @@ export function handleError(err: Error, c: Context) {
   if (err instanceof GradingAborted) return errorResponse(c, 499 as ContentfulStatusCode, err.code, err.message);
   if (err instanceof ModelError) {
     if (err.retryAfterSeconds !== undefined) c.header("Retry-After", String(err.retryAfterSeconds));
+    return errorResponse(c, err.status, err.code, err.message);
+  }
+  if (err instanceof StoreError) {
+    // The client gets the code and a plain sentence; the operator's log gets the file and the fix.
+    console.error(`[starcoach] storage fault on ${c.req.method} ${c.req.path}: ${err.detail}`);
     return errorResponse(c, err.status, err.code, err.message);
   }
   if (err instanceof HTTPException) {

@@ -12,6 +12,7 @@ import { questionsFor } from "../core/questions.js";
 import { HTTPException } from "hono/http-exception";
 import { GradingAborted, ModelError } from "../grader/types.js";
 import { InputError } from "../grading.js";
+import { StoreError } from "../store/faults.js";
 import type { AppEnv } from "../http/context.js";
 import { LimitError } from "../http/errors.js";
 import { ASSETS } from "./assets.js";
@@ -28,7 +29,7 @@ const MAX_FORM_BYTES = 512 * 1024;
 type C = Context<AppEnv>;
 
 // CSP, nosniff and referrer policy come from the app-wide secureHeaders middleware (src/http/middleware).
-type PageStatus = 200 | 400 | 403 | 404 | 413 | 415 | 429 | 500 | 502 | 503 | 504;
+type PageStatus = 200 | 400 | 403 | 404 | 413 | 415 | 429 | 500 | 502 | 503 | 504 | 507;
 
 async function html(c: C, node: Child, status: PageStatus = 200) {
   return c.html("<!doctype html>" + (await node)!.toString(), status);
@@ -96,7 +97,10 @@ const CROSS_SITE: FormError = {
 
 function refusal(err: unknown): { status: PageStatus; error: FormError } {
   if (err instanceof LimitError) return { status: err.status, error: { code: err.code, message: err.message } };
-  if (err instanceof InputError || err instanceof ModelError) return { status: err.status, error: { code: err.code, message: err.message } };
+  if (err instanceof InputError || err instanceof ModelError || err instanceof StoreError) {
+    if (err instanceof StoreError) console.error(`[starcoach] storage fault on the web form: ${err.detail}`);
+    return { status: err.status, error: { code: err.code, message: err.message } };
+  }
   if (!(err instanceof GradingAborted)) console.error("[starcoach] web grading failed:", err);
   return { status: 500, error: { code: "internal_error", message: "Something went wrong on our side. Your text is still here; try again." } };
 }

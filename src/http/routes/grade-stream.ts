@@ -10,6 +10,7 @@ import { streamSSE } from "hono/streaming";
 import { computedFigures } from "../../grader/assemble.js";
 import { GradingAborted, ModelError, type PartialGrade } from "../../grader/types.js";
 import { InputError, validateInput } from "../../grading.js";
+import { StoreError } from "../../store/faults.js";
 import type { AppEnv } from "../context.js";
 import { describeIssues, errorDoc, errorBody, errorResponse } from "../errors.js";
 import { GradeRequestSchema } from "./grade.js";
@@ -18,7 +19,7 @@ import { GradeRequestSchema } from "./grade.js";
 const PARTIAL_INTERVAL_MS = 80;
 
 function streamErrorBody(err: unknown) {
-  if (err instanceof InputError || err instanceof ModelError) return errorBody(err.code, err.message);
+  if (err instanceof InputError || err instanceof ModelError || err instanceof StoreError) return errorBody(err.code, err.message);
   console.error("[starcoach] streamed grading failed:", err);
   return errorBody("internal_error", "Something went wrong on our side; the grading was not completed.");
 }
