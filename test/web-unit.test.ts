@@ -47,6 +47,10 @@ describe("the page script's live word count", () => {
   runInNewContext(ASSETS["app.js"]!.body, sandbox);
   const client = sandbox.starcoach!;
 
+  it("stays small: the page script does not carry the sentence labeller or its language model", () => {
+    expect(ASSETS["app.js"]!.body.length).toBeLessThan(100_000);
+  });
+
   it("counts words exactly as the contract (server) does", () => {
     expect(client.countWords(SAMPLE_ANSWER)).toBe(countTokens(SAMPLE_ANSWER).words);
     expect(client.countWords("— $10M … “quoted” I/O U.S. -- 3")).toBe(countTokens("— $10M … “quoted” I/O U.S. -- 3").words);

@@ -8,7 +8,7 @@
  * users and the model is never parsed as HTML unescaped.
  */
 import type { Child } from "hono/jsx";
-import { lengthVerdict, speakingSeconds } from "../core/analyze.js";
+import { lengthVerdict, speakingSeconds } from "../core/length.js";
 import type { Feedback } from "../core/feedback.js";
 import { countTokens } from "../core/tokens.js";
 import type { PartialGrade } from "../grader/types.js";

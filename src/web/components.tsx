@@ -6,7 +6,7 @@
 import type { Child } from "hono/jsx";
 import type { Feedback } from "../core/feedback.js";
 import { quoteGrounder } from "../core/score.js";
-import { STAR_PARTS, type StarPart } from "../core/star-split.js";
+import { STAR_PARTS, type StarPart } from "../core/star-parts.js";
 import type { PartialGrade } from "../grader/types.js";
 import type { ScoreChange } from "./compare.js";
 import { BAND_LABEL, clock, PART_LABEL, PART_LETTER, percent, REFIT_INTENT, shortDate, signed } from "./format.js";

@@ -4,7 +4,7 @@
  * Pure data; the JSX renders it, so the answer is always escaped, never parsed as HTML.
  */
 import type { Feedback } from "../core/feedback.js";
-import type { StarPart } from "../core/star-split.js";
+import type { StarPart } from "../core/star-parts.js";
 import { isFirstPersonPlural, stripToken } from "../core/tokens.js";
 
 export interface Run {
