@@ -86,16 +86,19 @@ describe.skipIf(SKIP)("the web pages at laptop and phone sizes", () => {
 
     it("a better-fitting principle re-grades the same answer and question for it", async () => {
       const question = "Tell me about a time you fixed a problem nobody owned.";
-      const first = await web.seed({ principle: "ownership", question, answer: SAMPLE_ANSWER });
-      const better = first.principleFit.betterFits[0]!;
-      expect(better).toBeTruthy();
+      const answer = `${SAMPLE_ANSWER} I shared the ${size} runbook.`;
+      const better = "dive-deep";
+      const graded = modelGrade(answer);
+      web.mock.reply(web.mock.grade({ ...graded, principleFit: { ...graded.principleFit, betterFits: [better] } }));
+      const first = await web.ctx.grading.grade({ principle: "ownership", question, answer });
+      expect(first.principleFit.betterFits).toEqual([better]);
       const { page, errors, close } = await web.openPage({ size });
       await page.goto(`${web.base}/result/${first.id}`);
-      web.mock.reply(web.mock.grade(modelGrade(SAMPLE_ANSWER)));
+      web.mock.reply(web.mock.grade(modelGrade(answer)));
       await page.getByRole("button", { name: `Grade this answer for ${findPrinciple(better)!.name}` }).click();
       await page.waitForFunction((id) => { const r = document.getElementById("result"); return !!r?.dataset.id && r.dataset.id !== id && !r.classList.contains("streaming"); }, first.id);
       const regraded = (await web.ctx.store.getGrading((await page.getAttribute("#result", "data-id"))!))!;
-      expect([regraded.principle.id, regraded.question, regraded.answer]).toEqual([better, question, SAMPLE_ANSWER]);
+      expect([regraded.principle.id, regraded.question, regraded.answer]).toEqual([better, question, answer]);
       expect(await page.inputValue("#principle")).toBe(better);
       expect(await page.textContent("#result .score-head .context")).toContain(findPrinciple(better)!.name);
       expect(errors).toEqual([]);
