@@ -3,18 +3,20 @@
  * size (390×844): what can be read and reached, what moves, what a screen reader hears, and an
  * axe-core audit of every page.
  */
+import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { findPrinciple } from "../src/core/principles.js";
 import { questionsFor } from "../src/core/questions.js";
 import { readableDate } from "../src/web/format.js";
-import { SAMPLE_ANSWER } from "./support/app.js";
+import { buildBatchTestApp, SAMPLE_ANSWER, tempDbFile } from "./support/app.js";
 import { skipWithoutBrowser } from "./support/browser.js";
 import { modelGrade } from "./support/openai-mock.js";
-import { axeViolations, OUT, startWebHarness, VIEWPORTS, type ViewportName, type WebHarness } from "./support/web-harness.js";
+import { axeViolations, listen, OUT, startWebHarness, VIEWPORTS, type ViewportName, type WebHarness } from "./support/web-harness.js";
 import { streamingLlmGrader } from "./support/web.js";
 
 const SKIP = skipWithoutBrowser("web-ux-browser.test");
+const BATCH_FIXTURE = readFileSync(new URL("./fixtures/batch-answers.jsonl", import.meta.url), "utf8");
 const SIZES = Object.keys(VIEWPORTS) as ViewportName[];
 
 let web: WebHarness;
@@ -266,6 +268,37 @@ describe.skipIf(SKIP)("the web pages at laptop and phone sizes", () => {
         expect({ page: name, violations: await axeViolations(page) }).toEqual({ page: name, violations: [] });
       }
       await close();
+    });
+
+    it("the batch report: no serious axe violation, as wide as the screen, each answer's link opens its feedback", async () => {
+      const batch = buildBatchTestApp(tempDbFile());
+      const server = await listen(batch.app.fetch);
+      const { page, close } = await web.openPage({ size, audit: true });
+      try {
+        // In-process requests (this file's mocked model intercepts Node's network calls).
+        const res = await batch.app.request("/v1/batches", { method: "POST", headers: { "content-type": "application/x-ndjson" }, body: BATCH_FIXTURE });
+        const { id } = (await res.json()) as { id: string };
+        await expect.poll(async () => ((await (await batch.app.request(`/v1/batches/${id}`)).json()) as { status: string }).status, { timeout: 10_000 }).toBe("done");
+        // Served over HTTP, under the app's CSP (its inline stylesheet allowed by hash).
+        await page.goto(`${server.base}/v1/batches/${id}/report`);
+        expect(await axeViolations(page)).toEqual([]);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(VIEWPORTS[size].viewport.width);
+        await page.screenshot({ path: `${OUT}/report-${size}.png`, fullPage: true });
+
+        // An answer named in the weakest table links to its full feedback, which opens in view.
+        const link = page.locator("#weakest ~ table a").first();
+        const target = (await link.getAttribute("href"))!.slice(1);
+        await link.click();
+        await expect.poll(() => page.$eval(`[id="${target}"]`, (el) => (el.closest("details") as HTMLDetailsElement).open)).toBe(true);
+        const box = (await page.locator(`[id="${target}"]`).boundingBox())!;
+        expect(box.y).toBeGreaterThanOrEqual(0);
+        expect(box.y).toBeLessThan(VIEWPORTS[size].viewport.height);
+        expect(await axeViolations(page)).toEqual([]); // with an answer open
+      } finally {
+        await close();
+        await server.close();
+        await batch.close();
+      }
     });
   });
 });
