@@ -51,6 +51,8 @@ export interface GradeHooks {
   onPartial?(partial: PartialGrade): void | Promise<void>;
   /** Fires when nobody waits for the result any more: the model calls are cancelled (GradingAborted). */
   signal?: AbortSignal;
+  /** false: grade but store nothing (an example sent from the API reference page stays out of history). */
+  save?: boolean;
 }
 
 export interface GradingDeps {
@@ -185,7 +187,7 @@ export function createGradingService(deps: GradingDeps) {
         const { barRaiser, droppedQuotes } = assembleBarRaiser(feedback, labelled, barRaise.barRaiser);
         feedback = { ...feedback, barRaiser, meta: { ...feedback.meta, droppedQuotes: feedback.meta.droppedQuotes + droppedQuotes } };
       }
-      await store.saveGrading(feedback, key);
+      if (hooks.save !== false) await store.saveGrading(feedback, key);
       return feedback;
     },
   };

@@ -33,6 +33,25 @@ describe.skipIf(SKIP)("the web pages at laptop and phone sizes", () => {
   afterEach(() => web.mock.reset());
   afterAll(() => web?.close());
 
+  it("/docs leads back to the app, and its Try it out grades without adding to history", async () => {
+    const { page, close } = await web.openPage();
+    await page.goto(`${web.base}/docs`);
+    await page.waitForSelector(".opblock");
+    const before = await web.ctx.store.listGradings({ limit: 100 });
+    const op = page.locator("#operations-grading-post_v1_grade");
+    await op.locator(".opblock-summary").click();
+    await op.getByRole("button", { name: "Try it out" }).click();
+    for (let i = 0; i < 3; i++) web.mock.reply(web.mock.grade(modelGrade("In my last role, I led …"))); // the example asks for 3 samples
+    await op.getByRole("button", { name: "Execute" }).click();
+    await expect.poll(() => op.locator(".live-responses-table .response .response-col_status").first().textContent(), { timeout: 15_000 }).toBe("200");
+    expect(web.mock.calls.length).toBeGreaterThan(0); // it really graded
+    expect(await web.ctx.store.listGradings({ limit: 100 })).toEqual(before);
+    await page.getByRole("link", { name: "starcoach" }).click();
+    await page.waitForURL(`${web.base}/`);
+    expect(await page.isVisible("#grade-form")).toBe(true);
+    await close();
+  });
+
   describe.each(SIZES)("%s", (size) => {
     it("shows the chosen question in full, and Random question leaves the focus where it was", async () => {
       const { page, errors, close } = await web.openPage({ size });
