@@ -6,7 +6,8 @@ import type { Readable, Writable } from "node:stream";
 import { loadConfig, type Config } from "../config.js";
 import type { Grader } from "../grader/types.js";
 import { createGradingService, type GradingService } from "../grading.js";
-import { createGrader } from "../node.js";
+import { createGrader, createRewriter } from "../node.js";
+import { createRewriteService, type RewriteService } from "../rewrite.js";
 import { processOwner } from "../batch/lease.js";
 import type { BatchStore, JobOwner } from "../store/batch-types.js";
 import { openSqliteBatchStore } from "../store/sqlite-batch.js";
@@ -57,6 +58,8 @@ export interface CliContext {
   batches: BatchStore;
   grader: Grader;
   grading: GradingService;
+  /** Rewrites for --rewrite, by the same mode and model as the grading. */
+  rewrite: RewriteService;
   close(): Promise<void>;
 }
 
@@ -73,6 +76,7 @@ export async function openContext(io: CliIO, o: GradingOverrides): Promise<CliCo
     batches,
     grader,
     grading: createGradingService({ store, grader, length: config.length }),
+    rewrite: createRewriteService({ store, rewriter: await createRewriter(config), length: config.length }),
     async close() {
       await batches.close();
       await store.close();

@@ -38,7 +38,6 @@ export interface Analysis {
   parts: Record<StarPart, PartAnalysis>;
 }
 
-
 function ownershipVerdict(actionRatio: number | null, overall: number | null): OwnershipVerdict {
   const ratio = actionRatio ?? overall;
   if (ratio === null) return "unclear";

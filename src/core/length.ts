@@ -1,6 +1,7 @@
 /**
- * Speaking time and the length verdict, by the contract's rules. Its own module so the page script
- * can judge length live without the rest of the analysis (and its language model).
+ * Speaking length by the contract's rule (words ÷ words per minute) and its verdict against the
+ * target. Kept apart from analyze.ts, which loads the NLP model, so the page script can count live
+ * without bundling it.
  */
 export interface LengthOptions {
   wordsPerMinute: number;

@@ -11,8 +11,8 @@ import { sentenceFeatures } from "./star-features.js";
 import { loadStarModel, SENTENCE_LABELS, type SentenceLabel, type StarModel, type StarModelJson } from "./star-model.js";
 import { splitSentences, type Sentence } from "./sentences.js";
 
-import { STAR_PARTS, type StarPart } from "./star-parts.js";
-export { STAR_PARTS, type StarPart };
+import type { StarPart } from "./star-parts.js";
+export { STAR_PARTS, type StarPart } from "./star-parts.js";
 export { SENTENCE_LABELS, type SentenceLabel };
 
 export interface ParsedSentence extends Sentence {

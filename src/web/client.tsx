@@ -1,8 +1,8 @@
 /**
  * The page's only script, bundled by scripts/build.ts into dist/client/app.js and served at
  * /assets/app.js. Progressive enhancement: without it the form posts and the server renders the
- * result; with it the page stays put, counts words live, picks random questions and streams the
- * feedback in over SSE. It counts and formats with the server's own modules (core/tokens,
+ * result; with it the page stays put, counts words live, picks random questions, streams the
+ * feedback in over SSE, and records spoken answers (web/recorder.ts). It counts and formats with the server's own modules (core/tokens,
  * core/analyze, web/format) and draws the live view with the result page's components
  * (web/components.tsx), rendered by the same escaping JSX renderer as the server pages. Text from
  * users and the model is never parsed as HTML unescaped.
@@ -14,6 +14,7 @@ import { countTokens } from "../core/tokens.js";
 import type { PartialGrade } from "../grader/types.js";
 import { draftFromStream, ResultBody, type ComputedFigures } from "./components.js";
 import { bankPrompt, clock, number, REFIT_INTENT } from "./format.js";
+import { setUpRecorder } from "./recorder.js";
 
 /** Word count by the contract's rules (the same function the server counts with). */
 export function countWords(text: string): number {
@@ -180,7 +181,7 @@ function setUpForm(form: HTMLFormElement): void {
     useQuestion(pool[Math.floor(Math.random() * pool.length)] ?? question.value);
   });
 
-  function showError(message: string, code: string) {
+  function showError(message: string, code = "") {
     const strong = document.createElement("strong");
     strong.textContent = "Not graded: ";
     errorBox.replaceChildren(strong, document.createTextNode(message));
@@ -250,6 +251,19 @@ function setUpForm(form: HTMLFormElement): void {
     return final;
   }
 
+  /** A finished grading: the server's own page fragment (so it renders in one place), and its address. */
+  async function showFeedback(feedback: Feedback) {
+    const html = await fetch(`/result/${encodeURIComponent(feedback.id)}?fragment=1`).then((r) => r.text());
+    const fresh = toElement(html);
+    if (fresh) replaceResult(fresh);
+    history.pushState({ id: feedback.id }, "", `/result/${encodeURIComponent(feedback.id)}`);
+    document.title = `Feedback: ${feedback.overall.score}/100 · starcoach`;
+    status.textContent = `Graded: ${feedback.overall.score}/100.`;
+    revealResult();
+    // The focus moves to the result's heading, so the keyboard and a screen reader continue there.
+    document.getElementById("result-title")?.focus({ preventScroll: true });
+  }
+
   form.addEventListener("submit", async (ev) => {
     const intent = (ev.submitter as HTMLButtonElement | null)?.value ?? "";
     if (intent === "random") return; // handled above, or by the server without a bank
@@ -265,17 +279,7 @@ function setUpForm(form: HTMLFormElement): void {
     submit.disabled = true;
     status.textContent = "Grading…";
     try {
-      const feedback = await grade(body);
-      // The finished result is the server's own page fragment, so it renders in one place.
-      const html = await fetch(`/result/${encodeURIComponent(feedback.id)}?fragment=1`).then((r) => r.text());
-      const fresh = toElement(html);
-      if (fresh) replaceResult(fresh);
-      history.pushState({ id: feedback.id }, "", `/result/${encodeURIComponent(feedback.id)}`);
-      document.title = `Feedback: ${feedback.overall.score}/100 · starcoach`;
-      status.textContent = `Graded: ${feedback.overall.score}/100.`;
-      revealResult();
-      // The focus moves to the result's heading, so the keyboard and a screen reader continue there.
-      document.getElementById("result-title")?.focus({ preventScroll: true });
+      await showFeedback(await grade(body));
     } catch (err) {
       const message = err instanceof Error ? err.message : "";
       const code = err instanceof Refusal ? err.code : "";
@@ -288,6 +292,21 @@ function setUpForm(form: HTMLFormElement): void {
     }
   });
   window.addEventListener("popstate", () => location.reload());
+
+  const recorder = document.getElementById("recorder");
+  if (recorder) {
+    setUpRecorder(recorder, {
+      principle: () => principle.value,
+      question: () => question.value,
+      clearError,
+      showError,
+      async showFeedback(feedback) {
+        answer.value = feedback.answer; // the transcript, to edit and grade again as text
+        updateLive();
+        await showFeedback(feedback);
+      },
+    });
+  }
 }
 
 if (typeof document !== "undefined") {

@@ -3,10 +3,22 @@ import type { Feedback } from "../core/feedback.js";
 import { findPrinciple } from "../core/principles.js";
 import type { ScoreChange } from "./compare.js";
 import { draftOf, ResultBody } from "./components.js";
+import { DeliveryCard, spokenMarks } from "./delivery.js";
+import { RewritePanel, type RewritePanelState } from "./rewrite-panel.js";
 
 /** A stored grading, drawn with the components the live view streams into. */
-export function ResultView(props: { feedback: Feedback; change?: ScoreChange | null }) {
-  return <ResultBody draft={draftOf(props.feedback)} change={props.change ?? null} nameOf={(id) => findPrinciple(id)?.name ?? id} />;
+export function ResultView(props: { feedback: Feedback; change?: ScoreChange | null; rewrite?: RewritePanelState }) {
+  const f = props.feedback;
+  return (
+    <ResultBody
+      draft={{ ...draftOf(f), spoken: spokenMarks(f), recorded: !!f.delivery }}
+      change={props.change ?? null}
+      nameOf={(id) => findPrinciple(id)?.name ?? id}
+      afterFigures={f.delivery ? <DeliveryCard delivery={f.delivery} /> : null}
+    >
+      {props.rewrite ? <RewritePanel feedback={f} state={props.rewrite} /> : null}
+    </ResultBody>
+  );
 }
 
 /** What the right-hand column shows before the first grading. */

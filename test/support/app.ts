@@ -12,12 +12,18 @@ import { createLocalBatchJobs } from "../../src/batch/service.js";
 import { createApp } from "../../src/http/app.js";
 import type { BatchJobs } from "../../src/http/context.js";
 import { openSqliteBatchStore } from "../../src/store/sqlite-batch.js";
-import { BAR_RAISER_FILE, docsAsset, RUBRIC_FILE } from "../../src/node.js";
+import { BAR_RAISER_FILE, docsAsset, REWRITE_FILE, RUBRIC_FILE } from "../../src/node.js";
+import type { Rewriter } from "../../src/grader/rewriter.js";
+import { createLlmRewriter } from "../../src/grader/rewrite-llm.js";
+import { createRewriteService } from "../../src/rewrite.js";
 import { openSqliteStore } from "../../src/store/sqlite.js";
+import { createSpokenGrading, type AudioArchive } from "../../src/spoken.js";
+import type { Transcriber } from "../../src/transcribe/transcriber.js";
 import { MOCK_BASE_URL } from "./openai-mock.js";
 
 export const RUBRIC = readFileSync(RUBRIC_FILE, "utf8");
 export const BAR_RAISER = readFileSync(BAR_RAISER_FILE, "utf8");
+export const REWRITE_PROMPT = readFileSync(REWRITE_FILE, "utf8");
 
 export function tempDbFile(): string {
   return join(mkdtempSync(join(tmpdir(), "starcoach-test-")), "test.db");
@@ -32,11 +38,17 @@ export function llmGrader(overrides: Partial<LlmSettings> = {}): Promise<Grader>
   return createLlmGrader(testLlmSettings(overrides), RUBRIC, BAR_RAISER);
 }
 
-export async function buildTestApp(options: { grader?: Grader; dbFile?: string } = {}) {
+export function llmRewriter(overrides: { maxRetries?: number } = {}): Promise<Rewriter> {
+  return createLlmRewriter({ apiKey: "sk-test", baseURL: MOCK_BASE_URL, model: "gpt-4.1-mini", timeoutMs: 5_000, maxRetries: overrides.maxRetries ?? 2 }, REWRITE_PROMPT);
+}
+
+export async function buildTestApp(options: { grader?: Grader; rewriter?: Rewriter; dbFile?: string; transcriber?: Transcriber; archive?: AudioArchive } = {}) {
   const store = openSqliteStore(options.dbFile ?? tempDbFile());
   const grader = options.grader ?? createOfflineGrader();
   const grading = createGradingService({ store, grader, length: DEFAULT_LENGTH });
-  const app = createApp({ store, grading, docsAsset });
+  const spoken = createSpokenGrading({ grading, transcriber: options.transcriber ?? null, archive: options.archive ?? null });
+  const rewrite = options.rewriter ? createRewriteService({ store, rewriter: options.rewriter, length: DEFAULT_LENGTH }) : undefined;
+  const app = createApp({ store, grading, docsAsset, spoken, ...(rewrite ? { rewrite } : {}) });
   return { app, store, grading, grader };
 }
 
