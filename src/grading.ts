@@ -51,8 +51,6 @@ export interface GradeHooks {
   onPartial?(partial: PartialGrade): void | Promise<void>;
   /** Fires when nobody waits for the result any more: the model calls are cancelled (GradingAborted). */
   signal?: AbortSignal;
-  /** false: grade but store nothing (an example sent from the API reference page stays out of history). */
-  save?: boolean;
 }
 
 export interface GradingDeps {
@@ -104,7 +102,7 @@ export function validateInput(input: GradeInput): { answer: string; question: st
     throw new InputError("answer_empty", "The answer is empty: it has no words, only spaces, punctuation or invisible characters. Paste the text of your answer.");
   }
   if (answer.length > MAX_ANSWER_CHARS) {
-    throw new InputError("answer_too_long", `The answer has ${answer.length} characters; the limit is ${MAX_ANSWER_CHARS}. Cut ${answer.length - MAX_ANSWER_CHARS} characters and try again.`, 413);
+    throw new InputError("answer_too_long", `The answer has ${answer.length} characters; the limit is ${MAX_ANSWER_CHARS} (about 20 minutes of speech). Shorten it.`, 413);
   }
   const { question, principleId } = validateTarget(input);
   const samples = input.samples ?? 1;
@@ -201,7 +199,7 @@ export function createGradingService(deps: GradingDeps) {
         feedback = { ...feedback, barRaiser, meta: { ...feedback.meta, droppedQuotes: feedback.meta.droppedQuotes + droppedQuotes } };
       }
       if (delivery) feedback = { ...feedback, delivery };
-      if (hooks.save !== false) await store.saveGrading(feedback, key);
+      await store.saveGrading(feedback, key);
       return feedback;
     },
   };
