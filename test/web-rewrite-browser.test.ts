@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { GAPS } from "../src/core/rewrite.js";
 import { buildTestApp, llmGrader, llmRewriter, SAMPLE_ANSWER } from "./support/app.js";
 import { createOpenAiMock, modelGrade } from "./support/openai-mock.js";
-import { FAITHFUL, modelReply } from "./support/rewrite.js";
+import { INVENTIVE, modelReply } from "./support/rewrite.js";
 
 const SKIP = skipWithoutBrowser("web-rewrite-browser.test");
 
@@ -122,14 +122,7 @@ describe.skipIf(SKIP)("the stronger version in a real browser", () => {
     await page.waitForSelector("#rewrite-error");
     expect(await page.textContent("#rewrite-error")).toContain("The model provider failed");
 
-    mock.reply(
-      modelReply([
-        ...FAITHFUL.slice(0, 5),
-        { part: "action", from: [5], text: "I presented the data to my manager, Priya, and she approved the fix." },
-        { part: "action", from: [5], text: "I also mentored the junior engineers on the team, and they later led the migration themselves." },
-        { part: "result", from: [7], text: "As a result, the error rate dropped to 0.2% within 48 hours and we handled 3x the traffic on Black Friday with no incidents." },
-      ]),
-    );
+    mock.reply(modelReply(INVENTIVE));
     await page.click("#make-rewrite");
     await page.waitForSelector("#rewrite .rw-diff");
     expect(page.url()).toMatch(/\/result\/[^/]+#rewrite$/);

@@ -18,7 +18,8 @@ import { GradeRequestSchema } from "./grade.js";
 /** Partial output arrives per token; a few updates a second is all a reader can follow. */
 const PARTIAL_INTERVAL_MS = 80;
 
-function streamErrorBody(err: unknown) {
+/** The `error` event's body for a failure after the stream started. */
+export function streamErrorBody(err: unknown) {
   if (err instanceof InputError || err instanceof ModelError || err instanceof StoreError) return errorBody(err.code, err.message);
   console.error("[starcoach] streamed grading failed:", err);
   return errorBody("internal_error", "Something went wrong on our side; the grading was not completed.");
