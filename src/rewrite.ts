@@ -7,7 +7,7 @@ import type { LengthOptions } from "./core/analyze.js";
 import { speakingSeconds } from "./core/analyze.js";
 import type { Feedback } from "./core/feedback.js";
 import { findPrinciple } from "./core/principles.js";
-import { joinSentences, type Rewrite } from "./core/rewrite.js";
+import { joinSentences, type Rewrite, type RewriteSentence } from "./core/rewrite.js";
 import { guardRewrite } from "./core/rewrite-guard.js";
 import { rewriteSource } from "./core/rewrite-source.js";
 import { STAR_PARTS } from "./core/star-split.js";
@@ -24,16 +24,27 @@ export interface RewriteDeps {
 
 const HYPOTHETICAL_NOTE = "Your answer tells what you would do rather than one time it happened; a rewrite can only reorder it. Tell one real example for the strongest version.";
 
+/** Receives each checked sentence of a rewrite being written (streaming). */
+export type OnSentence = (sentence: RewriteSentence) => void | Promise<void>;
+
 export function createRewriteService(deps: RewriteDeps) {
   const { rewriter, store, length } = deps;
 
-  /** Rewrite a grading's answer (no store access). */
-  async function rewriteFeedback(feedback: Feedback): Promise<Rewrite> {
+  /**
+   * Rewrite a grading's answer (no store access). With `onSentence` and a rewriter that streams, each
+   * sentence is checked and handed over as soon as the model has written it (dropped ones never are).
+   */
+  async function rewriteFeedback(feedback: Feedback, onSentence?: OnSentence): Promise<Rewrite> {
     const started = performance.now();
     const principle = findPrinciple(feedback.principle.id);
     if (!principle) throw new InputError("unknown_principle", `The grading names an unknown principle "${feedback.principle.id}".`);
     const source = rewriteSource(feedback);
-    const proposal = await rewriter.propose({ feedback, source, principle, length });
+    const request = { feedback, source, principle, length };
+    const proposal = onSentence && rewriter.proposeStream
+      ? await rewriter.proposeStream(request, async (proposed) => {
+          for (const checked of guardRewrite(source, [proposed]).sentences) await onSentence(checked);
+        })
+      : await rewriter.propose(request);
     const guarded = guardRewrite(source, proposal.sentences);
     // STAR order is part of the promise, whatever order the model wrote in (stable within a part).
     const sentences = [...guarded.sentences].sort((a, b) => STAR_PARTS.indexOf(a.part) - STAR_PARTS.indexOf(b.part));
@@ -64,6 +75,12 @@ export function createRewriteService(deps: RewriteDeps) {
 
   const fresh = (r: Rewrite) => r.meta.mode === rewriter.mode && r.meta.model === rewriter.model && r.meta.promptVersion === rewriter.promptVersion;
 
+  async function grading(id: string): Promise<Feedback> {
+    const feedback = await store.getGrading(id);
+    if (!feedback) throw new InputError("not_found", `No grading with id "${id}".`, 404);
+    return feedback;
+  }
+
   /** What a page can show without calling a model: the rules' rewrite at once, a model's only from the cache. */
   async function readyRewrite(feedback: Feedback): Promise<Rewrite | null> {
     if (rewriter.mode === "offline") return rewriteFeedback(feedback);
@@ -75,10 +92,10 @@ export function createRewriteService(deps: RewriteDeps) {
    * Rewrite a stored grading. Model rewrites are cached in the grading's row (deleted with it): they
    * cost money and vary; the rules' are instant and not stored.
    */
-  async function rewriteGrading(feedback: Feedback): Promise<Rewrite> {
+  async function rewriteGrading(feedback: Feedback, onSentence?: OnSentence): Promise<Rewrite> {
     const ready = await readyRewrite(feedback);
     if (ready) return ready;
-    const rewrite = await rewriteFeedback(feedback);
+    const rewrite = await rewriteFeedback(feedback, onSentence);
     await store.saveRewrite?.(feedback.id, rewrite);
     return rewrite;
   }
@@ -88,11 +105,11 @@ export function createRewriteService(deps: RewriteDeps) {
     rewriteFeedback,
     rewriteGrading,
     readyRewrite,
+    /** The stored grading `id`: 404 not_found when there is none. */
+    grading,
     /** Rewrite grading `id`: 404 not_found when there is no such grading. */
     async rewrite(id: string): Promise<Rewrite> {
-      const feedback = await store.getGrading(id);
-      if (!feedback) throw new InputError("not_found", `No grading with id "${id}".`, 404);
-      return rewriteGrading(feedback);
+      return rewriteGrading(await grading(id));
     },
   };
 }

@@ -8,7 +8,8 @@ import { GAPS, maskPlaceholders } from "../src/core/rewrite.js";
 import { tokenize } from "../src/core/tokens.js";
 import { buildTestApp, llmRewriter, postGrade, SAMPLE_ANSWER, useOpenAiMock, type TestApp } from "./support/app.js";
 import { createOpenAiMock } from "./support/openai-mock.js";
-import { FAITHFUL, modelReply, type Sentence } from "./support/rewrite.js";
+import { FAITHFUL, INVENTIVE, INVENTIVE_CHECKED, modelReply, type Sentence } from "./support/rewrite.js";
+import { readSse } from "./support/web.js";
 
 const mock = createOpenAiMock();
 useOpenAiMock(mock, { beforeAll, afterEach, afterAll });
@@ -70,13 +71,7 @@ describe("rewrite with the model (MSW)", () => {
   it("catches an invented figure, name and sentence: the figure becomes a placeholder, the others are dropped", async () => {
     const { app } = await buildTestApp({ rewriter: await llmRewriter() });
     const id = await gradedSample(app);
-    const inventive: Sentence[] = [
-      ...FAITHFUL.slice(0, 5),
-      { part: "action", from: [5], text: "I presented the data to my manager, Priya, and she approved the fix." },
-      { part: "action", from: [5], text: "I also mentored the junior engineers on the team, and they later led the migration themselves." },
-      { part: "result", from: [7], text: "As a result, the error rate dropped to 0.2% within 48 hours and we handled 3x the traffic on Black Friday with no incidents." },
-    ];
-    mock.reply(modelReply(inventive));
+    mock.reply(modelReply(INVENTIVE));
     const { status, json } = await postRewrite(app, id);
     expect(status).toBe(200);
     expect(json.dropped).toBe(2);
@@ -114,6 +109,35 @@ describe("rewrite with the model (MSW)", () => {
     mock.reply(modelReply(shuffled));
     const { json } = await postRewrite(app, id);
     expect(json.sentences.map((s: Sentence) => s.text)).toEqual([FAITHFUL[0]!, FAITHFUL[2]!, FAITHFUL[3]!, FAITHFUL[6]!, FAITHFUL[7]!].map((s) => s.text));
+  });
+
+  it("streams each checked sentence as the model writes it, then the whole rewrite; invented parts are never sent", async () => {
+    const { app } = await buildTestApp({ rewriter: await llmRewriter() });
+    const id = await gradedSample(app);
+    mock.reply({ ...modelReply(INVENTIVE), chunkDelayMs: 15 });
+    const started = performance.now();
+    const res = await app.request(`/v1/gradings/${id}/rewrite/stream`, { method: "POST" });
+    expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const events = await readSse(res, started);
+    expect(mock.calls[0]!.body.stream).toBe(true);
+    const sentences = events.filter((e) => e.event === "sentence");
+    const final = events.at(-1)!;
+    expect(final.event).toBe("rewrite");
+    // Every sentence that passed the check, in the order the model wrote them, before the end.
+    expect(sentences.map((e) => e.data)).toEqual(INVENTIVE_CHECKED);
+    expect(sentences[0]!.at).toBeLessThan(final.at - 50);
+    expect(JSON.stringify(events)).not.toMatch(/Priya|mentored|48 hours/);
+    expect(final.data).toMatchObject({ dropped: 2, meta: { mode: "llm", cached: false, figuresReplaced: 1 } });
+    expect(final.data.sentences).toEqual(INVENTIVE_CHECKED);
+
+    // From the cache: the whole rewrite at once, no model call.
+    const again = await readSse(await app.request(`/v1/gradings/${id}/rewrite/stream`, { method: "POST" }));
+    expect(again.map((e) => e.event)).toEqual(["rewrite"]);
+    expect(again[0]!.data.meta.cached).toBe(true);
+    expect(mock.calls).toHaveLength(1);
+    const missing = await app.request("/v1/gradings/nope/rewrite/stream", { method: "POST" });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { code: "not_found" } });
   });
 
   it("answers 502 model_output_invalid when the model breaks the schema twice", async () => {

@@ -68,7 +68,11 @@ function figures(text: string): { digits: string[]; quantities: string[] } {
 
 const squash = (s: string) => s.toLowerCase().replace(/\s+/g, " ");
 
-const NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
+// The number words the guard reads as digits: zero to twenty and the tens ("forty" for "40").
+const NUMBER_WORDS: Record<number, string> = Object.fromEntries([
+  ...["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"].map((w, i) => [i, w]),
+  ...["thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"].map((w, i) => [(i + 3) * 10, w]),
+]);
 
 describe("offline rewrite, for any answer", () => {
   it("states no number or quantity the answer does not contain, and needs no correction by the guard", async () => {

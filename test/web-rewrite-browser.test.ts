@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { GAPS } from "../src/core/rewrite.js";
 import { buildTestApp, llmGrader, llmRewriter, SAMPLE_ANSWER } from "./support/app.js";
 import { createOpenAiMock, modelGrade } from "./support/openai-mock.js";
-import { FAITHFUL, modelReply } from "./support/rewrite.js";
+import { INVENTIVE, modelReply } from "./support/rewrite.js";
 
 const SKIP = skipWithoutBrowser("web-rewrite-browser.test");
 
@@ -122,14 +122,7 @@ describe.skipIf(SKIP)("the stronger version in a real browser", () => {
     await page.waitForSelector("#rewrite-error");
     expect(await page.textContent("#rewrite-error")).toContain("The model provider failed");
 
-    mock.reply(
-      modelReply([
-        ...FAITHFUL.slice(0, 5),
-        { part: "action", from: [5], text: "I presented the data to my manager, Priya, and she approved the fix." },
-        { part: "action", from: [5], text: "I also mentored the junior engineers on the team, and they later led the migration themselves." },
-        { part: "result", from: [7], text: "As a result, the error rate dropped to 0.2% within 48 hours and we handled 3x the traffic on Black Friday with no incidents." },
-      ]),
-    );
+    mock.reply(modelReply(INVENTIVE));
     await page.click("#make-rewrite");
     await page.waitForSelector("#rewrite .rw-diff");
     expect(page.url()).toMatch(/\/result\/[^/]+#rewrite$/);
@@ -144,6 +137,37 @@ describe.skipIf(SKIP)("the stronger version in a real browser", () => {
     await page.reload();
     await page.waitForSelector("#rewrite .rw-diff");
     expect(mock.calls).toHaveLength(3); // the grading, the failed rewrite, the rewrite
+    await close();
+  }, 90_000);
+  it("with the model and the page script: the sentences stream in as they pass the check, then the finished panel", async () => {
+    const ctx = await buildTestApp({ grader: await llmGrader({ maxRetries: 0 }), rewriter: await llmRewriter({ maxRetries: 0 }) });
+    const base = await start(ctx.app);
+    const { page, errors, close } = await openPage(true);
+    mock.reply(mock.grade(modelGrade(SAMPLE_ANSWER)));
+    const graded = await ctx.app.request("/v1/grade", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ answer: SAMPLE_ANSWER, principle: "have-backbone-disagree-and-commit", question: QUESTION }) });
+    const id = ((await graded.json()) as { id: string }).id;
+    mock.reset();
+    await page.goto(`${base}/result/${id}`);
+    expect(await page.$("#rewrite .rw-diff")).toBeNull();
+
+    mock.reply({ ...modelReply(INVENTIVE), chunkDelayMs: 60 });
+    await page.click("#make-rewrite");
+    // While the model writes: checked sentences appear one by one, the invented ones never.
+    await page.waitForSelector("#rewrite-live li");
+    const seen = new Set<string>();
+    while (!(await page.$("#rewrite .rw-diff"))) {
+      for (const text of await page.$$eval("#rewrite-live li", (els) => els.map((e) => e.textContent ?? ""))) seen.add(text);
+      await page.waitForTimeout(40);
+    }
+    expect(seen.size).toBeGreaterThan(0);
+    expect([...seen].join(" ")).not.toMatch(/Priya|mentored|48 hours/);
+    expect(mock.calls[0]!.body.stream).toBe(true);
+
+    // Then the server's finished panel, the same as after a plain post.
+    expect(await page.textContent("#rewrite-checked")).toContain("2 sentences dropped");
+    expect(await page.$$eval("#rewrite .rw-new mark.ph", (els) => els.map((e) => e.textContent))).toContain(GAPS.figure);
+    expect(await page.textContent("#rewrite")).not.toMatch(/Priya|mentored|48 hours/);
+    expect(errors).toEqual([]);
     await close();
   }, 90_000);
 });

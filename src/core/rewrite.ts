@@ -6,28 +6,7 @@
 import { z } from "@hono/zod-openapi";
 import { STAR_PARTS, type StarPart } from "./star-split.js";
 
-/** A gap to fill in, written in square brackets so that it can never read as a fact. */
-export const PLACEHOLDER = /\[[^[\]\n]{1,200}\]/gu;
-
-/** The placeholders the rewriters write for gaps the rubric cares about. */
-export const GAPS = {
-  task: "[what you were responsible for]",
-  action: "[the two or three steps you took yourself, each starting with “I …”]",
-  ownStep: "[did what exactly?]",
-  reason: "[why you chose this over the alternatives]",
-  measure: "[the result in numbers, e.g. from X to Y]",
-  figure: "[the real figure]",
-} as const;
-
-/** Every placeholder in `text`, as written (brackets included), in order. */
-export function placeholdersIn(text: string): string[] {
-  return [...text.matchAll(PLACEHOLDER)].map((m) => m[0]);
-}
-
-/** `text` with every placeholder blanked out (same length, so offsets still match the text). */
-export function maskPlaceholders(text: string): string {
-  return text.replace(PLACEHOLDER, (m) => " ".repeat(m.length));
-}
+export { GAPS, maskPlaceholders, PLACEHOLDER, placeholdersIn } from "./placeholders.js";
 
 export const RewriteSentenceSchema = z.object({
   text: z.string(),

@@ -5,13 +5,16 @@
  * (src/core/rewrite-guard.ts) decides what is shown.
  */
 import { analyze } from "../core/analyze.js";
-import { buildPrompt, promptVersion } from "../core/prompt.js";
-import { ModelRewriteSchema } from "../core/rewrite.js";
+import type { DeepPartial } from "ai";
+import { buildPrompt, promptVersion, type Prompt } from "../core/prompt.js";
+import { ModelRewriteSchema, type ProposedSentence } from "../core/rewrite.js";
+import { STAR_PARTS, type StarPart } from "../core/star-parts.js";
 import { namesIn } from "../core/rewrite-guard.js";
 import { storyGaps, type RewriteSource } from "../core/rewrite-source.js";
-import type { LlmSettings } from "./model.js";
-import { targetWords, type RewriteRequest, type Rewriter } from "./rewriter.js";
-import { createStructuredCaller, structuredSpec } from "./structured.js";
+import { streamStructured } from "./llm-stream.js";
+import { chatModel, isOutputFailure, toModelError, type LlmSettings } from "./model.js";
+import { targetWords, type RewriteProposal, type RewriteRequest, type Rewriter } from "./rewriter.js";
+import { createStructuredCaller, endpointProfile, structuredSpec, withModeFallback } from "./structured.js";
 
 /** Built once: converting the zod schema to JSON Schema is a measurable cost per call. */
 const REWRITE_SPEC = structuredSpec(ModelRewriteSchema, "star_rewrite");
@@ -46,33 +49,64 @@ function answerNames(source: RewriteSource): string[] {
 
 const listOrNone = (items: readonly string[]) => (items.length ? items.join(", ") : "none");
 
+/** The prompt for one rewrite: the template filled with the numbered answer, its figures, names and gaps. */
+function rewritePrompt(template: string, request: RewriteRequest): Prompt {
+  const { feedback, source, principle, length } = request;
+  const figures = [...new Set([...feedback.metrics.quantities, ...feedback.metrics.numbers])];
+  return buildPrompt(
+    template,
+    { answer: numberedSentences(source), question: feedback.question, principle, analysis: analyze(feedback.answer, length) },
+    {
+      figures: listOrNone(figures),
+      names: listOrNone(answerNames(source)),
+      gaps: gapLines(request),
+      target_words: String(targetWords(length)),
+      target_minutes: String(Math.round(length.maxSeconds / 60)),
+    },
+  );
+}
+
+const isPart = (part: unknown): part is StarPart => STAR_PARTS.includes(part as StarPart);
+
 export async function createLlmRewriter(settings: LlmSettings, template: string): Promise<Rewriter> {
   // The grader's structured call: schema as response format (or the fallbacks a local server needs),
   // tolerant reading of the reply, one corrective retry.
   const structured = createStructuredCaller(settings);
+  const streaming = { model: chatModel(settings), settings, profile: endpointProfile(settings) };
   const version = await promptVersion(template, ModelRewriteSchema, "rewrite");
+
+  async function propose(request: RewriteRequest): Promise<RewriteProposal> {
+    const { output, usage } = await structured(REWRITE_SPEC, rewritePrompt(template, request), 0);
+    return { sentences: output.sentences, usage, notes: [] };
+  }
 
   return {
     mode: "llm",
     model: settings.model,
     promptVersion: version,
     notice: null,
-    async propose(request) {
-      const { feedback, source, principle, length } = request;
-      const figures = [...new Set([...feedback.metrics.quantities, ...feedback.metrics.numbers])];
-      const prompt = buildPrompt(
-        template,
-        { answer: numberedSentences(source), question: feedback.question, principle, analysis: analyze(feedback.answer, length) },
-        {
-          figures: listOrNone(figures),
-          names: listOrNone(answerNames(source)),
-          gaps: gapLines(request),
-          target_words: String(targetWords(length)),
-          target_minutes: String(Math.round(length.maxSeconds / 60)),
-        },
-      );
-      const { output, usage } = await structured(REWRITE_SPEC, prompt, 0);
-      return { sentences: output.sentences, usage, notes: [] };
+    propose,
+    async proposeStream(request, onSentence) {
+      // A sentence is complete once the model has started the next one; the last when the reply ends.
+      let sent = 0;
+      const sendUpTo = async (sentences: ReadonlyArray<DeepPartial<ProposedSentence> | undefined>, end: number) => {
+        for (; sent < end; sent++) {
+          const s = sentences[sent];
+          if (s && typeof s.text === "string" && isPart(s.part) && Array.isArray(s.from)) await onSentence({ text: s.text, part: s.part, from: s.from.filter((i): i is number => typeof i === "number") });
+        }
+      };
+      try {
+        const prompt = rewritePrompt(template, request);
+        const result = await withModeFallback(settings.structured, streaming.profile, (mode) =>
+          streamStructured(streaming, REWRITE_SPEC, mode, prompt, (partial) => sendUpTo(partial.sentences ?? [], (partial.sentences?.length ?? 0) - 1)),
+        );
+        await sendUpTo(result.output.sentences, result.output.sentences.length);
+        return { sentences: result.output.sentences, usage: result.usage, notes: [] };
+      } catch (error) {
+        // An unusable reply gets the one-shot call's corrective retry (its sentences arrive at the end).
+        if (isOutputFailure(error)) return propose(request);
+        throw toModelError(error, settings);
+      }
     },
   };
 }

@@ -27,6 +27,8 @@ export interface Rewriter {
   /** Shown with every rewrite of this rewriter (how it was made, how to get the other kind). */
   readonly notice: string | null;
   propose(request: RewriteRequest): Promise<RewriteProposal>;
+  /** Optional: the same proposal, handing over each sentence as soon as it is complete. */
+  proposeStream?(request: RewriteRequest, onSentence: (sentence: ProposedSentence) => void | Promise<void>): Promise<RewriteProposal>;
 }
 
 /** Words that fit the time target at the configured speaking rate (300 at 150 words/min and 120 s). */

@@ -15,6 +15,7 @@ import type { PartialGrade } from "../grader/types.js";
 import { LiveParts, LiveResult, type ComputedFigures } from "./components.js";
 import { clock } from "./format.js";
 import { setUpRecorder } from "./recorder.js";
+import { LiveRewrite, type LiveSentence } from "./rewrite-live.js";
 
 /** Word count by the contract's rules (the same function the server counts with). */
 export function countWords(text: string): number {
@@ -62,6 +63,83 @@ function parseEvent(raw: string): { event: string; data: string } {
     else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
   }
   return { event, data: data.join("\n") };
+}
+
+/** The events of an SSE response body, their data parsed as JSON; an `error` event throws its message. */
+async function* sseEvents(body: ReadableStream<Uint8Array<ArrayBuffer>>): AsyncGenerator<{ event: string; payload: unknown }> {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const chunk = await reader.read();
+    if (chunk.done) return;
+    buffer += chunk.value.replace(/\r\n/g, "\n");
+    let idx: number;
+    while ((idx = buffer.indexOf("\n\n")) >= 0) {
+      const ev = parseEvent(buffer.slice(0, idx));
+      buffer = buffer.slice(idx + 2);
+      if (!ev.data) continue;
+      const payload: unknown = JSON.parse(ev.data);
+      if (ev.event === "error") throw new Error((payload as { error: { message: string } }).error.message);
+      yield { event: ev.event, payload };
+    }
+  }
+}
+
+/** A JSON error response (the request was refused before any event) as a thrown message. */
+async function refused(res: Response, signedOut: string): Promise<never> {
+  if (res.status === 401) throw new Error(signedOut);
+  const json = (await res.json().catch(() => null)) as { error?: { message: string } } | null;
+  throw new Error(json?.error ? json.error.message : `The server answered with HTTP ${res.status}.`);
+}
+
+const isEventStream = (res: Response) => (res.headers.get("content-type") ?? "").startsWith("text/event-stream") && res.body !== null;
+
+/**
+ * "Write a stronger version": the rewrite streamed in sentence by sentence (each already checked
+ * against the answer), then the server's finished panel in its place. Without this script the
+ * button is a plain form post.
+ */
+function setUpRewrite(): void {
+  document.addEventListener("submit", async (ev) => {
+    const form = ev.target;
+    if (!(form instanceof HTMLFormElement) || form.id !== "rewrite-form" || !form.dataset.id) return;
+    ev.preventDefault();
+    const id = form.dataset.id;
+    const button = form.querySelector("button");
+    const status = document.getElementById("rewrite-status");
+    document.getElementById("rewrite-error")?.remove();
+    if (button) button.disabled = true;
+    if (status) status.textContent = "Writing…";
+    const sentences: LiveSentence[] = [];
+    try {
+      const res = await fetch(`/v1/gradings/${encodeURIComponent(id)}/rewrite/stream`, { method: "POST", headers: { accept: "text/event-stream" } });
+      if (!isEventStream(res)) await refused(res, "You are signed out of this server. Sign in again in another tab, then press the button again.");
+      let done = false;
+      for await (const { event, payload } of sseEvents(res.body!)) {
+        if (event === "sentence") {
+          sentences.push(payload as LiveSentence);
+          const live = render(<LiveRewrite sentences={sentences} />, "rewrite-live");
+          const current = document.getElementById("rewrite-live");
+          if (current) current.replaceWith(live);
+          else form.after(live);
+        } else if (event === "rewrite") done = true;
+      }
+      if (!done) throw new Error("The connection closed before the rewrite was complete; try again.");
+      // The finished panel, rendered by the server like every result (the rewrite is now kept with the grading).
+      const fresh = toElement(await fetch(`/result/${encodeURIComponent(id)}?fragment=1`).then((r) => r.text()));
+      if (fresh) replaceResult(fresh);
+      document.getElementById("rewrite")?.scrollIntoView({ behavior: "smooth", block: "start" });
+    } catch (err) {
+      if (button) button.disabled = false;
+      if (status) status.textContent = "";
+      const alert = document.createElement("div");
+      alert.className = "alert";
+      alert.id = "rewrite-error";
+      alert.setAttribute("role", "alert");
+      alert.textContent = `No rewrite: ${err instanceof Error && err.message ? err.message : "something went wrong; try again."}`;
+      form.before(alert);
+    }
+  });
 }
 
 function setUpForm(form: HTMLFormElement): void {
@@ -130,30 +208,13 @@ function setUpForm(form: HTMLFormElement): void {
       headers: { "content-type": "application/json", accept: "text/event-stream" },
       body: JSON.stringify(body),
     });
-    if (res.status === 401) throw new Error("You are signed out of this server (it may have restarted). Sign in again in another tab, then press Get feedback: your text is still here.");
-    if (!(res.headers.get("content-type") ?? "").startsWith("text/event-stream") || !res.body) {
-      const json = (await res.json().catch(() => null)) as { error?: { message: string } } | null;
-      throw new Error(json?.error ? json.error.message : `The server answered with HTTP ${res.status}.`);
-    }
+    if (!isEventStream(res)) await refused(res, "You are signed out of this server (it may have restarted). Sign in again in another tab, then press Get feedback: your text is still here.");
     const context = (principle.selectedOptions[0]?.text ?? body.principle) + (body.question ? ` · ${body.question}` : "");
-    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = "";
     let final: Feedback | null = null;
-    for (;;) {
-      const chunk = await reader.read();
-      if (chunk.done) break;
-      buffer += chunk.value.replace(/\r\n/g, "\n");
-      let idx: number;
-      while ((idx = buffer.indexOf("\n\n")) >= 0) {
-        const ev = parseEvent(buffer.slice(0, idx));
-        buffer = buffer.slice(idx + 2);
-        if (!ev.data) continue;
-        const payload: unknown = JSON.parse(ev.data);
-        if (ev.event === "analysis") replaceResult(render(<LiveResult answer={body.answer} context={context} figures={payload as ComputedFigures} />, "result"));
-        else if (ev.event === "partial") document.getElementById("live-parts")?.replaceWith(render(<LiveParts partial={payload as PartialGrade} />, "live-parts"));
-        else if (ev.event === "error") throw new Error((payload as { error: { message: string } }).error.message);
-        else if (ev.event === "feedback") final = payload as Feedback;
-      }
+    for await (const { event, payload } of sseEvents(res.body!)) {
+      if (event === "analysis") replaceResult(render(<LiveResult answer={body.answer} context={context} figures={payload as ComputedFigures} />, "result"));
+      else if (event === "partial") document.getElementById("live-parts")?.replaceWith(render(<LiveParts partial={payload as PartialGrade} />, "live-parts"));
+      else if (event === "feedback") final = payload as Feedback;
     }
     if (!final) throw new Error("The connection closed before the feedback was complete; try again.");
     return final;
@@ -212,4 +273,5 @@ function setUpForm(form: HTMLFormElement): void {
 if (typeof document !== "undefined") {
   const form = document.getElementById("grade-form");
   if (form instanceof HTMLFormElement) setUpForm(form);
+  setUpRewrite();
 }

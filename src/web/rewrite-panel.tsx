@@ -93,8 +93,10 @@ export function RewritePanel(props: { feedback: Feedback; state: RewritePanelSta
         </div>
       ) : null}
       {!rewrite ? (
-        <form method="post" action={`/result/${encodeURIComponent(feedback.id)}/rewrite`} class="inline">
+        // Without JavaScript a plain post; the page script streams the sentences in instead.
+        <form method="post" action={`/result/${encodeURIComponent(feedback.id)}/rewrite`} class="inline" id="rewrite-form" data-id={feedback.id}>
           <button type="submit" class="primary" id="make-rewrite">Write a stronger version</button>
+          <span class="hint" id="rewrite-status" aria-live="polite"></span>
         </form>
       ) : (
         <>

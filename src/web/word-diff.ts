@@ -3,7 +3,7 @@
  * longest common subsequence of words (compared without case and edge punctuation). A [placeholder]
  * is one piece of its own and never matches the original.
  */
-import { PLACEHOLDER } from "../core/rewrite.js";
+import { PLACEHOLDER } from "../core/placeholders.js";
 import { stripToken } from "../core/tokens.js";
 
 export interface DiffPiece {

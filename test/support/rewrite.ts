@@ -14,3 +14,17 @@ export const FAITHFUL: Sentence[] = [
   { part: "result", from: [7], text: "As a result, the error rate dropped to 0.2% and we handled 3x the traffic on Black Friday with no incidents." },
   { part: "result", from: [8], text: "I learned that data beats opinions in a disagreement." },
 ];
+
+/** FAITHFUL's first five, then an invented name, an invented sentence and an invented figure. */
+export const INVENTIVE: Sentence[] = [
+  ...FAITHFUL.slice(0, 5),
+  { part: "action", from: [5], text: "I presented the data to my manager, Priya, and she approved the fix." },
+  { part: "action", from: [5], text: "I also mentored the junior engineers on the team, and they later led the migration themselves." },
+  { part: "result", from: [7], text: "As a result, the error rate dropped to 0.2% within 48 hours and we handled 3x the traffic on Black Friday with no incidents." },
+];
+
+/** What passes the check of INVENTIVE: the name and the sentence dropped, the figure a placeholder. */
+export const INVENTIVE_CHECKED = [
+  ...FAITHFUL.slice(0, 5).map(({ text, part, from }) => ({ text, part, from })),
+  { text: "As a result, the error rate dropped to 0.2% within [the real figure] and we handled 3x the traffic on Black Friday with no incidents.", part: "result", from: [7] },
+];

@@ -19,7 +19,8 @@ import { GradeRequestSchema } from "./grade.js";
 /** Partial output arrives per token; a few updates a second is all a reader can follow. */
 const PARTIAL_INTERVAL_MS = 80;
 
-function streamErrorBody(err: unknown) {
+/** The `error` event's body for a failure after the stream started. */
+export function streamErrorBody(err: unknown) {
   if (err instanceof StoreError) console.error(`[starcoach] storage fault on the grading stream: ${err.detail}`);
   else if (!isAppError(err)) console.error("[starcoach] streamed grading failed:", err);
   const { code, message } = errorInfo(err, "Something went wrong on our side; the grading was not completed.");

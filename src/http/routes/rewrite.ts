@@ -2,13 +2,17 @@
  * POST /v1/gradings/:id/rewrite: a stronger version of a graded answer, checked to invent nothing
  * (every figure and name from the answer, every sentence citing the sentences it restates, gaps as
  * [bracketed placeholders]). Model rewrites are cached with the grading; 404 for an unknown id.
+ * POST /v1/gradings/:id/rewrite/stream: the same as Server-Sent Events, each sentence as soon as the
+ * model has written it and it has passed the check (`sentence`), then the whole rewrite (`rewrite`).
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { streamSSE } from "hono/streaming";
 import { RewriteSchema } from "../../core/rewrite.js";
 import { createOfflineRewriter } from "../../grader/rewrite-offline.js";
 import { createRewriteService, type RewriteService } from "../../rewrite.js";
 import type { AppDeps, AppEnv } from "../context.js";
 import { errorDoc } from "../errors.js";
+import { streamErrorBody } from "./grade-stream.js";
 
 const IdParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" } }) });
 
@@ -32,6 +36,24 @@ const rewriteRoute = createRoute({
   },
 });
 
+const streamRoute = createRoute({
+  method: "post",
+  path: "/v1/gradings/{id}/rewrite/stream",
+  tags: ["history"],
+  summary: "The same rewrite, streamed as Server-Sent Events",
+  description:
+    "Events: `sentence` ({ text, part, from }: one rewritten sentence that passed the invention check, as soon as the model has written it), " +
+    "then `rewrite` (the whole rewrite, as from POST /v1/gradings/{id}/rewrite, in S-T-A-R order), or `error` ({error:{code,message}}). " +
+    "Offline or from the cache: just `rewrite`.",
+  request: { params: IdParam },
+  responses: {
+    200: { description: "An event stream", content: { "text/event-stream": { schema: z.string() } } },
+    404: errorDoc("not_found"),
+    429: errorDoc("rate_limited (with Retry-After)"),
+    503: errorDoc("server_busy, shutting_down (with Retry-After)"),
+  },
+});
+
 const offlineFallback = new WeakMap<AppDeps, RewriteService>();
 
 /** The app's rewrite service; an app built without one rewrites by the rules. */
@@ -45,7 +67,27 @@ export function rewriteService(deps: AppDeps): RewriteService {
   return service;
 }
 
-export const rewriteRoutes = new OpenAPIHono<AppEnv>().openapi(rewriteRoute, async (c) => {
+export const rewriteRoutes = new OpenAPIHono<AppEnv>();
+
+// Documented through the registry; served as a plain handler because its body is a stream.
+rewriteRoutes.openAPIRegistry.registerPath(streamRoute);
+rewriteRoutes.post("/v1/gradings/:id/rewrite/stream", async (c) => {
+  const service = rewriteService(c.var.deps);
+  const feedback = await service.grading(c.req.param("id")); // 404 as JSON, before any event
+  const release = await c.var.admission.admit(c); // 429/503 as JSON too
+  return streamSSE(c, async (stream) => {
+    try {
+      const rewrite = await service.rewriteGrading(feedback, (sentence) => stream.writeSSE({ event: "sentence", data: JSON.stringify(sentence) }));
+      await stream.writeSSE({ event: "rewrite", data: JSON.stringify(rewrite) });
+    } catch (err) {
+      await stream.writeSSE({ event: "error", data: JSON.stringify(streamErrorBody(err)) });
+    } finally {
+      release();
+    }
+  });
+});
+
+rewriteRoutes.openapi(rewriteRoute, async (c) => {
   const { id } = c.req.valid("param");
   // A model rewrite is a model call: the same per-client limit and grading slot as a grading.
   const release = await c.var.admission.admit(c);
