@@ -26,7 +26,8 @@ async function shownInFull(page: Page, selector: string): Promise<boolean> {
   return page.$eval(selector, (el) => el.scrollWidth <= el.clientWidth + 1 && el.scrollHeight <= el.clientHeight + 1);
 }
 
-describe.skipIf(SKIP)("the web pages at laptop and phone sizes", () => {
+// A loaded two-core machine runs chromium and the app slowly: generous time per test.
+describe.skipIf(SKIP)("the web pages at laptop and phone sizes", { timeout: 90_000 }, () => {
   beforeAll(async () => {
     web = await startWebHarness({ grader: () => streamingLlmGrader({ maxRetries: 0 }) });
   }, 60_000);
@@ -149,7 +150,7 @@ describe.skipIf(SKIP)("the web pages at laptop and phone sizes", () => {
       await expect.poll(async () => {
         const dial = (await page.locator("#result .dial").boundingBox())!;
         return dial.y >= 0 && dial.y + dial.height <= height;
-      }).toBe(true);
+      }, { timeout: 10_000 }).toBe(true); // a smooth scroll
       expect(errors).toEqual([]);
       await close();
     });

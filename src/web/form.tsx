@@ -166,14 +166,15 @@ export function GradeForm(props: { values: FormValues; questions: BankQuestion[]
         <p class="sr-only" id="answer-stats-spoken" aria-live="polite"></p>
       </div>
 
-      {props.spoken ? <Recorder spoken={props.spoken} targetSeconds={length.maxSeconds} /> : null}
-
       <div class="actions">
         <button type="submit" class="primary" name="intent" value="grade" id="submit">
           Get feedback
         </button>
         <span class="hint" id="submit-status" aria-live="polite"></span>
       </div>
+
+      {/* After the typed answer's button, so "Get feedback" stays on the first screen. */}
+      {props.spoken ? <Recorder spoken={props.spoken} targetSeconds={length.maxSeconds} /> : null}
     </form>
   );
 }
