@@ -5,7 +5,7 @@
 import { analyze, relabel, type Analysis, type LengthOptions } from "./core/analyze.js";
 import { withSpokenLength, type Delivery } from "./core/delivery.js";
 import type { Feedback } from "./core/feedback.js";
-import { findPrinciple, PRINCIPLE_IDS, type Principle } from "./core/principles.js";
+import { closestPrinciple, findPrinciple, PRINCIPLE_IDS, type Principle } from "./core/principles.js";
 import { aggregateSamples } from "./core/aggregate.js";
 import { sha256Hex } from "./core/hash.js";
 import { hasVisibleWord } from "./core/tokens.js";
@@ -87,7 +87,11 @@ export function cacheKey(parts: {
 /** The principle named by id or loose name, or an `unknown_principle` InputError listing the ids. */
 export function requirePrinciple(idOrName: string): Principle {
   const principle = findPrinciple(idOrName);
-  if (!principle) throw new InputError("unknown_principle", `Unknown principle "${idOrName.slice(0, 80)}". Use one of: ${PRINCIPLE_IDS.join(", ")}.`);
+  if (!principle) {
+    const near = closestPrinciple(idOrName);
+    const hint = near ? ` Did you mean ${near.id}?` : "";
+    throw new InputError("unknown_principle", `Unknown principle "${idOrName.slice(0, 80)}".${hint} Use one of: ${PRINCIPLE_IDS.join(", ")}.`);
+  }
   return principle;
 }
 
