@@ -6,7 +6,7 @@ import { AppError } from "./errors.js";
 import { analyze, relabel, type Analysis, type LengthOptions } from "./core/analyze.js";
 import { withSpokenLength, type Delivery } from "./core/delivery.js";
 import type { Feedback } from "./core/feedback.js";
-import { findPrinciple, PRINCIPLE_IDS, type Principle } from "./core/principles.js";
+import { closestPrinciple, findPrinciple, PRINCIPLE_IDS, type Principle } from "./core/principles.js";
 import { aggregateSamples } from "./core/aggregate.js";
 import { sha256Hex } from "./core/hash.js";
 import { hasVisibleWord } from "./core/tokens.js";
@@ -51,6 +51,8 @@ export interface GradeHooks {
   onPartial?(partial: PartialGrade): void | Promise<void>;
   /** Fires when nobody waits for the result any more: the model calls are cancelled (GradingAborted). */
   signal?: AbortSignal;
+  /** false: grade but store nothing (an example sent from the API reference page stays out of history). */
+  save?: boolean;
 }
 
 export interface GradingDeps {
@@ -82,7 +84,11 @@ export function cacheKey(parts: {
 /** The principle named by id or loose name, or an `unknown_principle` InputError listing the ids. */
 export function requirePrinciple(idOrName: string): Principle {
   const principle = findPrinciple(idOrName);
-  if (!principle) throw new InputError("unknown_principle", `Unknown principle "${idOrName.slice(0, 80)}". Use one of: ${PRINCIPLE_IDS.join(", ")}.`);
+  if (!principle) {
+    const near = closestPrinciple(idOrName);
+    const hint = near ? ` Did you mean ${near.id}?` : "";
+    throw new InputError("unknown_principle", `Unknown principle "${idOrName.slice(0, 80)}".${hint} Use one of: ${PRINCIPLE_IDS.join(", ")}.`);
+  }
   return principle;
 }
 
@@ -102,7 +108,7 @@ export function validateInput(input: GradeInput): { answer: string; question: st
     throw new InputError("answer_empty", "The answer is empty: it has no words, only spaces, punctuation or invisible characters. Paste the text of your answer.");
   }
   if (answer.length > MAX_ANSWER_CHARS) {
-    throw new InputError("answer_too_long", `The answer has ${answer.length} characters; the limit is ${MAX_ANSWER_CHARS} (about 20 minutes of speech). Shorten it.`, 413);
+    throw new InputError("answer_too_long", `The answer has ${answer.length} characters; the limit is ${MAX_ANSWER_CHARS}. Cut ${answer.length - MAX_ANSWER_CHARS} characters and try again.`, 413);
   }
   const { question, principleId } = validateTarget(input);
   const samples = input.samples ?? 1;
@@ -199,7 +205,7 @@ export function createGradingService(deps: GradingDeps) {
         feedback = { ...feedback, barRaiser, meta: { ...feedback.meta, droppedQuotes: feedback.meta.droppedQuotes + droppedQuotes } };
       }
       if (delivery) feedback = { ...feedback, delivery };
-      await store.saveGrading(feedback, key);
+      if (hooks.save !== false) await store.saveGrading(feedback, key);
       return feedback;
     },
   };

@@ -67,6 +67,8 @@ async function recordFor(page: Page, ms: number) {
     }).observe(box, { attributes: true, attributeFilter: ["data-state"] });
   });
   await page.focus("#answer");
+  await page.keyboard.press("Tab"); // Get feedback comes first (it stays on the first screen), then the recorder
+  expect(await activeId(page)).toBe("submit");
   await page.keyboard.press("Tab");
   expect(await activeId(page)).toBe("rec-start");
   await page.keyboard.press("Enter");

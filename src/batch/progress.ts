@@ -32,6 +32,8 @@ export function createProgressReporter(sink: ProgressSink, options: { intervalMs
   const interval = options.intervalMs ?? (sink.isTTY ? 100 : 5_000);
   let last = 0;
   let drawn = false;
+  /** Rows finished at the last line written, so a log gets the final count once. */
+  let shownFinished = -1;
 
   const render = (p: Readonly<Progress>) => {
     const d = describe(p, now());
@@ -47,11 +49,12 @@ export function createProgressReporter(sink: ProgressSink, options: { intervalMs
       if (t - last < interval) return;
       last = t;
       drawn = true;
+      shownFinished = p.done + p.failed;
       sink.write(render(p));
     },
-    /** Draw the final state and end the line. */
+    /** Draw the final state and end the line; a log (not a terminal) that already shows it gets no repeat. */
     finish(p: Readonly<Progress>) {
-      if (!drawn && !sink.isTTY && p.thisRun === 0) return;
+      if (!sink.isTTY && (p.thisRun === 0 || shownFinished === p.done + p.failed)) return;
       sink.write(render(p) + (sink.isTTY ? "\n" : ""));
     },
   };

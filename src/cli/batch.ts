@@ -87,7 +87,7 @@ export function registerBatch(program: Command, io: CliIO, setExit: (code: numbe
           }
         }
         await emitResults(io, ctx.batches, job.id, flags, targets, rewritingFor(ctx, 4));
-        setExit(await summarize(io, ctx.batches, job.id, null));
+        setExit(await summarize(io, ctx.batches, job.id, null, flags.report));
       });
     });
 }

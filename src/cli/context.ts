@@ -15,7 +15,7 @@ import type { Store } from "../store/types.js";
 
 export interface CliIO {
   stdin: Readable;
-  stdout: Writable & { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean; columns?: number };
   stderr: Writable & { isTTY?: boolean; columns?: number };
   env: Record<string, string | undefined>;
 }

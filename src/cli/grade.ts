@@ -1,6 +1,7 @@
 /** `starcoach grade FILE`: batch-grade a CSV/JSONL file (or stdin) as a resumable job. */
 import { Command, InvalidArgumentError, Option } from "commander";
 import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { INPUT_FORMATS, type InputFormat } from "../batch/input.js";
 import { openJob } from "../batch/job.js";
@@ -8,6 +9,7 @@ import { ownerAlive } from "../batch/lease.js";
 import { finishedResults, OUTPUT_FORMATS, resultLines, type OutputFormat } from "../batch/output.js";
 import { createProgressReporter } from "../batch/progress.js";
 import { buildReport } from "../batch/report.js";
+import { openingWords } from "../batch/report-answer.js";
 import { rewrittenResultLines, type Rewriting } from "../batch/rewrite-output.js";
 import { runJob } from "../batch/runner.js";
 import type { BatchStore } from "../store/batch-types.js";
@@ -70,14 +72,26 @@ export async function emitResults(io: CliIO, batches: BatchStore, jobId: string,
   if (targets.report) await writeOutput(targets.report, single(buildReport(batches, jobId)));
 }
 
-/** Print what happened on stderr and return the exit code: 0 when every row was graded. */
-export async function summarize(io: CliIO, batches: BatchStore, jobId: string, seconds: number | null): Promise<number> {
+/**
+ * Print what happened on stderr and return the exit code: 0 when every row was graded. Besides the
+ * counts: the mean score, the weakest answer (by id and opening words), where the report went, and
+ * the failures by error code.
+ */
+export async function summarize(io: CliIO, batches: BatchStore, jobId: string, seconds: number | null, reportPath?: string): Promise<number> {
   const counts = await batches.counts(jobId);
   const failures = new Map<string, string[]>();
   let cached = 0;
+  let scoreSum = 0;
+  let scored = 0;
+  let weakest: { id: string; score: number; principle: string; opening: string } | null = null;
   for await (const r of finishedResults(batches, jobId)) {
     if (r.status === "done") {
-      if (r.feedback?.meta.cached) cached++;
+      const f = r.feedback;
+      if (f?.meta.cached) cached++;
+      if (!f) continue;
+      scoreSum += f.overall.score;
+      scored++;
+      if (!weakest || f.overall.score < weakest.score) weakest = { id: r.rowId, score: f.overall.score, principle: f.principle.name, opening: openingWords(f.answer) };
       continue;
     }
     const code = r.error?.code ?? "unknown";
@@ -87,6 +101,11 @@ export async function summarize(io: CliIO, batches: BatchStore, jobId: string, s
   }
   const time = seconds === null ? "" : ` in ${seconds.toFixed(1)} s`;
   io.stderr.write(`starcoach: job ${jobId}: graded ${counts.done} of ${counts.total} answers${cached ? ` (${cached} from cache)` : ""}${time}.\n`);
+  if (weakest) {
+    const opening = printable(weakest.opening, { maxLength: 60 });
+    io.stderr.write(`starcoach: mean score ${Math.round(scoreSum / scored)}/100; weakest: ${printable(weakest.id, { maxLength: 60 })} “${opening}” (${weakest.score}/100, ${weakest.principle}).\n`);
+  }
+  if (reportPath) io.stderr.write(`starcoach: report written to ${printable(reportPath)}\n`);
   if (counts.pending) io.stderr.write(`starcoach: ${counts.pending} answers are still pending.\n`);
   if (!counts.error) return counts.pending ? EXIT.notReady : EXIT.ok;
   io.stderr.write(`starcoach: ${counts.error} row${counts.error === 1 ? "" : "s"} failed:\n`);
@@ -108,8 +127,27 @@ interface GradeFlags extends OutputOptions {
   db?: string;
 }
 
+/** Why a path cannot be read as a file of answers, in one line that names it; null when it can. */
+export async function inputProblem(file: string): Promise<string | null> {
+  const name = `"${printable(file, { maxLength: 200 })}"`;
+  try {
+    const info = await stat(file);
+    if (info.isDirectory()) return `${name} is a folder, not a file of answers: name a CSV or JSONL file.`;
+    if (info.isFile() && info.size === 0) return `${name} is empty: ${EXPECTED_INPUT}.`;
+    return null;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return `cannot read ${name}: there is no such file. Give the path of a CSV or JSONL file of answers, or - for standard input.`;
+    return `cannot read ${name}: ${ioReason(err)}.`;
+  }
+}
+
+const EXPECTED_INPUT = "expected CSV with the header id,principle,question,answer and one row per answer, or JSONL with those keys";
+
 async function gradeFile(io: CliIO, file: string, flags: GradeFlags): Promise<number> {
   if (flags.openaiBatch && flags.offline) throw new CliError("--openai-batch needs the model: drop --offline and set OPENAI_API_KEY.");
+  const problem = file === "-" ? null : await inputProblem(file);
+  if (problem) throw new CliError(problem, EXIT.usage);
   const ctx: CliContext = await openContext(io, flags);
   try {
     const stdin = file === "-";
@@ -128,10 +166,13 @@ async function gradeFile(io: CliIO, file: string, flags: GradeFlags): Promise<nu
       ownerAlive,
     });
     const counts = await ctx.batches.counts(job.id);
+    if (!counts.total) throw new CliError(`${stdin ? "standard input" : `"${printable(file, { maxLength: 200 })}"`} holds no answers: ${EXPECTED_INPUT}.`, EXIT.usage);
     io.stderr.write(
-      resumed
-        ? `starcoach: resuming job ${job.id}: ${counts.done + counts.error} of ${counts.total} rows already finished.\n`
-        : `starcoach: job ${job.id}: ${counts.total} rows read (${counts.error} rejected before grading).\n`,
+      !resumed
+        ? `starcoach: job ${job.id}: ${counts.total} row${counts.total === 1 ? "" : "s"} read (${counts.error} rejected before grading).\n`
+        : counts.pending || job.status === "submitted"
+          ? `starcoach: resuming job ${job.id}: ${counts.done + counts.error} of ${counts.total} rows already finished.\n`
+          : `starcoach: this input was already graded (job ${job.id}, ${counts.total} rows): writing its results again. Add --fresh to grade it anew.\n`,
     );
 
     if (flags.openaiBatch || job.status === "submitted") {
@@ -161,7 +202,7 @@ async function gradeFile(io: CliIO, file: string, flags: GradeFlags): Promise<nu
       if (last) progress.finish(last);
     }
     await emitResults(io, ctx.batches, job.id, flags, targets, rewritingFor(ctx, flags.concurrency));
-    return await summarize(io, ctx.batches, job.id, (Date.now() - started) / 1000);
+    return await summarize(io, ctx.batches, job.id, (Date.now() - started) / 1000, flags.report);
   } finally {
     await ctx.close();
   }
@@ -179,28 +220,31 @@ export function registerGrade(program: Command, io: CliIO, setExit: (code: numbe
   const command = program
     .command("grade")
     .summary("grade a file of answers (CSV or JSONL) as a resumable batch job")
+    // Paragraphs are single lines, so the help wraps them to the terminal's width (no ragged breaks).
     .description(
       [
         "Grade every answer in FILE and write one result per answer, in input order.",
         "",
-        "FILE is CSV with the header id,principle,question,answer (quoted fields may hold commas and line breaks)",
-        "or JSONL with those keys; use - to read standard input. A bad row (unknown principle, empty answer,",
-        "repeated id, model failure) gets {id, error:{code, message}} and the rest are graded.",
+        "FILE is CSV with the header id,principle,question,answer (quoted fields may hold commas and line breaks) or JSONL with those keys; use - to read standard input. A bad row (unknown principle, empty answer, repeated id, model failure) gets {id, error:{code, message}} and the rest are graded.",
         "",
-        "The batch is a job in the SQLite database (STARCOACH_DB, default .data/starcoach.db): if the command is",
-        "interrupted, even with kill -9, run it again unchanged and it resumes where it stopped.",
+        "The batch is a job in the SQLite database (STARCOACH_DB, default .data/starcoach.db): if the command is interrupted, even with kill -9, run it again unchanged and it resumes where it stopped. Run it again once it has finished and it writes the same results again (it says so); --fresh grades anew.",
         "",
-        "Environment: OPENAI_API_KEY (without it, grading is offline), OPENAI_BASE_URL, STARCOACH_MODEL,",
-        "STARCOACH_DB, STARCOACH_MODEL_TIMEOUT_MS, STARCOACH_MODEL_RETRIES.",
+        "At the end it prints, on standard error, how many answers were graded, the mean score, the weakest answer, where the report went and the failed rows by error code.",
         "",
-        "--out replaces a file atomically (FILE.partial, then a rename), follows a symbolic link to its file, and",
-        "writes through to a device or named pipe such as /dev/null; a folder is refused. It is checked before grading.",
+        "Environment: OPENAI_API_KEY (without it, grading is offline), OPENAI_BASE_URL, STARCOACH_MODEL, STARCOACH_DB, STARCOACH_MODEL_TIMEOUT_MS, STARCOACH_MODEL_RETRIES.",
         "",
-        "Exit status: 0 every row graded; 1 some rows failed (summary on stderr); 2 bad usage or unreadable input",
-        "(--out names a folder, the input or the database); 3 results not ready (OpenAI batch still running, or",
-        "another process is grading this job: the message names it);",
-        "74 cannot write: the database (read-only folder, full disk, damaged file) or the output (--out not",
-        "writable, standard output full or closed); 70 internal error.",
+        "--out replaces a file atomically (FILE.partial, then a rename), follows a symbolic link to its file, and writes through to a device or named pipe such as /dev/null; a folder is refused. It is checked before grading.",
+        "",
+        "Exit status:",
+        "  0   every row graded",
+        "  1   some rows failed (summary on standard error)",
+        "  2   bad usage or unreadable input: FILE missing, empty or a folder, or --out",
+        "      naming a folder, the input or the database",
+        "  3   results not ready: the OpenAI batch is still running, or another process",
+        "      is grading this job (the message names it)",
+        "  74  cannot write: the database (read-only folder, full disk, damaged file) or",
+        "      the output (--out not writable, standard output full or closed)",
+        "  70  internal error",
       ].join("\n"),
     )
     .argument("<file>", "CSV or JSONL file of answers, or - for standard input");

@@ -11,6 +11,7 @@ import { InputError } from "../grading.js";
 import { StoreError } from "../store/faults.js";
 import { registerBatch } from "./batch.js";
 import { CliError, EXIT, type CliIO } from "./context.js";
+import { ioReason } from "./output-target.js";
 import { registerData } from "./data.js";
 import { registerDoctor } from "./doctor.js";
 import { registerEval } from "./eval.js";
@@ -26,7 +27,13 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .showHelpAfterError()
     .exitOverride()
     // Usage errors quote the arguments given: escape what a terminal would act on.
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(printable(s, { keepNewlines: true })) });
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(printable(s, { keepNewlines: true })),
+      // Help wraps to the terminal, at most 100 columns (long lines are hard to read); 80 when not a terminal.
+      getOutHelpWidth: () => Math.min(io.stdout.columns ?? 80, 100),
+      getErrHelpWidth: () => Math.min(io.stderr.columns ?? 80, 100),
+    });
   registerGrade(program, io, setExit);
   registerBatch(program, io, setExit);
   registerEval(program, io, setExit);
@@ -62,7 +69,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     }
     const e = err as NodeJS.ErrnoException;
     if (e?.code === "ENOENT" || e?.code === "EACCES" || e?.code === "EISDIR") {
-      io.stderr.write(`starcoach: ${printable(e.message)}\n`);
+      // One line that names the path, not Node's "ENOENT: no such file or directory, open …".
+      io.stderr.write(`starcoach: ${e.path ? `cannot read "${printable(e.path)}": ${ioReason(e)}` : printable(e.message)}\n`);
       return EXIT.usage;
     }
     io.stderr.write(`starcoach: unexpected error: ${printable(err instanceof Error ? (err.stack ?? err.message) : String(err), { keepNewlines: true })}\n`);

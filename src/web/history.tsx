@@ -1,6 +1,38 @@
-/** Past gradings: open one, delete one (a plain POST form, so it works without JavaScript). */
+/**
+ * Past gradings: open one, delete one (plain POST forms, so it works without JavaScript). A table
+ * on wide screens; under 600 px each row is drawn as a card (style.css), so nothing is off screen.
+ */
 import type { GradingSummary } from "../store/types.js";
-import { shortDate } from "./format.js";
+import { readableDate } from "./format.js";
+
+/** Spoken after "Open" / "Delete", so every row's buttons have their own name. */
+function rowName(g: GradingSummary): string {
+  return `grading of ${readableDate(g.createdAt)}, ${g.principle.name}`;
+}
+
+function RowActions(props: { item: GradingSummary }) {
+  const g = props.item;
+  const name = rowName(g);
+  return (
+    <td class="row-actions">
+      <a class="button-link" href={`/result/${encodeURIComponent(g.id)}`}>
+        Open<span class="sr-only"> {name}</span>
+      </a>
+      {/* Deleting asks first: the details element opens the confirmation without any script. */}
+      <details class="confirm-delete">
+        <summary class="button-link danger">
+          Delete<span class="sr-only"> {name}</span>
+        </summary>
+        <form method="post" action={`/history/${encodeURIComponent(g.id)}/delete`} class="confirm-box">
+          <span>Delete for good?</span>
+          <button type="submit" class="danger-solid">
+            Yes, delete<span class="sr-only"> {name}</span>
+          </button>
+        </form>
+      </details>
+    </td>
+  );
+}
 
 export function HistoryView(props: { items: GradingSummary[]; nextBefore: string | null; notice?: string | null }) {
   return (
@@ -16,40 +48,31 @@ export function HistoryView(props: { items: GradingSummary[]; nextBefore: string
           Nothing graded yet. <a href="/">Practise an answer</a>.
         </p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Date</th>
-                <th scope="col">Principle</th>
-                <th scope="col">Question</th>
-                <th scope="col" class="num">Score</th>
-                <th scope="col"><span class="sr-only">Actions</span></th>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Date</th>
+              <th scope="col">Principle</th>
+              <th scope="col">Question</th>
+              <th scope="col" class="num">Score</th>
+              <th scope="col"><span class="sr-only">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.items.map((g) => (
+              <tr data-id={g.id}>
+                <td class="date">{readableDate(g.createdAt)}</td>
+                <td class="principle">{g.principle.name}</td>
+                <td class="q">{g.question ?? <span class="muted">no question</span>}</td>
+                <td class="num score">
+                  <span class={`score-pill band-${g.overall.band}`}>{g.overall.score}</span>
+                  {g.mode === "offline" ? <span class="muted small"> offline</span> : null}
+                </td>
+                <RowActions item={g} />
               </tr>
-            </thead>
-            <tbody>
-              {props.items.map((g) => (
-                <tr data-id={g.id}>
-                  <td class="nowrap">{shortDate(g.createdAt)}</td>
-                  <td>{g.principle.name}</td>
-                  <td class="q">{g.question ?? <span class="muted">no question</span>}</td>
-                  <td class="num">
-                    <span class={`score-pill band-${g.overall.band}`}>{g.overall.score}</span>
-                    {g.mode === "offline" ? <span class="muted small"> offline</span> : null}
-                  </td>
-                  <td class="row-actions">
-                    <a href={`/result/${encodeURIComponent(g.id)}`} aria-label={`Open grading of ${shortDate(g.createdAt)}`}>Open</a>
-                    <form method="post" action={`/history/${encodeURIComponent(g.id)}/delete`} class="inline delete-form">
-                      <button type="submit" class="link danger" aria-label={`Delete grading of ${shortDate(g.createdAt)}`}>
-                        Delete
-                      </button>
-                    </form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </table>
       )}
       {props.nextBefore ? (
         <p>

@@ -17,6 +17,7 @@ import { rewriteService } from "../http/routes/rewrite.js";
 import type { Feedback } from "../core/feedback.js";
 import { ASSETS } from "./assets.js";
 import { findPreviousVersion, scoreChange } from "./compare.js";
+import { REFIT_INTENT } from "./format.js";
 import { GradeForm, type FormError, type FormValues } from "./form.js";
 import { HistoryView } from "./history.js";
 import { Layout } from "./layout.js";
@@ -144,7 +145,12 @@ webRoutes.post(
   }),
   async (c) => {
     const form = await c.req.parseBody();
-    const values: FormValues = { principle: formString(form.principle), question: formString(form.question), answer: formString(form.answer) };
+    // Without the script, a question picked from the bank arrives as `bank`; a typed one wins.
+    const question = formString(form.question).trim() ? formString(form.question) : formString(form.bank);
+    const intent = formString(form.intent);
+    // "This story may show these better": the same answer and question, graded for that principle.
+    const principle = intent.startsWith(REFIT_INTENT) ? intent.slice(REFIT_INTENT.length) : formString(form.principle);
+    const values: FormValues = { principle, question, answer: formString(form.answer) };
     // Every refusal shows the form again with exactly what was typed: an error never loses the answer.
     const again = (status: PageStatus, error: FormError) => html(c, page(c, "Not graded · starcoach", "practise", workspace(c, values, <EmptyResult />, error)), status);
     if (await crossSite(c)) return again(403, CROSS_SITE);

@@ -8,8 +8,10 @@ import type { LlmSettings } from "../../src/grader/model.js";
 import { createOfflineGrader } from "../../src/grader/offline-grader.js";
 import type { Grader } from "../../src/grader/types.js";
 import { createGradingService } from "../../src/grading.js";
+import { createLocalBatchJobs } from "../../src/batch/service.js";
 import { createApp } from "../../src/http/app.js";
 import { BAR_RAISER_FILE, docsAsset, REWRITE_FILE, RUBRIC_FILE } from "../../src/node-deps.js";
+import type { BatchJobs } from "../../src/http/context.js";
 import type { Rewriter } from "../../src/grader/rewriter.js";
 import { createLlmRewriter } from "../../src/grader/rewrite-llm.js";
 import { createRewriteService } from "../../src/rewrite.js";
@@ -50,6 +52,37 @@ export async function buildTestApp(options: { grader?: Grader; rewriter?: Rewrit
 }
 
 export type TestApp = Awaited<ReturnType<typeof buildTestApp>>["app"];
+
+/**
+ * The app with batch jobs graded offline in-process, on one SQLite file. `start: "never"` stores
+ * jobs and grades none (a server that dies before grading them).
+ */
+export function buildBatchTestApp(db: string, options: { start?: "run" | "never" } = {}) {
+  const { store, batches: batchStore, close } = openSqlite(db);
+  const grading = createGradingService({ store, grader: createOfflineGrader(), length: DEFAULT_LENGTH });
+  const local = createLocalBatchJobs({ store: batchStore, grading, log: () => {} });
+  const batches: BatchJobs = options.start === "never" ? { store: batchStore, start: async () => {} } : local;
+  const app = createApp({ store, grading, batches });
+  return {
+    app,
+    local,
+    async close() {
+      local.stop();
+      await local.idle();
+      await close();
+    },
+  };
+}
+
+/** Poll GET /v1/batches/:id until the job is done. */
+export async function waitForBatch(base: string, id: string): Promise<{ status: string; counts: Record<string, number> }> {
+  for (let i = 0; i < 200; i++) {
+    const s = (await (await fetch(`${base}/v1/batches/${id}`)).json()) as { status: string; counts: Record<string, number> };
+    if (s.status === "done") return s;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error("batch did not finish");
+}
 
 /** POST /v1/grade through the app in-process; `json` is the parsed body (Feedback or error). */
 export async function postGrade(app: TestApp, body: unknown) {
