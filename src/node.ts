@@ -15,6 +15,8 @@ import type { AppDeps } from "./http/context.js";
 import { openSqliteStore } from "./store/sqlite.js";
 import { createLocalBatchJobs, resumeBatches } from "./batch/service.js";
 import { openSqliteBatchStore } from "./store/sqlite-batch.js";
+import { openSqliteDriver } from "./store/sqlite-driver.js";
+import { createStoryStore } from "./store/stories.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const RUBRIC_FILE = join(ROOT, "prompts", "star-rubric.md");
@@ -94,9 +96,10 @@ export function installShutdown(server: ServerType, deps: AppDeps, timeoutMs: nu
 export async function createNodeDeps(config: Config): Promise<AppDeps> {
   const store = openSqliteStore(config.dbFile);
   const grader = await createGrader(config);
-  const grading = createGradingService({ store, grader, length: config.length });
+  const stories = createStoryStore(openSqliteDriver(config.dbFile));
+  const grading = createGradingService({ store, stories, grader, length: config.length });
   const batches = createLocalBatchJobs({ store: openSqliteBatchStore(config.dbFile), grading });
-  return { ...reliabilityDeps(config), store, grading, docsAsset, batches, doctor: () => runDoctor(config) };
+  return { ...reliabilityDeps(config), store, stories, coverageTarget: config.coverageTarget, grading, docsAsset, batches, doctor: () => runDoctor(config) };
 }
 
 async function main() {

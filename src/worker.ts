@@ -16,6 +16,8 @@ import { errorBody } from "./http/errors.js";
 import { createGate } from "./http/middleware/index.js";
 import { openD1BatchStore } from "./store/d1-batch.js";
 import { openD1Store } from "./store/d1.js";
+import { d1Driver } from "./store/driver.js";
+import { createStoryStore } from "./store/stories.js";
 import type { D1Database, ExecutionContext, MessageBatch, Queue } from "./worker/bindings.js";
 import { consumeRows, enqueueJob, type ConsumerDeps, type RowMessage } from "./worker/queue.js";
 
@@ -45,7 +47,8 @@ export async function createWorkerRuntime(env: WorkerEnv): Promise<WorkerRuntime
   const batchStore = openD1BatchStore(env.DB);
   // The same grader as on Node (graderFromConfig), from the prompt files bundled as Text modules.
   const grader = await graderFromConfig(config, { rubric: RUBRIC, barRaiser: BAR_RAISER });
-  const grading = createGradingService({ store, grader, length: config.length });
+  const stories = createStoryStore(d1Driver(env.DB));
+  const grading = createGradingService({ store, stories, grader, length: config.length });
   const queue = env.BATCH_QUEUE;
   const deps: AppDeps = {
     // Access token, CORS, limits and logging as on Node. The rate limit and the grading gate count
@@ -54,6 +57,8 @@ export async function createWorkerRuntime(env: WorkerEnv): Promise<WorkerRuntime
     gate: createGate(config.security),
     secrets: [config.llm?.apiKey],
     store,
+    stories,
+    coverageTarget: config.coverageTarget,
     grading,
     doctor: () => runDoctor(config),
     ...(queue ? { batches: { store: batchStore, start: (job) => enqueueJob(queue, job) } } : {}),

@@ -45,6 +45,9 @@ export const BAD_REQUESTS: BadRequest[] = [
   { name: "answer too long", ...grade({ answer: "word ".repeat(4001), principle: "ownership" }), status: 413, code: "answer_too_long" },
   { name: "body over the limit", ...grade({ answer: "x".repeat(300 * 1024), principle: "ownership" }), status: 413, code: "body_too_large" },
   { name: "not JSON", method: "POST", path: "/v1/grade", headers: { "content-type": "text/plain" }, body: "hello", status: 415, code: "unsupported_media_type" },
+  { name: "unknown story on grading", ...grade({ answer: SAMPLE_ANSWER, principle: "ownership", storyId: "no-such-story" }), status: 404, code: "story_not_found" },
+  { name: "unknown story", method: "GET", path: "/v1/stories/no-such-story", status: 404, code: "story_not_found" },
+  { name: "unknown principle on a story", method: "PATCH", path: "/v1/stories/no-such-story", headers: JSON_HEADERS, body: JSON.stringify({ principles: ["be-nice"] }), status: 404, code: "story_not_found" },
   { name: "unknown grading", method: "GET", path: "/v1/gradings/does-not-exist", status: 404, code: "not_found" },
   { name: "bad list limit", method: "GET", path: "/v1/gradings?limit=0", status: 400, code: "invalid_request" },
   { name: "unknown route", method: "GET", path: "/v1/nothing-here", status: 404, code: "not_found" },
@@ -118,8 +121,46 @@ export function defineApiContract(runtime: string, target: () => ContractTarget)
       const second = await post({ answer, principle: "ownership" });
       expect(second.status).toBe(200);
       expect(target().model.calls.length).toBe(calls);
-      expect(second.body.id).toBe(first.body.id);
       expect(second.body.meta.cached).toBe(true);
+      expect(second.body.overall).toEqual(first.body.overall);
+      // The cache saves the model call, not the identity: a new story, with its own stored version.
+      expect(second.body.id).not.toBe(first.body.id);
+      expect(second.body.storyId).not.toBe(first.body.storyId);
+      expect((await get(`/v1/gradings/${second.body.id}`)).body).toEqual(second.body);
+    });
+
+    it("records a cache hit as a version of the requested story, not of the story it came from", async () => {
+      const answer = `${SAMPLE_ANSWER} (story cache check)`;
+      const a = await post({ answer, principle: "ownership" });
+      const b = await post({ answer: `${SAMPLE_ANSWER} (another draft)`, principle: "ownership" });
+      const calls = target().model.calls.length;
+      const again = await post({ answer, principle: "ownership", storyId: b.body.storyId });
+      expect(target().model.calls.length).toBe(calls);
+      expect(again.body).toMatchObject({ storyId: b.body.storyId, meta: { cached: true } });
+      const storyA = await get(`/v1/stories/${a.body.storyId}`);
+      const storyB = await get(`/v1/stories/${b.body.storyId}`);
+      expect(storyA.body.versionList.map((v: { gradingId: string }) => v.gradingId)).toEqual([a.body.id]);
+      expect(storyB.body.versionList.map((v: { gradingId: string }) => v.gradingId)).toEqual([b.body.id, again.body.id]);
+    });
+
+    it("keeps stories: versions, the bank, coverage and deletion", async () => {
+      const first = await post({ answer: `${SAMPLE_ANSWER} (story v1)`, principle: "dive-deep" });
+      const second = await post({ answer: `${SAMPLE_ANSWER} (story v2)`, principle: "dive-deep", storyId: first.body.storyId });
+      expect(second.body.storyId).toBe(first.body.storyId);
+      const list = await get("/v1/stories");
+      expect(list.status).toBe(200);
+      const mine = list.body.stories.find((s: { id: string }) => s.id === first.body.storyId);
+      expect(mine).toMatchObject({ versions: 2, principles: ["dive-deep"], last: { gradingId: second.body.id } });
+      const patched = await send(target().baseUrl, { method: "PATCH", path: `/v1/stories/${first.body.storyId}`, headers: JSON_HEADERS, body: JSON.stringify({ title: "Checkout timeouts", principles: ["dive-deep", "earn-trust"] }) });
+      expect(patched.status).toBe(200);
+      expect(patched.body).toMatchObject({ title: "Checkout timeouts", principles: ["earn-trust", "dive-deep"], trend: [first.body.overall.score, second.body.overall.score] });
+      const cov = await get("/v1/coverage");
+      expect(cov.status).toBe(200);
+      expect(cov.body.principles).toHaveLength(16);
+      expect(cov.body.principles.find((p: { id: string }) => p.id === "earn-trust").storyIds).toContain(first.body.storyId);
+      expect((await send(target().baseUrl, { method: "DELETE", path: `/v1/stories/${first.body.storyId}` })).status).toBe(204);
+      expect((await get(`/v1/gradings/${second.body.id}`)).status).toBe(404);
+      expect((await get(`/v1/stories/${first.body.storyId}`)).status).toBe(404);
     });
 
     it("pages through history newest first and deletes a grading", async () => {

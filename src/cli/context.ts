@@ -10,6 +10,8 @@ import { createGrader } from "../node.js";
 import type { BatchStore } from "../store/batch-types.js";
 import { openSqliteBatchStore } from "../store/sqlite-batch.js";
 import { openSqliteStore } from "../store/sqlite.js";
+import { openSqliteDriver } from "../store/sqlite-driver.js";
+import { createStoryStore, type StoryStore } from "../store/stories.js";
 import type { Store } from "../store/types.js";
 
 export interface CliIO {
@@ -48,6 +50,7 @@ export interface CliContext {
   config: Config;
   store: Store;
   batches: BatchStore;
+  stories: StoryStore;
   grader: Grader;
   grading: GradingService;
   close(): Promise<void>;
@@ -57,16 +60,20 @@ export async function openContext(io: CliIO, o: GradingOverrides): Promise<CliCo
   const config = cliConfig(io.env, o);
   const store = openSqliteStore(config.dbFile);
   const batches = openSqliteBatchStore(config.dbFile);
+  const storyDb = openSqliteDriver(config.dbFile);
+  const stories = createStoryStore(storyDb);
   const grader = await createGrader(config);
   if (grader.mode === "offline" && !o.offline) io.stderr.write("starcoach: no OPENAI_API_KEY set, grading offline (rule-based). Use --offline to silence this note.\n");
   return {
     config,
     store,
     batches,
+    stories,
     grader,
-    grading: createGradingService({ store, grader, length: config.length }),
+    grading: createGradingService({ store, stories, grader, length: config.length }),
     async close() {
       await batches.close();
+      storyDb.close();
       await store.close();
     },
   };

@@ -16,6 +16,7 @@ import { gradeStreamRoutes } from "./routes/grade-stream.js";
 import { webRoutes } from "../web/routes.js";
 import { batchesRoutes } from "./routes/batches.js";
 import { doctorRoutes } from "./routes/doctor.js";
+import { storiesRoutes } from "./routes/stories.js";
 
 /** Far above the longest answer (20,000 characters, up to 80 KB of UTF-8) plus JSON overhead. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", webRoutes);
   app.route("/", batchesRoutes);
   app.route("/", doctorRoutes);
+  app.route("/", storiesRoutes);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {

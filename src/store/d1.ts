@@ -26,8 +26,8 @@ export function openD1Store(db: D1Database): Store {
     async saveGrading(f, cacheKey) {
       await db
         .prepare(`INSERT INTO gradings
-          (id, created_at, principle_id, question, answer, mode, model, prompt_version, input_tokens, output_tokens, overall_score, cache_key, feedback)
-          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)`)
+          (id, created_at, principle_id, question, answer, mode, model, prompt_version, input_tokens, output_tokens, overall_score, cache_key, feedback, story_id)
+          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)`)
         .bind(
           f.id,
           f.createdAt,
@@ -42,6 +42,7 @@ export function openD1Store(db: D1Database): Store {
           f.overall.score,
           cacheKey,
           JSON.stringify(f),
+          f.storyId,
         )
         .run();
     },

@@ -42,8 +42,8 @@ export function openSqliteStore(file: string): Store {
   migrate(db);
 
   const insert = db.prepare(`INSERT INTO gradings
-    (id, created_at, principle_id, question, answer, mode, model, prompt_version, input_tokens, output_tokens, overall_score, cache_key, feedback)
-    VALUES (@id, @createdAt, @principleId, @question, @answer, @mode, @model, @promptVersion, @inputTokens, @outputTokens, @score, @cacheKey, @feedback)`);
+    (id, created_at, principle_id, question, answer, mode, model, prompt_version, input_tokens, output_tokens, overall_score, cache_key, feedback, story_id)
+    VALUES (@id, @createdAt, @principleId, @question, @answer, @mode, @model, @promptVersion, @inputTokens, @outputTokens, @score, @cacheKey, @feedback, @storyId)`);
   const byId = db.prepare<[string], Row>("SELECT id, created_at, feedback FROM gradings WHERE id = ?");
   const byCache = db.prepare<[string], Row>("SELECT id, created_at, feedback FROM gradings WHERE cache_key = ? ORDER BY created_at DESC LIMIT 1");
   const latest = db.prepare<[number], Row>("SELECT id, created_at, feedback FROM gradings ORDER BY created_at DESC, id DESC LIMIT ?");
@@ -69,6 +69,7 @@ export function openSqliteStore(file: string): Store {
         score: f.overall.score,
         cacheKey,
         feedback: JSON.stringify(f),
+        storyId: f.storyId,
       });
     },
     async getGrading(id) {

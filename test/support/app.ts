@@ -11,6 +11,8 @@ import { createGradingService } from "../../src/grading.js";
 import { createApp } from "../../src/http/app.js";
 import { BAR_RAISER_FILE, docsAsset, RUBRIC_FILE } from "../../src/node.js";
 import { openSqliteStore } from "../../src/store/sqlite.js";
+import { openSqliteDriver } from "../../src/store/sqlite-driver.js";
+import { createStoryStore } from "../../src/store/stories.js";
 import { MOCK_BASE_URL } from "./openai-mock.js";
 
 export const RUBRIC = readFileSync(RUBRIC_FILE, "utf8");
@@ -29,12 +31,14 @@ export function llmGrader(overrides: Partial<LlmSettings> = {}): Promise<Grader>
   return createLlmGrader(testLlmSettings(overrides), RUBRIC, BAR_RAISER);
 }
 
-export async function buildTestApp(options: { grader?: Grader; dbFile?: string } = {}) {
-  const store = openSqliteStore(options.dbFile ?? tempDbFile());
+export async function buildTestApp(options: { grader?: Grader; dbFile?: string; now?: () => Date; coverageTarget?: number } = {}) {
+  const dbFile = options.dbFile ?? tempDbFile();
+  const store = openSqliteStore(dbFile);
+  const stories = createStoryStore(openSqliteDriver(dbFile));
   const grader = options.grader ?? createOfflineGrader();
-  const grading = createGradingService({ store, grader, length: DEFAULT_LENGTH });
-  const app = createApp({ store, grading, docsAsset });
-  return { app, store, grading, grader };
+  const grading = createGradingService({ store, stories, grader, length: DEFAULT_LENGTH, ...(options.now ? { now: options.now } : {}) });
+  const app = createApp({ store, stories, grading, docsAsset, ...(options.now ? { now: options.now } : {}), ...(options.coverageTarget ? { coverageTarget: options.coverageTarget } : {}) });
+  return { app, store, stories, grading, grader, dbFile };
 }
 
 export type TestApp = Awaited<ReturnType<typeof buildTestApp>>["app"];

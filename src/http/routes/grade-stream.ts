@@ -52,9 +52,10 @@ gradeStreamRoutes.post("/v1/grade/stream", async (c) => {
   }
   const parsed = GradeRequestSchema.safeParse(json);
   if (!parsed.success) return errorResponse(c, 400, "invalid_request", describeIssues(parsed.error.issues));
-  validateInput(parsed.data); // throws InputError → the app's JSON error, before any event is sent
-
+  // Both throw InputError → the app's JSON error, before any event is sent.
+  validateInput(parsed.data);
   const { grading } = c.var.deps;
+  await grading.requireStory(parsed.data.storyId);
   const canStream = Boolean(grading.grader.gradeStream);
   return streamSSE(c, async (stream) => {
     let lastPartial = 0;
