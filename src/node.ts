@@ -21,10 +21,11 @@ import { createStoryStore } from "./store/stories.js";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const RUBRIC_FILE = join(ROOT, "prompts", "star-rubric.md");
 export const BAR_RAISER_FILE = join(ROOT, "prompts", "bar-raiser.md");
+export const FOLLOW_UP_FILE = join(ROOT, "prompts", "followup-rubric.md");
 
 export async function createGrader(config: Config, fetchImpl?: typeof fetch): Promise<Grader> {
-  const [rubric, barRaiser] = await Promise.all([readFile(RUBRIC_FILE, "utf8"), readFile(BAR_RAISER_FILE, "utf8")]);
-  return graderFromConfig(config, { rubric, barRaiser }, fetchImpl);
+  const [rubric, barRaiser, followUp] = await Promise.all([readFile(RUBRIC_FILE, "utf8"), readFile(BAR_RAISER_FILE, "utf8"), readFile(FOLLOW_UP_FILE, "utf8")]);
+  return graderFromConfig(config, { rubric, barRaiser, followUp }, fetchImpl);
 }
 
 const swaggerDir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));

@@ -5,6 +5,7 @@
  * batch runner. Nothing here may import src/node.ts or any node:* module.
  */
 import BAR_RAISER from "../prompts/bar-raiser.md";
+import FOLLOW_UP from "../prompts/followup-rubric.md";
 import RUBRIC from "../prompts/star-rubric.md";
 import { loadConfig } from "./config.js";
 import { runDoctor } from "./grader/doctor.js";
@@ -46,7 +47,7 @@ export async function createWorkerRuntime(env: WorkerEnv): Promise<WorkerRuntime
   const store = openD1Store(env.DB);
   const batchStore = openD1BatchStore(env.DB);
   // The same grader as on Node (graderFromConfig), from the prompt files bundled as Text modules.
-  const grader = await graderFromConfig(config, { rubric: RUBRIC, barRaiser: BAR_RAISER });
+  const grader = await graderFromConfig(config, { rubric: RUBRIC, barRaiser: BAR_RAISER, followUp: FOLLOW_UP });
   const stories = createStoryStore(d1Driver(env.DB));
   const grading = createGradingService({ store, stories, grader, length: config.length });
   const queue = env.BATCH_QUEUE;

@@ -17,6 +17,7 @@ import { webRoutes } from "../web/routes.js";
 import { batchesRoutes } from "./routes/batches.js";
 import { doctorRoutes } from "./routes/doctor.js";
 import { storiesRoutes } from "./routes/stories.js";
+import { followupsRoutes } from "./routes/followups.js";
 
 /** Far above the longest answer (20,000 characters, up to 80 KB of UTF-8) plus JSON overhead. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -56,6 +57,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", batchesRoutes);
   app.route("/", doctorRoutes);
   app.route("/", storiesRoutes);
+  app.route("/", followupsRoutes);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {

@@ -9,7 +9,7 @@ import { createOfflineGrader } from "../../src/grader/offline-grader.js";
 import type { Grader } from "../../src/grader/types.js";
 import { createGradingService } from "../../src/grading.js";
 import { createApp } from "../../src/http/app.js";
-import { BAR_RAISER_FILE, docsAsset, RUBRIC_FILE } from "../../src/node.js";
+import { BAR_RAISER_FILE, docsAsset, FOLLOW_UP_FILE, RUBRIC_FILE } from "../../src/node.js";
 import { openSqliteStore } from "../../src/store/sqlite.js";
 import { openSqliteDriver } from "../../src/store/sqlite-driver.js";
 import { createStoryStore } from "../../src/store/stories.js";
@@ -17,6 +17,7 @@ import { MOCK_BASE_URL } from "./openai-mock.js";
 
 export const RUBRIC = readFileSync(RUBRIC_FILE, "utf8");
 export const BAR_RAISER = readFileSync(BAR_RAISER_FILE, "utf8");
+export const FOLLOW_UP = readFileSync(FOLLOW_UP_FILE, "utf8");
 
 export function tempDbFile(): string {
   return join(mkdtempSync(join(tmpdir(), "starcoach-test-")), "test.db");
@@ -28,7 +29,7 @@ export function testLlmSettings(overrides: Partial<LlmSettings> = {}): LlmSettin
 }
 
 export function llmGrader(overrides: Partial<LlmSettings> = {}): Promise<Grader> {
-  return createLlmGrader(testLlmSettings(overrides), RUBRIC, BAR_RAISER);
+  return createLlmGrader(testLlmSettings(overrides), RUBRIC, BAR_RAISER, FOLLOW_UP);
 }
 
 export async function buildTestApp(options: { grader?: Grader; dbFile?: string; now?: () => Date; coverageTarget?: number } = {}) {
