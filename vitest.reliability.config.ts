@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/reliability/**/*.reliability.ts"],
+    globalSetup: ["test/support/build.ts"],
     testTimeout: 120_000,
     hookTimeout: 60_000,
     pool: "forks",

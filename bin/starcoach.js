@@ -1,37 +1,42 @@
 #!/usr/bin/env node
-// Launcher for the TypeScript CLI (src/cli/main.ts). Under Node 24+ it registers tsx in this
-// process (so signals, exit codes and kill -9 act on the real program); under an older node it
-// re-runs itself with the project's Node 24 from node_modules (the `node` devDependency).
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+// The `starcoach` command: runs the built CLI (dist/cli.js, from `npm run build`) in this very
+// process, so signals, exit codes and `kill -9` act on the program that grades. On a Node older than
+// package.json's engines it says what to install and stops: it never starts another Node behind
+// the user's back. Plain JavaScript that any Node from 14.8 on parses, so the check itself runs.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const self = fileURLToPath(import.meta.url);
+const root = new URL("..", import.meta.url);
+const pkg = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
+const required = Number(/\d+/.exec(pkg.engines.node)[0]);
 const major = Number(process.versions.node.split(".")[0]);
+
+if (major < required) {
+  process.stderr.write(`starcoach needs Node.js ${required} or later; this is Node.js ${process.version}. Install Node.js ${required} (https://nodejs.org/ or \`nvm install ${required}\`) and run it again.\n`);
+  process.exit(1);
+}
+
+const args = process.argv.slice(2);
+const command = args.find((a) => !a.startsWith("-"));
 
 // A batch streams through the process, but V8 grows its reserved heap to ~200 MB over the run
 // unless told otherwise; a cap makes it collect instead (100k rows: ~480 MB peak RSS uncapped).
-// execve keeps the PID, so signals and kill -9 still reach the real program.
+// execve keeps the PID, so signals and kill -9 still reach the real program. The server (`serve`)
+// holds many concurrent gradings and keeps V8's default.
 const HEAP_FLAGS = ["--max-old-space-size=160", "--max-semi-space-size=2"];
-
-if (major >= 24 && typeof process.execve === "function" && !process.execArgv.some((a) => a.startsWith("--max-old-space-size"))) {
-  process.execve(process.execPath, [process.execPath, ...HEAP_FLAGS, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], process.env);
+if (command !== "serve" && !process.execArgv.some((a) => a.startsWith("--max-old-space-size"))) {
+  process.execve(process.execPath, [process.execPath, ...HEAP_FLAGS, ...process.execArgv, self, ...args], process.env);
 }
 
-if (major >= 24) {
-  const { register } = await import("tsx/esm/api");
-  register();
-  const { main } = await import(pathToFileURL(join(root, "src", "cli", "main.ts")).href);
-  const code = await main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
-  process.exit(code);
-} else {
-  const node24 = join(root, "node_modules", "node", "bin", "node");
-  if (!existsSync(node24)) {
-    console.error(`starcoach needs Node 24 or later (this is ${process.version}); run \`npm install\` in ${root} first.`);
-    process.exit(2);
-  }
-  const child = spawn(node24, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit" });
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
-  child.on("exit", (code, signal) => (signal ? process.kill(process.pid, signal) : process.exit(code ?? 1)));
+process.setSourceMapsEnabled(true);
+const cli = new URL("dist/cli.js", root);
+let main;
+try {
+  ({ main } = await import(cli.href));
+} catch (err) {
+  if (err?.code !== "ERR_MODULE_NOT_FOUND" || !String(err.message).includes(fileURLToPath(cli))) throw err;
+  process.stderr.write(`starcoach: ${fileURLToPath(cli)} is missing; run \`npm run build\` in ${fileURLToPath(root)} first.\n`);
+  process.exit(1);
 }
+process.exit(await main(args, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }));

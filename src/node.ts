@@ -103,26 +103,38 @@ export async function createNodeDeps(config: Config): Promise<AppDeps> {
   return { ...reliabilityDeps(config), store, stories, coverageTarget: config.coverageTarget, grading, docsAsset, batches, doctor: () => runDoctor(config) };
 }
 
-async function main() {
-  const config = loadConfig(process.env);
+/**
+ * Serve the app from configuration (`starcoach serve`, `npm start`). Resolves once the listening
+ * socket is open with a promise for the exit code, which settles after a graceful shutdown.
+ */
+export async function startServer(env: Record<string, string | undefined>): Promise<{ url: string; stopped: Promise<number> }> {
+  const config = loadConfig(env);
   // Nothing printed by any module may contain the model key or the access token.
   redactConsole([config.llm?.apiKey, config.security.apiToken]);
   const deps = await createNodeDeps(config);
   const app = createApp(deps);
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    const mode = config.llm ? `LLM mode (${config.llm.model})` : "offline mode (no OPENAI_API_KEY: rule-based feedback only)";
-    console.log(`starcoach listening on http://${config.host}:${info.port} — ${mode}; data in ${config.dbFile}`);
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  const url = await new Promise<string>((resolve, reject) => {
+    server.once("error", (err: NodeJS.ErrnoException) => {
+      void deps.store.close();
+      reject(err.code === "EADDRINUSE" ? new ListenError(`${config.host}:${config.port} is already in use; choose another port (--port or PORT).`) : err.code === "EACCES" ? new ListenError(`not allowed to listen on ${config.host}:${config.port}; choose a port above 1023 (--port or PORT).`) : err);
+    });
+    server.once("listening", () => {
+      const address = server.address();
+      resolve(`http://${config.host}:${typeof address === "object" && address ? address.port : config.port}`);
+    });
   });
-  installShutdown(server, deps, config.security.shutdownTimeoutMs);
+  const mode = config.llm ? `LLM mode (${config.llm.model})` : "offline mode (no OPENAI_API_KEY: rule-based feedback only)";
+  console.log(`starcoach listening on ${url} — ${mode}; data in ${config.dbFile}`);
+  const stopped = new Promise<number>((resolve) => installShutdown(server, deps, config.security.shutdownTimeoutMs, resolve));
   await resumeBatches(deps.batches);
   if (!config.security.apiToken && !LOOPBACK.test(config.host)) {
     console.warn(`[starcoach] WARNING: listening on ${config.host} without STARCOACH_API_TOKEN: anyone who can reach this address can read every stored answer and spend your model credit. Set STARCOACH_API_TOKEN (docs/RELIABILITY.md).`);
   }
+  return { url, stopped };
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main().catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
+/** The address cannot be bound: a message for the person starting the server, not a stack trace. */
+export class ListenError extends Error {
+  override name = "ListenError";
 }

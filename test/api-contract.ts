@@ -3,6 +3,7 @@
  * (test/api-contract-node.test.ts) and the Worker in workerd (test/worker.test.ts). Both targets
  * are in LLM mode against the loopback mock model (test/support/openai-server.ts) with retries off.
  */
+import { readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { describe, expect, it } from "vitest";
 import { PRINCIPLES } from "../src/core/principles.js";
@@ -86,6 +87,17 @@ export function defineApiContract(runtime: string, target: () => ContractTarget)
       expect(status).toBe(200);
       expect(body).toMatchObject({ status: "ok", mode: "llm", model: "gpt-4.1-mini" });
       expect(body.promptVersion).toMatch(/^star-[0-9a-f]{12}$/);
+    });
+
+    it("serves the page with the built script and stylesheet (dist/client), versioned by content", async () => {
+      const page = await (await fetch(`${target().baseUrl}/`)).text();
+      for (const [file, type] of [["app.js", "text/javascript"], ["app.css", "text/css"]] as const) {
+        const path = new RegExp(`"(/assets/${file.replace(".", "\\.")}\\?v=[\\w-]+)"`).exec(page)?.[1];
+        expect(path, file).toBeDefined();
+        const res = await fetch(`${target().baseUrl}${path}`);
+        expect(res.headers.get("content-type")).toContain(type);
+        expect(await res.text()).toBe(readFileSync(new URL(`../dist/client/${file}`, import.meta.url), "utf8"));
+      }
     });
 
     it("lists the 16 principles", async () => {

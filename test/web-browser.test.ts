@@ -3,21 +3,20 @@
  * on a loopback port, with the model mocked by MSW (streamed Chat Completions).
  */
 import { serve, type ServerType } from "@hono/node-server";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { analyze } from "../src/core/analyze.js";
 import { overallScore } from "../src/core/score.js";
 import { countTokens, isFirstPersonPlural, tokenize } from "../src/core/tokens.js";
 import { buildTestApp, SAMPLE_ANSWER } from "./support/app.js";
+import { launchChromium, skipWithoutBrowser } from "./support/browser.js";
 import { createOpenAiMock, modelGrade } from "./support/openai-mock.js";
 import { streamingLlmGrader } from "./support/web.js";
 import { questionsFor } from "../src/core/questions.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM) console.warn(`[web-browser.test] SKIPPED: ${CHROMIUM} not found. Install it with: apt-get install -y chromium (.ci/run does this).`);
+const SKIP = skipWithoutBrowser("web-browser.test");
 
 const OUT = "test-output";
 const QUESTION = "Tell me about a time you fixed a problem nobody owned.";
@@ -30,7 +29,7 @@ let server: ServerType;
 let base: string;
 let ctx: Awaited<ReturnType<typeof buildTestApp>>;
 
-describe.skipIf(!HAVE_CHROMIUM)("web form in a real browser", () => {
+describe.skipIf(SKIP)("web form in a real browser", () => {
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
     mock.server.listen({ onUnhandledFrame: "error" });
@@ -39,10 +38,7 @@ describe.skipIf(!HAVE_CHROMIUM)("web form in a real browser", () => {
       const s = serve({ fetch: ctx.app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
     });
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterEach(() => mock.reset());
   afterAll(async () => {
@@ -89,6 +85,10 @@ describe.skipIf(!HAVE_CHROMIUM)("web form in a real browser", () => {
     await page.waitForSelector("#result.streaming .answer-text .seg-action");
     await page.waitForFunction(() => (document.getElementById("live-situation-feedback")?.textContent ?? "").length > 0);
     expect(await page.$("#result.streaming")).not.toBeNull();
+    // The live view is drawn with the result page's components: the same figures and "we" marks.
+    expect(await page.textContent("#result.streaming #fig-words")).toBe(String(counts.words));
+    expect(await page.textContent("#result.streaming #fig-we")).toBe(String(counts.weCount));
+    expect(await page.$$eval("#result.streaming #annotated-answer mark.we", (els) => els.length)).toBeGreaterThanOrEqual(3);
 
     await page.waitForSelector("#result[data-id]:not(.streaming)");
     const id = await page.getAttribute("#result", "data-id");

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { analyze } from "../src/core/analyze.js";
 import { QUESTIONS } from "../src/core/questions.js";
 import { countTokens } from "../src/core/tokens.js";
-import { APP_JS } from "../src/web/client.js.js";
+import { ASSETS } from "../src/web/assets.js";
 import { highlightAnswer } from "../src/web/highlight.js";
 import { buildTestApp, SAMPLE_ANSWER } from "./support/app.js";
 
@@ -42,9 +42,10 @@ describe("highlightAnswer", () => {
 });
 
 describe("the page script's live word count", () => {
-  const sandbox: { window: { starcoach?: { countWords(t: string): number; clock(s: number): string } } } = { window: {} };
-  runInNewContext(APP_JS, sandbox); // no document: only the pure helpers are defined
-  const client = sandbox.window.starcoach!;
+  // The built bundle (dist/client/app.js), run without a DOM: only its pure helpers are defined.
+  const sandbox: { starcoach?: { countWords(t: string): number; clock(s: number): string } } = {};
+  runInNewContext(ASSETS["app.js"]!.body, sandbox);
+  const client = sandbox.starcoach!;
 
   it("counts words exactly as the contract (server) does", () => {
     expect(client.countWords(SAMPLE_ANSWER)).toBe(countTokens(SAMPLE_ANSWER).words);

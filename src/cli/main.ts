@@ -12,10 +12,13 @@ import { registerDoctor } from "./doctor.js";
 import { registerEval } from "./eval.js";
 import { registerGrade } from "./grade.js";
 import { registerMcp } from "./mcp.js";
+import { registerServe } from "./serve.js";
+import pkg from "../../package.json" with { type: "json" };
 
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command("starcoach")
-    .description("Grade STAR answers to behavioural interview questions, one by one or in batches.")
+    .description("Grade STAR answers to behavioural interview questions, one by one or in batches, or serve the web app.")
+    .version(pkg.version, "-v, --version", "print the version")
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
@@ -24,6 +27,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   registerEval(program, io, setExit);
   registerDoctor(program, io, setExit);
   registerMcp(program, io, setExit);
+  registerServe(program, io, setExit);
   return program;
 }
 

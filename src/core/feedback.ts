@@ -1,7 +1,8 @@
 /**
  * The Feedback schema: the single source of truth for the API's response type, the OpenAPI document
  * and (through ModelGradeSchema) the model's structured-output format. Field names follow
- * shared/contract.md and may only be added to, never renamed.
+ * docs/CONTRACT.md (whose Feedback outline is generated from these schemas by `npm run docs:contract`)
+ * and may only be added to, never renamed.
  */
 import { z } from "@hono/zod-openapi";
 import { BarRaiserSchema } from "./bar-raiser.js";

@@ -1,5 +1,5 @@
 /**
- * Token-level counting rules, exactly as fixed in the contract (shared/contract.md):
+ * Token-level counting rules, exactly as fixed in the contract (docs/CONTRACT.md, "Counting"):
  * split on Unicode whitespace, strip leading/trailing punctuation, then classify.
  */
 

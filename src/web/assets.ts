@@ -1,14 +1,11 @@
-/** Static assets of the page, versioned by content so a stale browser cache never mixes versions. */
-import { APP_JS } from "./client.js.js";
-import { APP_CSS } from "./style.css.js";
+/**
+ * The page's script and stylesheet, as built by scripts/build.ts (dist/client/assets.js), with a
+ * content hash for the URLs so a stale browser cache never mixes versions. One module for both
+ * runtimes: esbuild inlines it into the Node bundle, wrangler into the Worker.
+ */
+import { APP_CSS, APP_JS, ASSET_VERSION } from "../../dist/client/assets.js";
 
-function fnv1a(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(36);
-}
-
-export const ASSET_VERSION = fnv1a(APP_CSS + APP_JS);
+export { ASSET_VERSION };
 
 export const ASSETS: Record<string, { body: string; type: string }> = {
   "app.css": { body: APP_CSS, type: "text/css; charset=utf-8" },

@@ -6,16 +6,15 @@
  * the session cookie must be invisible to scripts, and a script injected into the DOM at run time
  * (as if escaping had failed) must be blocked by the CSP itself.
  */
-import { existsSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CSP } from "../../src/http/middleware/headers.js";
 import { SAMPLE_ANSWER } from "../support/app.js";
+import { launchChromium, skipWithoutBrowser } from "../support/browser.js";
 import { send } from "./http-client.js";
 import { startServerProcess, type ServerProcess } from "./server-process.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const SKIP = skipWithoutBrowser("browser-csp");
 const TOKEN = "browser-test-token-0123456789abcdef";
 
 // The web-form tests' payloads plus the usual suspects: tags, handlers, breaking out of attributes and textareas.
@@ -35,13 +34,10 @@ const PAYLOADS = [
 let srv: ServerProcess;
 let browser: Browser;
 
-describe.skipIf(!HAVE_CHROMIUM)("XSS payloads are inert under the CSP in a real browser", () => {
+describe.skipIf(SKIP)("XSS payloads are inert under the CSP in a real browser", () => {
   beforeAll(async () => {
     srv = await startServerProcess({ STARCOACH_OFFLINE: "1", STARCOACH_API_TOKEN: TOKEN, STARCOACH_RATE_LIMIT: "0", STARCOACH_LOG: "off" });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,6 +1,6 @@
 /**
- * The real service as a child process: `node --import tsx src/node.ts` (the same main() as
- * `npm start`), on a loopback port chosen by the OS, with its stdout/stderr captured.
+ * The real service as a child process: `bin/starcoach.js serve` on the built bundle (what `npm start`
+ * runs), on a loopback port chosen by the OS, with its stdout/stderr captured.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
@@ -24,7 +24,7 @@ export interface ServerProcess {
 export async function startServerProcess(env: Record<string, string>, options: { startTimeoutMs?: number; /** keep stdout lines after startup (default true) */ keepStdout?: boolean } = {}): Promise<ServerProcess> {
   let started = false;
   const dbFile = env.STARCOACH_DB ?? join(mkdtempSync(join(tmpdir(), "starcoach-rel-")), "starcoach.db");
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src", "node.ts")], {
+  const child = spawn(process.execPath, [join(ROOT, "bin", "starcoach.js"), "serve"], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? "",
