@@ -37,7 +37,7 @@ export class InputError extends Error {
   constructor(
     readonly code: string,
     message: string,
-    readonly status: 400 | 404 | 413 | 415 = 400,
+    readonly status: 400 | 404 | 409 | 413 | 415 = 400,
   ) {
     super(message);
     this.name = "InputError";

@@ -18,6 +18,7 @@ import { batchesRoutes } from "./routes/batches.js";
 import { doctorRoutes } from "./routes/doctor.js";
 import { storiesRoutes } from "./routes/stories.js";
 import { followupsRoutes } from "./routes/followups.js";
+import { mocksRoutes } from "./routes/mocks.js";
 
 /** Far above the longest answer (20,000 characters, up to 80 KB of UTF-8) plus JSON overhead. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", doctorRoutes);
   app.route("/", storiesRoutes);
   app.route("/", followupsRoutes);
+  app.route("/", mocksRoutes);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {

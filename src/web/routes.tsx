@@ -25,7 +25,7 @@ const MAX_FORM_BYTES = 512 * 1024;
 type C = Context<AppEnv>;
 
 // CSP, nosniff and referrer policy come from the app-wide secureHeaders middleware (src/http/middleware).
-async function html(c: C, node: Child, status: 200 | 400 | 404 | 413 | 415 | 500 | 502 | 503 | 504 = 200) {
+async function html(c: C, node: Child, status: 200 | 400 | 404 | 409 | 413 | 415 | 500 | 502 | 503 | 504 = 200) {
   return c.html("<!doctype html>" + (await node)!.toString(), status);
 }
 
