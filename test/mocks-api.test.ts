@@ -61,6 +61,11 @@ describe("mock interviews", () => {
         expect(drilled.status).toBe(200);
         state = drilled.json;
         expect(state.answers[i].followUp).toMatchObject({ elapsedSeconds: 40, drillId: expect.any(String), score: expect.any(Number) });
+      } else {
+        expect(state.pendingFollowUp).toBe(2);
+        const skipped = await call(app, "POST", `/v1/mocks/${mock.id}/answers/2/skip-followup`);
+        expect(skipped.json).toMatchObject({ pendingFollowUp: null, current: 3 });
+        expect((await call(app, "POST", `/v1/mocks/${mock.id}/answers/2/followup`, { answer: FOLLOW_UP })).json.error.code).toBe("mock_follow_up_answered");
       }
     }
     expect(state.current).toBeNull();

@@ -49,6 +49,8 @@ export interface MockFollowUp {
   score: number | null;
   consistent: boolean | null;
   elapsedSeconds: number | null;
+  /** The candidate moved on without answering it. */
+  skipped: boolean;
 }
 
 export interface MockAnswer {
@@ -112,6 +114,12 @@ function shuffle<T>(items: T[], random: () => number): T[] {
     [items[i], items[j]] = [items[j]!, items[i]!];
   }
   return items;
+}
+
+/** The follow-up waiting for an answer: the newest answer's, unless answered or skipped. */
+export function pendingFollowUp(doc: MockDoc): MockAnswer | null {
+  const last = doc.answers[doc.answers.length - 1];
+  return last?.followUp && !last.followUp.drillId && !last.followUp.skipped ? last : null;
 }
 
 /** The question waiting for an answer: the first unanswered one; null when all are answered. */

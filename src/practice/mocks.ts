@@ -13,6 +13,7 @@ import { answerFollowUp, validateElapsed } from "./drills.js";
 import {
   ANSWER_SECONDS,
   currentIndex,
+  pendingFollowUp,
   debrief,
   DEFAULT_MOCK_QUESTIONS,
   drawQuestions,
@@ -42,6 +43,8 @@ export interface Mock extends MockDoc {
   status: MockStatus;
   /** The question waiting for an answer; null when all are answered. */
   current: number | null;
+  /** The question whose follow-up waits for an answer (or a skip); null when none. */
+  pendingFollowUp: number | null;
   answerSeconds: number;
 }
 
@@ -55,7 +58,17 @@ const mockNotFound = (id: string) => new InputError("mock_not_found", `No mock i
 const conflict = (code: string, message: string) => new InputError(code, message, 409);
 
 function toMock(r: { id: string; createdAt: string; updatedAt: string; status: string; doc: MockDoc }): Mock {
-  return { id: r.id, createdAt: r.createdAt, updatedAt: r.updatedAt, status: r.status as MockStatus, ...r.doc, current: r.status === "finished" ? null : currentIndex(r.doc), answerSeconds: ANSWER_SECONDS };
+  const finished = r.status === "finished";
+  return {
+    id: r.id,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    status: r.status as MockStatus,
+    ...r.doc,
+    current: finished ? null : currentIndex(r.doc),
+    pendingFollowUp: finished ? null : (pendingFollowUp(r.doc)?.index ?? null),
+    answerSeconds: ANSWER_SECONDS,
+  };
 }
 
 export function createMockService(deps: MockDeps) {
@@ -70,7 +83,7 @@ export function createMockService(deps: MockDeps) {
   }
 
   async function save(m: Mock, status: MockStatus = m.status): Promise<Mock> {
-    const { id, createdAt, status: _s, current: _c, answerSeconds: _a, updatedAt: _u, ...doc } = m;
+    const { id, createdAt, status: _s, current: _c, pendingFollowUp: _p, answerSeconds: _a, updatedAt: _u, ...doc } = m;
     const updatedAt = now().toISOString();
     await deps.stories.saveMock<MockDoc>({ id, createdAt, updatedAt, status, doc });
     return toMock({ id, createdAt, updatedAt, status, doc });
@@ -108,7 +121,7 @@ export function createMockService(deps: MockDeps) {
         finishedAt: null,
         debrief: null,
       };
-      return save({ id: newId(), createdAt: at, updatedAt: at, status: "in_progress", current: 0, answerSeconds: ANSWER_SECONDS, ...doc });
+      return save({ id: newId(), createdAt: at, updatedAt: at, status: "in_progress", current: 0, pendingFollowUp: null, answerSeconds: ANSWER_SECONDS, ...doc });
     },
 
     get: load,
@@ -134,7 +147,7 @@ export function createMockService(deps: MockDeps) {
         elapsedSeconds: seconds,
         timing: elapsed === null ? "server" : "reported",
         overrun: seconds > ANSWER_SECONDS,
-        followUp: followUpQuestion ? { question: followUpQuestion, askedAt: at.toISOString(), drillId: null, score: null, consistent: null, elapsedSeconds: null } : null,
+        followUp: followUpQuestion ? { question: followUpQuestion, askedAt: at.toISOString(), drillId: null, score: null, consistent: null, elapsedSeconds: null, skipped: false } : null,
       });
       // The next question is asked once this follow-up is answered (or skipped, from now).
       if (q.index + 1 < m.questions.length) m.askedAt[q.index + 1] = at.toISOString();
@@ -148,7 +161,7 @@ export function createMockService(deps: MockDeps) {
       const a = m.answers.find((x) => x.index === index);
       if (!a) throw conflict("mock_out_of_order", `Question ${index + 1} has no answer yet; answer it before its follow-up.`);
       if (!a.followUp) throw conflict("mock_no_follow_up", `Question ${index + 1} has no follow-up question.`);
-      if (a.followUp.drillId) throw conflict("mock_follow_up_answered", `The follow-up of question ${index + 1} is already answered.`);
+      if (a.followUp.drillId || a.followUp.skipped) throw conflict("mock_follow_up_answered", `The follow-up of question ${index + 1} is already answered or skipped.`);
       const drill = await answerFollowUp({ ...deps, grader: deps.grading.grader, wordsPerMinute: deps.grading.length.wordsPerMinute }, a.gradingId, {
         question: a.followUp.question,
         answer: input.answer,
@@ -156,6 +169,16 @@ export function createMockService(deps: MockDeps) {
       });
       a.followUp = { ...a.followUp, drillId: drill.id, score: drill.score, consistent: drill.consistent, elapsedSeconds: drill.length.elapsedSeconds };
       if (index + 1 < m.questions.length && !m.answers.some((x) => x.index === index + 1)) m.askedAt[index + 1] = drill.createdAt;
+      return save(m);
+    },
+
+    /** Move on without answering the follow-up of question `index`; the next question is asked from now. */
+    async skipFollowUp(id: string, index: number): Promise<Mock> {
+      const m = open(await load(id));
+      const a = m.answers.find((x) => x.index === index);
+      if (!a?.followUp || a.followUp.drillId || a.followUp.skipped) throw conflict("mock_no_follow_up", `Question ${index + 1} has no follow-up waiting.`);
+      a.followUp.skipped = true;
+      if (index + 1 < m.questions.length && !m.answers.some((x) => x.index === index + 1)) m.askedAt[index + 1] = now().toISOString();
       return save(m);
     },
 

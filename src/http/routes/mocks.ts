@@ -21,6 +21,7 @@ export const MockSchema = z
     questions: z.array(z.object({ index: z.number().int(), questionId: z.string(), text: z.string(), principle: Principle })),
     askedAt: z.array(z.string().nullable()).describe("When each question was put (server clock)"),
     current: z.number().int().nullable().describe("The question waiting for an answer; null when none"),
+    pendingFollowUp: z.number().int().nullable().describe("The question whose follow-up waits for an answer or a skip; null when none"),
     answerSeconds: z.number().int().describe("The time per answer: 120"),
     answers: z.array(
       z.object({
@@ -39,6 +40,7 @@ export const MockSchema = z
             score: z.number().int().nullable(),
             consistent: z.boolean().nullable(),
             elapsedSeconds: z.number().nullable(),
+            skipped: z.boolean(),
           })
           .nullable(),
       }),
@@ -145,6 +147,20 @@ export const mocksRoutes = new OpenAPIHono<AppEnv>()
     async (c) => {
       const { id, index } = c.req.valid("param");
       return c.json(await mockService(c).followUp(id, index, c.req.valid("json")), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/mocks/{id}/answers/{index}/skip-followup",
+      tags: ["mock interviews"],
+      summary: "Move on without answering the follow-up of question `index`",
+      request: { params: IndexParam },
+      responses: { 200: mockBody("The mock interview"), 404: notFound, 409: errorDoc("mock_finished, mock_no_follow_up") },
+    }),
+    async (c) => {
+      const { id, index } = c.req.valid("param");
+      return c.json(await mockService(c).skipFollowUp(id, index), 200);
     },
   )
   .openapi(
