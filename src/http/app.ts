@@ -14,6 +14,7 @@ import { principlesRoutes } from "./routes/principles.js";
 import { questionsRoutes } from "./routes/questions.js";
 import { gradeStreamRoutes } from "./routes/grade-stream.js";
 import { webRoutes } from "../web/routes.js";
+import { practiceRoutes } from "../web/practice-routes.js";
 import { batchesRoutes } from "./routes/batches.js";
 import { doctorRoutes } from "./routes/doctor.js";
 import { storiesRoutes } from "./routes/stories.js";
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", questionsRoutes);
   app.route("/", gradeStreamRoutes);
   app.route("/", webRoutes);
+  app.route("/", practiceRoutes);
   app.route("/", batchesRoutes);
   app.route("/", doctorRoutes);
   app.route("/", storiesRoutes);

@@ -9,6 +9,7 @@ import type { FollowUpResult } from "../core/followup.js";
 import { PRINCIPLES, principleById } from "../core/principles.js";
 import { questionsFor } from "../core/questions.js";
 import { STAR_PARTS, type StarPart } from "../core/star-split.js";
+import { clock } from "../web/format.js";
 import { duplicatePairs } from "./bank.js";
 
 export const ANSWER_SECONDS = 120;
@@ -133,10 +134,6 @@ export function secondsBetween(from: string, to: Date): number {
 
 const lower = (s: HireSignal): HireSignal => HIRE_SIGNALS[Math.max(0, HIRE_SIGNALS.indexOf(s) - 1)]!;
 
-export function formatSeconds(seconds: number): string {
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
-}
-
 const PART_NAMES: Record<StarPart, string> = { situation: "Situation", task: "Task", action: "Action", result: "Result" };
 
 /** The debrief: a signal with reasons per principle, time per answer, stories used, what to practise next. */
@@ -154,7 +151,7 @@ export function debrief(doc: MockDoc, gradings: ReadonlyMap<string, Feedback>, d
       reasons.push(drill.consistent ? `The follow-up (“${drill.question}”) scored ${drill.score}/4: the story did not hold up when drilled.` : `The follow-up contradicted the story: ${drill.contradictions[0]?.explanation ?? "a fact changed"}`);
     } else if (drill) reasons.push(`The follow-up held up (${drill.score}/4).`);
     else reasons.push("The follow-up was not answered.");
-    if (a.overrun) reasons.push(`The answer took ${formatSeconds(a.elapsedSeconds)}, over the ${formatSeconds(ANSWER_SECONDS)} an interviewer allows.`);
+    if (a.overrun) reasons.push(`The answer took ${clock(a.elapsedSeconds)}, over the ${clock(ANSWER_SECONDS)} an interviewer allows.`);
     principles.push({ index: a.index, principle: q.principle, signal, score: f.overall.score, reasons, gradingId: a.gradingId });
   }
   const answered = new Set(doc.answers.map((a) => a.index));
@@ -199,7 +196,7 @@ function practiseNext(doc: MockDoc, principles: Debrief["principles"], gradings:
     }
   }
   const overruns = doc.answers.filter((a) => a.overrun);
-  if (overruns.length) out.push(`Timing: ${overruns.length} of ${doc.answers.length} answers ran over 2:00 (${overruns.map((a) => formatSeconds(a.elapsedSeconds)).join(", ")}). Practise a 90-second version of each story.`);
+  if (overruns.length) out.push(`Timing: ${overruns.length} of ${doc.answers.length} answers ran over 2:00 (${overruns.map((a) => clock(a.elapsedSeconds)).join(", ")}). Practise a 90-second version of each story.`);
   const shaky = doc.answers.flatMap((a) => (a.followUp?.drillId ? (drills.get(a.followUp.drillId) ?? []) : [])).filter((d) => !d.consistent || d.score <= 1);
   if (shaky.length) out.push(`Follow-ups: ${shaky.length} did not hold up. Before the interview, write down each story's numbers, your role and who did what, and keep to them.`);
   const unanswered = doc.answers.filter((a) => !a.followUp?.drillId).length;

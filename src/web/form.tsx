@@ -8,6 +8,8 @@ export interface FormValues {
   principle: string;
   question: string;
   answer: string;
+  /** The story an edited answer continues; empty: a new story. */
+  storyId?: string;
 }
 
 export interface FormError {
@@ -15,7 +17,7 @@ export interface FormError {
   message: string;
 }
 
-export function GradeForm(props: { values: FormValues; questions: BankQuestion[]; length: LengthOptions; error?: FormError | null; title?: string }) {
+export function GradeForm(props: { values: FormValues; questions: BankQuestion[]; length: LengthOptions; error?: FormError | null; title?: string; story?: { title: string; versions: number } | null }) {
   const { values, error, length } = props;
   const selected = findPrinciple(values.principle) ?? PRINCIPLES[0]!;
   const answerError = error && /^answer_/.test(error.code);
@@ -32,6 +34,13 @@ export function GradeForm(props: { values: FormValues; questions: BankQuestion[]
       data-max-seconds={String(length.maxSeconds)}
     >
       <h1 class="form-title">{props.title ?? "Practise an answer"}</h1>
+      {/* "Edit and grade again" continues this story as a new version; the page script keeps it current. */}
+      <input type="hidden" name="storyId" id="story-id" value={values.storyId ?? ""} />
+      {props.story ? (
+        <p class="hint" id="story-note">
+          Version {props.story.versions + 1} of <a href={`/stories/${encodeURIComponent(values.storyId ?? "")}`}>{props.story.title}</a>
+        </p>
+      ) : null}
       <div id="form-error" class="alert" role="alert" tabindex={-1} hidden={!error}>
         {error ? <><strong>Not graded: </strong>{error.message}</> : null}
       </div>
@@ -115,6 +124,9 @@ export function GradeForm(props: { values: FormValues; questions: BankQuestion[]
       <div class="actions">
         <button type="submit" class="primary" name="intent" value="grade" id="submit">
           Get feedback
+        </button>
+        <button type="submit" class="secondary" name="intent" value="new-story" id="submit-new-story" hidden={!values.storyId}>
+          Grade as a new story
         </button>
         <span class="hint" id="submit-status" aria-live="polite"></span>
       </div>

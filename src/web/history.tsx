@@ -1,8 +1,37 @@
-/** Past gradings: open one, delete one (a plain POST form, so it works without JavaScript). */
+/**
+ * Past gradings, grouped under their story (newest first, versions numbered): open one, delete one
+ * (a plain POST form, so it works without JavaScript).
+ */
 import type { GradingSummary } from "../store/types.js";
 import { shortDate } from "./format.js";
 
-export function HistoryView(props: { items: GradingSummary[]; nextBefore: string | null; notice?: string | null }) {
+/** Where a grading sits in the story bank. */
+export interface VersionOf {
+  storyId: string;
+  title: string;
+  version: number;
+  versions: number;
+}
+
+/** The page's gradings in groups of one story each, in the order the stories first appear. */
+function groupByStory(items: GradingSummary[], versionOf: ReadonlyMap<string, VersionOf>): Array<{ story: VersionOf | null; items: GradingSummary[] }> {
+  const groups: Array<{ story: VersionOf | null; items: GradingSummary[] }> = [];
+  const byStory = new Map<string, GradingSummary[]>();
+  for (const item of items) {
+    const story = versionOf.get(item.id) ?? null;
+    const existing = story ? byStory.get(story.storyId) : undefined;
+    if (existing) existing.push(item);
+    else {
+      const group = { story, items: [item] };
+      groups.push(group);
+      if (story) byStory.set(story.storyId, group.items);
+    }
+  }
+  return groups;
+}
+
+export function HistoryView(props: { items: GradingSummary[]; nextBefore: string | null; notice?: string | null; versionOf?: ReadonlyMap<string, VersionOf> }) {
+  const groups = groupByStory(props.items, props.versionOf ?? new Map());
   return (
     <section class="card history" aria-labelledby="history-title">
       <h1 id="history-title">History</h1>
@@ -27,10 +56,25 @@ export function HistoryView(props: { items: GradingSummary[]; nextBefore: string
                 <th scope="col"><span class="sr-only">Actions</span></th>
               </tr>
             </thead>
-            <tbody>
-              {props.items.map((g) => (
+            {groups.map(({ story, items }) => (
+            <tbody class="story-group" data-story={story?.storyId}>
+              {story ? (
+                <tr class="story-row">
+                  <th scope="colgroup" colspan={5}>
+                    <a href={`/stories/${encodeURIComponent(story.storyId)}`}>{story.title}</a>{" "}
+                    <span class="muted small">
+                      · {story.versions} {story.versions === 1 ? "version" : "versions"}
+                      {story.versions > 1 ? <> · <a href={`/stories/${encodeURIComponent(story.storyId)}#versions`}>compare versions</a></> : null}
+                    </span>
+                  </th>
+                </tr>
+              ) : null}
+              {items.map((g) => (
                 <tr data-id={g.id}>
-                  <td class="nowrap">{shortDate(g.createdAt)}</td>
+                  <td class="nowrap">
+                    {shortDate(g.createdAt)}
+                    {props.versionOf?.get(g.id) ? <span class="muted small"> · v{props.versionOf.get(g.id)!.version}</span> : null}
+                  </td>
                   <td>{g.principle.name}</td>
                   <td class="q">{g.question ?? <span class="muted">no question</span>}</td>
                   <td class="num">
@@ -48,6 +92,7 @@ export function HistoryView(props: { items: GradingSummary[]; nextBefore: string
                 </tr>
               ))}
             </tbody>
+            ))}
           </table>
         </div>
       )}

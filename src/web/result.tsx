@@ -1,5 +1,7 @@
 /** The result view: score, the annotated answer, figures, S/T/A/R cards, fit, improvements, follow-ups. */
+import type { Child } from "hono/jsx";
 import type { Feedback, Part } from "../core/feedback.js";
+import type { StoryDetail } from "../practice/bank.js";
 import { findPrinciple } from "../core/principles.js";
 import { STAR_PARTS, type StarPart } from "../core/star-split.js";
 import type { ScoreChange } from "./compare.js";
@@ -33,7 +35,7 @@ function PartCard(props: { part: StarPart; data: Part; change?: number }) {
   );
 }
 
-export function ResultView(props: { feedback: Feedback; change?: ScoreChange | null }) {
+export function ResultView(props: { feedback: Feedback; change?: ScoreChange | null; story?: StoryDetail | null; extra?: Child }) {
   const f = props.feedback;
   const change = props.change ?? null;
   return (
@@ -57,6 +59,12 @@ export function ResultView(props: { feedback: Feedback; change?: ScoreChange | n
             <strong>{f.principle.name}</strong>
             {f.question ? <> · {f.question}</> : <> · no question given</>}
           </p>
+          {props.story ? (
+            <p class="story-of" id="story-link">
+              Version {props.story.versionList.findIndex((v) => v.gradingId === f.id) + 1} of {props.story.versions} of the story{" "}
+              <a href={`/stories/${encodeURIComponent(props.story.id)}`}>{props.story.title}</a>
+            </p>
+          ) : null}
           <p class="meta">
             {shortDate(f.createdAt)} · {f.meta.mode === "llm" ? `${f.meta.model}${f.meta.cached ? " (cached)" : ""}` : "rule-based"}
             {change ? (
@@ -129,6 +137,7 @@ export function ResultView(props: { feedback: Feedback; change?: ScoreChange | n
           </ul>
         </section>
       </div>
+      {props.extra}
     </section>
   );
 }

@@ -17,6 +17,10 @@ import { findPreviousVersion, scoreChange } from "./compare.js";
 import { GradeForm, type FormError, type FormValues } from "./form.js";
 import { HistoryView } from "./history.js";
 import { Layout } from "./layout.js";
+import type { Feedback } from "../core/feedback.js";
+import { listDrills } from "../practice/drills.js";
+import { getStory, listStories } from "../practice/stories.js";
+import { DrillSection, type DrillFormValues } from "./drills.js";
 import { EmptyResult, ResultView } from "./result.js";
 
 /** Room for the longest answer (20,000 characters, URL-encoded) plus the other fields. */
@@ -25,11 +29,11 @@ const MAX_FORM_BYTES = 512 * 1024;
 type C = Context<AppEnv>;
 
 // CSP, nosniff and referrer policy come from the app-wide secureHeaders middleware (src/http/middleware).
-async function html(c: C, node: Child, status: 200 | 400 | 404 | 409 | 413 | 415 | 500 | 502 | 503 | 504 = 200) {
+export async function html(c: C, node: Child, status: 200 | 400 | 404 | 409 | 413 | 415 | 500 | 502 | 503 | 504 = 200) {
   return c.html("<!doctype html>" + (await node)!.toString(), status);
 }
 
-function page(c: C, title: string, active: "practise" | "history", body: Child) {
+export function page(c: C, title: string, active: "practise" | "history" | "stories" | "mock", body: Child) {
   return <Layout title={title} grader={c.var.deps.grading.grader} active={active}>{body}</Layout>;
 }
 
@@ -37,13 +41,13 @@ function principleOrDefault(id: string | undefined) {
   return (id && findPrinciple(id)) || PRINCIPLES[0]!;
 }
 
-function workspace(c: C, values: FormValues, result: Child, error: FormError | null = null, hasResult = false) {
+function workspace(c: C, values: FormValues, result: Child, error: FormError | null = null, hasResult = false, story: { title: string; versions: number } | null = null) {
   const principle = principleOrDefault(values.principle);
   return (
     // On a phone a finished result comes first; the form to edit and re-grade follows it.
     <div class={hasResult ? "workspace has-result" : "workspace"}>
       <div class="col-form">
-        <GradeForm values={{ ...values, principle: principle.id }} questions={questionsFor(principle.id)} length={c.var.deps.grading.length} error={error} title={hasResult ? "Edit and grade again" : "Practise an answer"} />
+        <GradeForm values={{ ...values, principle: principle.id }} questions={questionsFor(principle.id)} length={c.var.deps.grading.length} error={error} title={hasResult ? "Edit and grade again" : "Practise an answer"} story={story} />
       </div>
       <div class="col-result">{result}</div>
     </div>
@@ -82,14 +86,15 @@ webRoutes.post(
   }),
   async (c) => {
     const form = await c.req.parseBody();
-    const values: FormValues = { principle: formString(form.principle), question: formString(form.question), answer: formString(form.answer) };
+    const values: FormValues = { principle: formString(form.principle), question: formString(form.question), answer: formString(form.answer), storyId: formString(form.storyId) };
     if (form.intent === "random") {
       const principle = principleOrDefault(values.principle);
       values.question = randomQuestion(principle.id, values.question);
       return html(c, page(c, "Practise · starcoach", "practise", workspace(c, values, <EmptyResult />)));
     }
     try {
-      const feedback = await c.var.deps.grading.grade(values);
+      // "Grade as a new story" leaves the story it was editing alone.
+      const feedback = await c.var.deps.grading.grade({ ...values, storyId: form.intent === "new-story" ? null : values.storyId || null });
       return c.redirect(`/result/${encodeURIComponent(feedback.id)}`, 303);
     } catch (err) {
       if (!(err instanceof InputError || err instanceof ModelError)) console.error("[starcoach] web grading failed:", err);
@@ -101,19 +106,29 @@ webRoutes.post(
   },
 );
 
-webRoutes.get("/result/:id", async (c) => {
-  const { store } = c.var.deps;
-  const feedback = await store.getGrading(c.req.param("id"));
-  if (!feedback) {
-    const missing = <section class="card"><h1>Not found</h1><p>No grading with that id: it may have been deleted. <a href="/history">Back to history</a>.</p></section>;
-    return html(c, page(c, "Not found · starcoach", "history", missing), 404);
-  }
-  const previous = await findPreviousVersion(store, feedback);
-  const view = <ResultView feedback={feedback} change={previous ? scoreChange(feedback, previous) : null} />;
+/** The result page of `feedback`: the result (with its story and follow-up drills) beside the form to edit and grade again. */
+export async function renderResult(c: C, feedback: Feedback, drill: { values: DrillFormValues; error: string } | null = null, status: 200 | 400 | 404 | 409 | 413 | 415 | 500 | 502 | 503 | 504 = 200) {
+  const { store, stories } = c.var.deps;
+  const previous = await findPreviousVersion(store, feedback, stories);
+  const story = stories ? await getStory({ stories }, feedback.storyId).catch(() => null) : null;
+  const drills = stories ? await listDrills({ store, stories }, feedback.id) : [];
+  const extra = stories ? <DrillSection feedback={feedback} drills={drills} values={drill?.values ?? null} error={drill?.error ?? null} /> : null;
+  const view = <ResultView feedback={feedback} change={previous ? scoreChange(feedback, previous) : null} story={story} extra={extra} />;
   // The script swaps this fragment in after a streamed grading, so results render in one place.
   if (c.req.query("fragment") === "1") return html(c, view);
-  const values = { principle: feedback.principle.id, question: feedback.question ?? "", answer: feedback.answer };
-  return html(c, page(c, `Feedback ${feedback.overall.score}/100 · starcoach`, "practise", workspace(c, values, view, null, true)));
+  const values = { principle: feedback.principle.id, question: feedback.question ?? "", answer: feedback.answer, storyId: feedback.storyId };
+  return html(c, page(c, `Feedback ${feedback.overall.score}/100 · starcoach`, "practise", workspace(c, values, view, null, true, story)), status);
+}
+
+export function gradingMissing(c: C) {
+  const missing = <section class="card"><h1>Not found</h1><p>No grading with that id: it may have been deleted. <a href="/history">Back to history</a>.</p></section>;
+  return html(c, page(c, "Not found · starcoach", "history", missing), 404);
+}
+
+webRoutes.get("/result/:id", async (c) => {
+  const feedback = await c.var.deps.store.getGrading(c.req.param("id"));
+  if (!feedback) return gradingMissing(c);
+  return renderResult(c, feedback);
 });
 
 webRoutes.get("/history", async (c) => {
@@ -121,7 +136,9 @@ webRoutes.get("/history", async (c) => {
   const before = c.req.query("before");
   const items = await c.var.deps.store.listGradings({ limit, ...(before ? { before } : {}) });
   const notice = c.req.query("deleted") === "1" ? "Deleted." : null;
-  return html(c, page(c, "History · starcoach", "history", <HistoryView items={items} nextBefore={items.length === limit ? items[items.length - 1]!.id : null} notice={notice} />));
+  const stories = c.var.deps.stories ? await listStories({ stories: c.var.deps.stories }) : [];
+  const versionOf = new Map(stories.flatMap((s) => s.versionList.map((v) => [v.gradingId, { storyId: s.id, title: s.title, version: v.version, versions: s.versions }] as const)));
+  return html(c, page(c, "History · starcoach", "history", <HistoryView items={items} nextBefore={items.length === limit ? items[items.length - 1]!.id : null} notice={notice} versionOf={versionOf} />));
 });
 
 webRoutes.post("/history/:id/delete", csrf(), async (c) => {
