@@ -228,6 +228,7 @@ export function practiseNext(cov: Coverage, answeredQuestions: ReadonlySet<strin
   const ordered = [...cov.principles].sort((a, b) => rank(a) - rank(b) || (a.bestScore ?? -1) - (b.bestScore ?? -1));
   const norm = (q: string) => q.trim().toLowerCase();
   const answered = new Set([...answeredQuestions].map(norm));
+  const suggested = new Set<string>();
   return ordered.slice(0, limit).map((p) => {
     const reason =
       p.status === "missing"
@@ -236,7 +237,9 @@ export function practiseNext(cov: Coverage, answeredQuestions: ReadonlySet<strin
           ? `${p.stories} of ${cov.target} stories; the best scores ${p.bestScore}/100.`
           : `Your weakest covered principle: the best story scores ${p.bestScore}/100.`;
     const pool = questionsFor(p.id);
-    const question = pool.find((q) => !answered.has(norm(q.text))) ?? pool[0] ?? null;
+    // A question no story has answered, and not one already suggested for another principle.
+    const question = pool.find((q) => !answered.has(norm(q.text)) && !suggested.has(q.id)) ?? pool[0] ?? null;
+    if (question) suggested.add(question.id);
     return { principle: { id: p.id, name: principleById(p.id).name }, reason, question };
   });
 }

@@ -82,7 +82,7 @@ export function StoriesView(props: { overview: BankOverview; principle: string |
               <a href={`/stories?principle=${encodeURIComponent(p.id)}#stories`}>
                 <span class="cell-name">{p.name}</span>
                 <span class="cell-count">
-                  {p.stories}/{coverage.target} {p.stories === 1 ? "story" : "stories"} · {STATUS_LABEL[p.status]}
+                  {p.stories}/{coverage.target} stories · {STATUS_LABEL[p.status]}
                 </span>
                 <span class="cell-score">{p.bestScore === null ? "no score" : `best ${p.bestScore}`}</span>
               </a>
