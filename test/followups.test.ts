@@ -76,6 +76,16 @@ describe("follow-up drills offline (rules)", () => {
     expect((await app.request("/v1/gradings/no-such-grading/followups")).status).toBe(404);
   });
 
+  it("counts drills against the per-client grading rate limit (they call the model)", async () => {
+    const { app } = await buildTestApp({ security: { rateLimitPerMinute: 2 } });
+    const graded = await postGrade(app, { answer: SAMPLE_ANSWER, principle: "dive-deep" });
+    expect((await drill(app, graded.json.id, { question: QUESTION, answer: GOOD })).status).toBe(200);
+    const limited = await drill(app, graded.json.id, { question: QUESTION, answer: GOOD });
+    expect([limited.status, limited.json.error.code]).toEqual([429, "rate_limited"]);
+    // Reading the drills is not limited.
+    expect((await app.request(`/v1/gradings/${graded.json.id}/followups`)).status).toBe(200);
+  });
+
   it("deleting the grading deletes its drills", async () => {
     const { app, stories } = await buildTestApp();
     const graded = await postGrade(app, { answer: SAMPLE_ANSWER, principle: "dive-deep" });

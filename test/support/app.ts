@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { securityDefaults, type SecurityConfig } from "../../src/config.js";
 import { DEFAULT_LENGTH } from "../../src/core/analyze.js";
 import { createLlmGrader } from "../../src/grader/llm.js";
 import type { LlmSettings } from "../../src/grader/model.js";
@@ -32,13 +33,13 @@ export function llmGrader(overrides: Partial<LlmSettings> = {}): Promise<Grader>
   return createLlmGrader(testLlmSettings(overrides), RUBRIC, BAR_RAISER, FOLLOW_UP);
 }
 
-export async function buildTestApp(options: { grader?: Grader; dbFile?: string; now?: () => Date; coverageTarget?: number } = {}) {
+export async function buildTestApp(options: { grader?: Grader; dbFile?: string; now?: () => Date; coverageTarget?: number; security?: Partial<SecurityConfig> } = {}) {
   const dbFile = options.dbFile ?? tempDbFile();
   const store = openSqliteStore(dbFile);
   const stories = createStoryStore(openSqliteDriver(dbFile));
   const grader = options.grader ?? createOfflineGrader();
   const grading = createGradingService({ store, stories, grader, length: DEFAULT_LENGTH, ...(options.now ? { now: options.now } : {}) });
-  const app = createApp({ store, stories, grading, docsAsset, ...(options.now ? { now: options.now } : {}), ...(options.coverageTarget ? { coverageTarget: options.coverageTarget } : {}) });
+  const app = createApp({ store, stories, grading, docsAsset, ...(options.security ? { security: { ...securityDefaults(), log: { enabled: false, answers: false }, ...options.security } } : {}), ...(options.now ? { now: options.now } : {}), ...(options.coverageTarget ? { coverageTarget: options.coverageTarget } : {}) });
   return { app, store, stories, grading, grader, dbFile };
 }
 

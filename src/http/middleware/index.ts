@@ -16,7 +16,18 @@ export { createGate, type Gate } from "./concurrency.js";
 export { jsonLineSink, redactConsole, type LogSink, type LogEntry } from "./logging.js";
 
 /** The routes that run a grading (and so a model call): rate-limited per client and gated. */
-export const GRADING_ROUTES = ["/v1/grade", "/v1/grade/stream", "/grade"] as const;
+export const GRADING_ROUTES = [
+  "/v1/grade",
+  "/v1/grade/stream",
+  "/grade",
+  // Follow-up drills and mock interview answers call the model too (API and pages).
+  "/v1/gradings/:id/followups",
+  "/v1/mocks/:id/answers",
+  "/v1/mocks/:id/answers/:index/followup",
+  "/result/:id/followups",
+  "/mock/:id/answers",
+  "/mock/:id/answers/:index/followup",
+] as const;
 
 export interface ReliabilityDeps {
   /** Access, limits, CORS, logging; absent: the defaults of an empty environment, with logging off. */
