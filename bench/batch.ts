@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createJobFromRows } from "../src/batch/job.js";
+import { processOwner } from "../src/batch/lease.js";
 import { runJob } from "../src/batch/runner.js";
 import { loadConfig } from "../src/config.js";
 import { createGradingService } from "../src/grading.js";
@@ -78,18 +79,19 @@ async function live() {
 
   // Warm up: load modules, open the connection, JIT the hot path (not counted).
   const warm = await createJobFromRows(batches, grading.grader, [{ rowId: "w", principle: "ownership", question: null, answer: `${SAMPLE_ANSWER} Warm-up.` }]);
-  await runJob({ batches, grading }, warm.id, { concurrency: 1 });
+  const owner = processOwner("cli");
+  await runJob({ batches, grading }, warm.id, { owner, concurrency: 1 });
 
   const job = await createJobFromRows(batches, grading.grader, rows);
   const t0 = performance.now();
-  const counts = await runJob({ batches, grading }, job.id, { concurrency: CONCURRENCY });
+  const counts = await runJob({ batches, grading }, job.id, { owner, concurrency: CONCURRENCY });
   const seconds = (performance.now() - t0) / 1000;
   const ideal = (N / CONCURRENCY) * (LATENCY_MS / 1000);
   console.log(`live:   ${N} answers, concurrency ${CONCURRENCY}, ${LATENCY_MS} ms mock latency: ${seconds.toFixed(2)} s wall (ideal ${ideal.toFixed(1)} s): ratio ${(seconds / ideal).toFixed(3)}× (goal ≤ 1.15×); ${counts.done} graded, ${counts.error} failed`);
 
   const again = await createJobFromRows(batches, grading.grader, rows);
   const t1 = performance.now();
-  const c2 = await runJob({ batches, grading }, again.id, { concurrency: CONCURRENCY });
+  const c2 = await runJob({ batches, grading }, again.id, { owner, concurrency: CONCURRENCY });
   const s2 = (performance.now() - t1) / 1000;
   console.log(`cache:  ${c2.done} answers re-run as a new job from the cache in ${s2.toFixed(3)} s: ${Math.round(c2.done / s2).toLocaleString("en-US")} answers/s (goal ≥ 5,000/s)`);
 

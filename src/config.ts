@@ -5,10 +5,15 @@ import { REASONING_EFFORTS, STRUCTURED_MODES, type ReasoningEffort, type Structu
 const intFrom = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
+/** One STARCOACH_ALLOWED_HOSTS entry: a name or IP literal, optionally with a port; or `*` (any). */
+const HOST_ENTRY = /^(\*|(\[[0-9a-f:.]+\]|[a-z0-9_.-]+)(:\d{1,5})?)$/;
+
 const EnvSchema = z.object({
   PORT: intFrom(8787, 0, 65535),
   HOST: z.string().min(1).default("127.0.0.1"),
   STARCOACH_DB: z.string().min(1).default(".data/starcoach.db"),
+  // Cap on the SQLite file's size in MB (decimals allowed); over it, writes answer 507 storage_full.
+  STARCOACH_DB_MAX_MB: z.coerce.number().positive().max(1_000_000).optional(),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.url().optional(),
   STARCOACH_MODEL: z.string().min(1).default("gpt-4.1-mini"),
@@ -30,11 +35,22 @@ const EnvSchema = z.object({
   // Reliability and security (docs/RELIABILITY.md).
   STARCOACH_API_TOKEN: z.string().min(16, "use at least 16 characters (e.g. `openssl rand -hex 32`)").optional(),
   STARCOACH_RATE_LIMIT: intFrom(30, 0, 100_000),
+  STARCOACH_BATCH_ROWS_PER_HOUR: z.coerce.number().int().min(0).max(10_000_000).optional(),
   STARCOACH_MAX_CONCURRENT: intFrom(16, 1, 10_000),
   STARCOACH_MAX_QUEUE: intFrom(64, 0, 100_000),
   STARCOACH_QUEUE_TIMEOUT_MS: intFrom(30_000, 100, 600_000),
   STARCOACH_CORS_ORIGINS: z.string().optional(),
-  STARCOACH_TRUST_PROXY: z.enum(["0", "1", "true", "false"]).optional(),
+  STARCOACH_ALLOWED_HOSTS: z
+    .string()
+    .transform((v) => v.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean))
+    .refine((list) => list.every((h) => HOST_ENTRY.test(h)), "list host names or host:port pairs separated by commas (e.g. coach.example.com,coach.example.com:8443), or *")
+    .optional(),
+  STARCOACH_TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d+)$/, "use 0 or false (no proxy), 1 or true (one proxy you run), or the number of proxies in the chain")
+    .transform((v) => (v === "true" ? 1 : v === "false" ? 0 : Number(v)))
+    .pipe(z.number().int().min(0).max(10))
+    .optional(),
   STARCOACH_LOG: z.enum(["json", "off"]).default("json"),
   STARCOACH_LOG_ANSWERS: z.enum(["0", "1", "true", "false"]).optional(),
   STARCOACH_SHUTDOWN_TIMEOUT_MS: intFrom(30_000, 0, 600_000),
@@ -42,12 +58,29 @@ const EnvSchema = z.object({
 
 const truthy = (v: string | undefined) => v === "1" || v === "true";
 
+
+/** A bind address only this machine can reach. */
+export function isLoopbackAddress(host: string): boolean {
+  return /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i.test(host);
+}
+
+/** Where the app runs: a Node server (the default) or a Cloudflare Worker, reachable only by its own routes. */
+export type Runtime = "node" | "workers";
+
 /** Access, limits, headers and logging (src/http/middleware); every field has a safe default. */
 export interface SecurityConfig {
   /** When set, /v1 needs `Authorization: Bearer <token>` (or the login cookie) and pages need the login cookie. */
   apiToken: string | null;
   /** Grading requests per minute per client (token bucket, burst = the same number); 0 turns it off. */
   rateLimitPerMinute: number;
+  /** Batch rows per hour per client (burst = the same number); 0 turns it off. */
+  batchRowsPerHour: number;
+  /**
+   * Whether the limits also count offline gradings (which cost nothing). Off only for a Node
+   * server on loopback without a token: the owner grading their own answers. The limits protect
+   * model spend and shared servers, so model-calling work is always counted.
+   */
+  rateLimitOffline: boolean;
   /** Gradings (model calls) running at once; more wait in a queue of maxQueue, then get 503. */
   maxConcurrent: number;
   maxQueue: number;
@@ -55,8 +88,18 @@ export interface SecurityConfig {
   queueTimeoutMs: number;
   /** Origins allowed to call the API from a browser; empty: CORS off (same origin only). */
   corsOrigins: string[];
-  /** Take the client address from X-Forwarded-For / CF-Connecting-IP (only behind a proxy you run). */
-  trustProxy: boolean;
+  /**
+   * Host header names the server answers besides localhost and IP addresses (DNS rebinding
+   * defence; anything else gets 421 host_not_allowed). Entries are `name` (any port) or
+   * `name:port`. null: any Host is answered.
+   */
+  allowedHosts: string[] | null;
+  /**
+   * Proxies you run in front of the server (0: none). With n > 0 the client is the n-th
+   * X-Forwarded-For entry from the right (the address your outermost proxy saw; entries further
+   * left are whatever the client sent), and X-Forwarded-Proto tells whether the client used HTTPS.
+   */
+  trustProxy: number;
   log: { enabled: boolean; answers: boolean };
   shutdownTimeoutMs: number;
 }
@@ -65,11 +108,14 @@ export function securityDefaults(): SecurityConfig {
   return {
     apiToken: null,
     rateLimitPerMinute: 30,
+    batchRowsPerHour: 30 * 60,
+    rateLimitOffline: false,
     maxConcurrent: 16,
     maxQueue: 64,
     queueTimeoutMs: 30_000,
     corsOrigins: [],
-    trustProxy: false,
+    allowedHosts: [],
+    trustProxy: 0,
     log: { enabled: true, answers: false },
     shutdownTimeoutMs: 30_000,
   };
@@ -79,6 +125,8 @@ export interface Config {
   port: number;
   host: string;
   dbFile: string;
+  /** STARCOACH_DB_MAX_MB: the database may not grow past this size; null: only the disk limits it. */
+  dbMaxMb: number | null;
   offline: boolean;
   llm: {
     apiKey: string;
@@ -110,7 +158,20 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-export function loadConfig(env: Record<string, string | undefined>): Config {
+/**
+ * Which Host names to answer. A Node server with no token (or one on loopback) answers only its own
+ * names, so a web page whose name is rebound to 127.0.0.1 cannot read or change anything. With a
+ * token on a public address the token protects the data and the operator names the hosts if they
+ * want the check; a Worker is reached only through its own routes.
+ */
+function hostPolicy(list: string[] | undefined, runtime: Runtime, host: string, token: string | undefined): string[] | null {
+  if (list?.includes("*")) return null;
+  if (list) return list;
+  if (runtime === "workers") return null;
+  return token && !isLoopbackAddress(host) ? null : [];
+}
+
+export function loadConfig(env: Record<string, string | undefined>, runtime: Runtime = "node"): Config {
   // Empty strings mean "not set" (a common shell habit: OPENAI_BASE_URL= ).
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = EnvSchema.safeParse(cleaned);
@@ -127,6 +188,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     host: e.HOST,
     dbFile: e.STARCOACH_DB,
+    dbMaxMb: e.STARCOACH_DB_MAX_MB ?? null,
     offline,
     llm: offline || !e.OPENAI_API_KEY
       ? null
@@ -153,11 +215,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     security: {
       apiToken: e.STARCOACH_API_TOKEN ?? null,
       rateLimitPerMinute: e.STARCOACH_RATE_LIMIT,
+      batchRowsPerHour: e.STARCOACH_BATCH_ROWS_PER_HOUR ?? e.STARCOACH_RATE_LIMIT * 60,
+      rateLimitOffline: runtime === "workers" || Boolean(e.STARCOACH_API_TOKEN) || !isLoopbackAddress(e.HOST),
       maxConcurrent: e.STARCOACH_MAX_CONCURRENT,
       maxQueue: e.STARCOACH_MAX_QUEUE,
       queueTimeoutMs: e.STARCOACH_QUEUE_TIMEOUT_MS,
       corsOrigins: (e.STARCOACH_CORS_ORIGINS ?? "").split(",").map((o) => o.trim().replace(/\/$/, "")).filter(Boolean),
-      trustProxy: truthy(e.STARCOACH_TRUST_PROXY),
+      allowedHosts: hostPolicy(e.STARCOACH_ALLOWED_HOSTS, runtime, e.HOST, e.STARCOACH_API_TOKEN),
+      trustProxy: e.STARCOACH_TRUST_PROXY ?? 0,
       log: { enabled: e.STARCOACH_LOG === "json", answers: truthy(e.STARCOACH_LOG_ANSWERS) },
       shutdownTimeoutMs: e.STARCOACH_SHUTDOWN_TIMEOUT_MS,
     },

@@ -7,6 +7,7 @@ import type { Feedback } from "./core/feedback.js";
 import { findPrinciple, PRINCIPLE_IDS, type Principle } from "./core/principles.js";
 import { aggregateSamples } from "./core/aggregate.js";
 import { sha256Hex } from "./core/hash.js";
+import { hasVisibleWord } from "./core/tokens.js";
 import { assembleBarRaiser, assembleFeedback } from "./grader/assemble.js";
 import { offlineBarRaise } from "./grader/offline.js";
 import type { Grader, GradeOutcome, PartialGrade, Usage } from "./grader/types.js";
@@ -50,6 +51,8 @@ export interface GradeHooks {
   onAnalysis?(analysis: Analysis): void | Promise<void>;
   /** The model's partial output; only called when the grader can stream. */
   onPartial?(partial: PartialGrade): void | Promise<void>;
+  /** Fires when nobody waits for the result any more: the model calls are cancelled (GradingAborted). */
+  signal?: AbortSignal;
 }
 
 /** The part of the story bank the grading needs: is a story known, and record a version of it. */
@@ -94,7 +97,10 @@ export const MAX_STORY_ID_CHARS = 100;
 
 export function validateInput(input: GradeInput): { answer: string; question: string | null; principleId: string; samples: number; mode: GradingMode; storyId: string | null } {
   const answer = input.answer;
-  if (!answer.trim()) throw new InputError("answer_empty", "The answer is empty: paste the text of your answer.");
+  // Zero-width characters, NULs or punctuation alone would be "graded" with 0 words.
+  if (!hasVisibleWord(answer)) {
+    throw new InputError("answer_empty", "The answer is empty: it has no words, only spaces, punctuation or invisible characters. Paste the text of your answer.");
+  }
   if (answer.length > MAX_ANSWER_CHARS) {
     throw new InputError("answer_too_long", `The answer has ${answer.length} characters; the limit is ${MAX_ANSWER_CHARS} (about 20 minutes of speech). Shorten it.`, 413);
   }
@@ -171,16 +177,17 @@ export function createGradingService(deps: GradingDeps) {
       const analysis = analyze(answer, deps.length);
       await hooks.onAnalysis?.(analysis);
       const request = { answer, question, principle, analysis };
+      const signal = hooks.signal ? { signal: hooks.signal } : {};
       let outcomes: GradeOutcome[];
       if (samples === 1) {
-        outcomes = [hooks.onPartial && grader.gradeStream ? await grader.gradeStream(request, hooks.onPartial) : await grader.grade(request)];
+        outcomes = [hooks.onPartial && grader.gradeStream ? await grader.gradeStream(request, hooks.onPartial, signal) : await grader.grade(request, signal)];
       } else {
-        outcomes = await Promise.all(Array.from({ length: samples }, () => grader.grade(request, { temperature: SAMPLE_TEMPERATURE })));
+        outcomes = await Promise.all(Array.from({ length: samples }, () => grader.grade(request, { temperature: SAMPLE_TEMPERATURE, ...signal })));
       }
       const aggregated = samples > 1 ? aggregateSamples(outcomes.map((o) => o.grade)) : null;
       const grade = aggregated?.grade ?? outcomes[0]!.grade;
       let usage = outcomes.reduce<Usage | null>((total, o) => addUsage(total, o.usage), null);
-      const barRaise = mode === "bar-raiser" ? await (grader.barRaise ?? offlineBarRaise)(request, grade) : null;
+      const barRaise = mode === "bar-raiser" ? await (grader.barRaise ?? offlineBarRaise)(request, grade, signal) : null;
       usage = addUsage(usage, barRaise?.usage ?? null);
       const repaired = [...new Set([...outcomes.flatMap((o) => o.repaired ?? []), ...(barRaise?.repaired ?? [])])];
       let feedback = assembleFeedback({

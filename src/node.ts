@@ -4,13 +4,13 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadConfig, type Config } from "./config.js";
+import { isLoopbackAddress, loadConfig, type Config } from "./config.js";
 import { runDoctor } from "./grader/doctor.js";
 import { graderFromConfig } from "./grader/from-config.js";
 import type { Grader } from "./grader/types.js";
 import { createGradingService } from "./grading.js";
 import { createApp } from "./http/app.js";
-import { createGate, redactConsole } from "./http/middleware/index.js";
+import { createGate, redactConsole, type Gate } from "./http/middleware/index.js";
 import type { AppDeps } from "./http/context.js";
 import { openSqliteStore } from "./store/sqlite.js";
 import { createLocalBatchJobs, resumeBatches } from "./batch/service.js";
@@ -41,11 +41,17 @@ export async function docsAsset(file: string) {
 }
 
 /** Access, limits, logging and the grading gate (src/http/middleware), from configuration. */
-export function reliabilityDeps(config: Config): Pick<AppDeps, "security" | "gate" | "secrets"> {
+export function reliabilityDeps(config: Config): Required<Pick<AppDeps, "security" | "gate" | "secrets">> {
   return { security: config.security, gate: createGate(config.security), secrets: [config.llm?.apiKey] };
 }
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+/** Batch rows take slots of the same gate as interactive gradings (its batch share). */
+export function batchSlot(gate: Gate) {
+  return async () => {
+    const slot = await gate.acquire("batch");
+    return slot.ok ? slot.release : null;
+  };
+}
 
 /**
  * Graceful shutdown on SIGTERM/SIGINT: stop accepting connections, answer new requests on open
@@ -95,12 +101,21 @@ export function installShutdown(server: ServerType, deps: AppDeps, timeoutMs: nu
 
 /** Build the Node app's dependencies from configuration. */
 export async function createNodeDeps(config: Config): Promise<AppDeps> {
-  const store = openSqliteStore(config.dbFile);
+  const dbOptions = { maxMb: config.dbMaxMb };
+  const store = openSqliteStore(config.dbFile, dbOptions);
+  // A database that opens but cannot be read or written (damaged pages, a read-only file) stops
+  // the start here, with the file named, rather than answering 500 to every request later.
+  const fault = await store.health();
+  if (fault) {
+    await store.close();
+    throw fault;
+  }
   const grader = await createGrader(config);
-  const stories = createStoryStore(openSqliteDriver(config.dbFile));
+  const stories = createStoryStore(openSqliteDriver(config.dbFile, dbOptions));
   const grading = createGradingService({ store, stories, grader, length: config.length });
-  const batches = createLocalBatchJobs({ store: openSqliteBatchStore(config.dbFile), grading });
-  return { ...reliabilityDeps(config), store, stories, coverageTarget: config.coverageTarget, grading, docsAsset, batches, doctor: () => runDoctor(config) };
+  const reliability = reliabilityDeps(config);
+  const batches = createLocalBatchJobs({ store: openSqliteBatchStore(config.dbFile, dbOptions), grading, slot: batchSlot(reliability.gate) });
+  return { ...reliability, store, stories, coverageTarget: config.coverageTarget, grading, docsAsset, batches, doctor: () => runDoctor(config) };
 }
 
 /**
@@ -128,7 +143,7 @@ export async function startServer(env: Record<string, string | undefined>): Prom
   console.log(`starcoach listening on ${url} — ${mode}; data in ${config.dbFile}`);
   const stopped = new Promise<number>((resolve) => installShutdown(server, deps, config.security.shutdownTimeoutMs, resolve));
   await resumeBatches(deps.batches);
-  if (!config.security.apiToken && !LOOPBACK.test(config.host)) {
+  if (!config.security.apiToken && !isLoopbackAddress(config.host)) {
     console.warn(`[starcoach] WARNING: listening on ${config.host} without STARCOACH_API_TOKEN: anyone who can reach this address can read every stored answer and spend your model credit. Set STARCOACH_API_TOKEN (docs/RELIABILITY.md).`);
   }
   return { url, stopped };

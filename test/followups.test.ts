@@ -77,7 +77,7 @@ describe("follow-up drills offline (rules)", () => {
   });
 
   it("counts drills against the per-client grading rate limit (they call the model)", async () => {
-    const { app } = await buildTestApp({ security: { rateLimitPerMinute: 2 } });
+    const { app } = await buildTestApp({ security: { rateLimitPerMinute: 2, rateLimitOffline: true } });
     const graded = await postGrade(app, { answer: SAMPLE_ANSWER, principle: "dive-deep" });
     expect((await drill(app, graded.json.id, { question: QUESTION, answer: GOOD })).status).toBe(200);
     const limited = await drill(app, graded.json.id, { question: QUESTION, answer: GOOD });

@@ -1,6 +1,6 @@
 /** The story bank over HTTP: storyId on grading, stories, coverage, export, deletion; offline mode on a real SQLite file. */
 import Database from "better-sqlite3";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { PRINCIPLES } from "../src/core/principles.js";
 import { FeedbackSchema } from "../src/core/feedback.js";
@@ -127,6 +127,29 @@ describe("GET /v1/stories, PATCH, DELETE", () => {
     const db = new Database(dbFile, { readonly: true });
     expect(db.prepare("SELECT COUNT(*) AS n FROM stories WHERE id = ?").get(first.json.storyId)).toEqual({ n: 0 });
     expect(db.prepare("SELECT COUNT(*) AS n FROM story_principles WHERE story_id = ?").get(first.json.storyId)).toEqual({ n: 0 });
+    db.close();
+  });
+
+  it("leaves no text of a deleted story in the database file or its WAL: answers, drills, title", async () => {
+    const { app, dbFile } = await buildTestApp();
+    const secret = `zebracorn${crypto.randomUUID().replace(/-/g, "")}`;
+    const onDisk = (text: string) => ["", "-wal", "-shm"].some((suffix) => existsSync(dbFile + suffix) && readFileSync(dbFile + suffix).includes(Buffer.from(text)));
+    const g = await postGrade(app, { answer: `${SAMPLE_ANSWER} Answer-${secret}.`, principle: "dive-deep" });
+    await call(app, "POST", `/v1/gradings/${g.json.id}/followups`, { question: "Why?", answer: `Because of Drill-${secret}, I chose the index.` });
+    await call(app, "PATCH", `/v1/stories/${g.json.storyId}`, { title: `Title-${secret}` });
+    for (const part of ["Answer", "Drill", "Title"]) expect(onDisk(`${part}-${secret}`), part).toBe(true);
+    expect((await call(app, "DELETE", `/v1/stories/${g.json.storyId}`)).status).toBe(204);
+    for (const part of ["Answer", "Drill", "Title"]) expect(onDisk(`${part}-${secret}`), part).toBe(false);
+  });
+
+  it("DELETE /v1/gradings?confirm=all-my-data empties the story bank, drills and mock interviews too", async () => {
+    const { app, dbFile } = await buildTestApp();
+    const g = await postGrade(app, { answer: SAMPLE_ANSWER, principle: "dive-deep" });
+    await call(app, "POST", `/v1/gradings/${g.json.id}/followups`, { question: "Why?", answer: "Because the traces showed it, I chose the index." });
+    await call(app, "POST", "/v1/mocks", { count: 1 });
+    expect((await call(app, "DELETE", "/v1/gradings?confirm=all-my-data")).status).toBe(200);
+    const db = new Database(dbFile, { readonly: true });
+    for (const table of ["stories", "story_principles", "drills", "mocks", "gradings"]) expect(db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get(), table).toEqual({ n: 0 });
     db.close();
   });
 

@@ -14,6 +14,8 @@ import { buildTestApp, SAMPLE_ANSWER } from "./support/app.js";
 import { launchChromium, skipWithoutBrowser } from "./support/browser.js";
 import { createOpenAiMock, modelGrade } from "./support/openai-mock.js";
 import { streamingLlmGrader } from "./support/web.js";
+import { send } from "./reliability/http-client.js";
+import { buildSecureApp } from "./reliability/support.js";
 import { questionsFor } from "../src/core/questions.js";
 
 const SKIP = skipWithoutBrowser("web-browser.test");
@@ -193,6 +195,39 @@ describe.skipIf(SKIP)("web form in a real browser", () => {
       await close();
     }
     expect(mock.calls).toHaveLength(2);
+  }, 60_000);
+
+  it("a grading refused by the rate limit shows the server's message, never raw JSON, and keeps the text", async () => {
+    const limited = buildSecureApp({ grader: await streamingLlmGrader({ maxRetries: 0 }), security: { rateLimitPerMinute: 1 } });
+    const limitedServer = await new Promise<ServerType>((resolve) => {
+      const s = serve({ fetch: limited.app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
+    });
+    const limitedBase = `http://127.0.0.1:${(limitedServer.address() as AddressInfo).port}`;
+    try {
+      // The one grading this minute allows.
+      mock.reply(mock.grade(modelGrade(SAMPLE_ANSWER)));
+      const first = await send(limitedBase, "POST", "/v1/grade", { "content-type": "application/json" }, JSON.stringify({ answer: SAMPLE_ANSWER, principle: "ownership" }));
+      expect(first.status).toBe(200);
+      for (const javaScriptEnabled of [true, false]) {
+        const { page, errors, close } = await openPage({ javaScriptEnabled });
+        await page.goto(`${limitedBase}/`);
+        await page.selectOption("#principle", "earn-trust");
+        await page.fill("#question", QUESTION);
+        await page.fill("#answer", ANSWER);
+        await page.click("#submit");
+        await page.waitForFunction(() => /Too many gradings/.test(document.getElementById("form-error")?.textContent ?? ""));
+        expect(await page.textContent("body")).not.toContain('{"error"');
+        expect(await page.inputValue("#answer")).toBe(ANSWER);
+        expect(await page.inputValue("#question")).toBe(QUESTION);
+        expect(await page.inputValue("#principle")).toBe("earn-trust");
+        expect(errors).toEqual([]);
+        await close();
+      }
+      expect(mock.calls).toHaveLength(1);
+    } finally {
+      await new Promise((r) => limitedServer.close(r));
+      await limited.store.close();
+    }
   }, 60_000);
 
   it("offers the question bank per principle and a random question, with and without JavaScript", async () => {

@@ -69,4 +69,14 @@ it("grades a small batch through the queue to completion, retrying transient fai
   const report = await fetch(`${worker.url}/v1/batches/${id}/report`);
   expect(report.headers.get("content-type")).toMatch(/text\/html/);
   expect(await report.text()).toContain("Coverage of the 16 Leadership Principles");
+
+  // Deleting on D1: the batch with the gradings it created, then everything (with confirmation).
+  expect((await fetch(`${worker.url}/v1/batches/${id}`, { method: "DELETE" })).status).toBe(204);
+  expect((await fetch(`${worker.url}/v1/batches/${id}`)).status).toBe(404);
+  expect((await fetch(`${worker.url}/v1/gradings/${byId.a.feedback.id}`)).status).toBe(404);
+  const single = await fetch(`${worker.url}/v1/grade`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ principle: "ownership", answer: `${SAMPLE_ANSWER} Alone.` }) });
+  expect(single.status).toBe(200);
+  expect((await fetch(`${worker.url}/v1/gradings`, { method: "DELETE" })).status).toBe(400);
+  const wiped = await fetch(`${worker.url}/v1/gradings?confirm=all-my-data`, { method: "DELETE" });
+  expect(await wiped.json()).toEqual({ deleted: { gradings: 1, batchJobs: 0 } });
 }, 60_000);

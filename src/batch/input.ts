@@ -1,6 +1,7 @@
 /**
  * Streaming input readers for batch grading: CSV (header id,principle,question,answer; quoted
- * multi-line fields, BOM, CRLF), JSONL (one object per line) and a JSON array (small API bodies).
+ * multi-line fields, BOM, CRLF, LF or CR line ends, mixed in one file), JSONL (one object per line)
+ * and a JSON array (small API bodies).
  * A bad record becomes a row with an error instead of stopping the read; only a file that cannot be
  * a batch at all (no answer column) throws.
  */
@@ -8,6 +9,7 @@ import { parse as parseCsv, type CsvError } from "csv-parse";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { InputError } from "../grading.js";
+import { MAX_ROW_CHARS, shapeError } from "./json-limits.js";
 import type { BatchRowInput } from "../store/batch-types.js";
 
 export type InputFormat = "csv" | "jsonl" | "json";
@@ -35,9 +37,15 @@ function text(value: unknown): string | null | undefined {
   return undefined; // objects and arrays are not text
 }
 
+/** Longer ids are refused: an id is printed in summaries and stored with every row. */
+export const MAX_ID_CHARS = 200;
+
 /** Turn a parsed record into a row; `n` is the 1-based record number, used when the id is missing. */
 export function toRow(record: Record<string, unknown>, n: number): BatchRowInput {
   const id = text(record.id)?.trim() || `row-${n}`;
+  if (id.length > MAX_ID_CHARS) {
+    return { rowId: `row-${n}`, principle: null, question: null, answer: null, error: { code: "id_too_long", message: `The id has ${id.length} characters; the limit is ${MAX_ID_CHARS}.` } };
+  }
   const fields = { principle: text(record.principle), question: text(record.question), answer: text(record.answer) };
   const bad = Object.entries(fields).find(([, v]) => v === undefined);
   if (bad) return { rowId: id, principle: null, question: null, answer: null, error: { code: "invalid_row", message: `Field "${bad[0]}" must be text.` } };
@@ -53,6 +61,9 @@ async function* csvRows(input: Readable): AsyncGenerator<BatchRowInput> {
   const parser = input.pipe(
     parseCsv({
       bom: true,
+      // Any line end ends a record, as in a spreadsheet. Left to itself csv-parse takes the first line
+      // end it meets as the only one, so a file mixing CRLF and LF (hand-edited exports) merged rows.
+      record_delimiter: ["\r\n", "\n", "\r"],
       relax_column_count: true,
       skip_empty_lines: true,
       skip_records_with_error: true,
@@ -97,6 +108,12 @@ async function* jsonlRows(input: Readable): AsyncGenerator<BatchRowInput> {
     const line = (lineNo === 1 ? raw.replace(BOM, "") : raw).trim();
     if (!line) continue;
     n++;
+    // Measured before JSON.parse, which is what a deeply nested or huge line would make expensive.
+    const tooBig = line.length > MAX_ROW_CHARS ? new InputError("row_too_large", `Line ${lineNo} has ${line.length} characters; a row may have at most ${MAX_ROW_CHARS}.`) : shapeError(line, `Line ${lineNo}`);
+    if (tooBig) {
+      yield { rowId: `line-${lineNo}`, principle: null, question: null, answer: null, error: { code: tooBig.code, message: tooBig.message } };
+      continue;
+    }
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -114,6 +131,8 @@ async function* jsonlRows(input: Readable): AsyncGenerator<BatchRowInput> {
 
 /** A JSON array of row objects (API bodies; the whole text is already in memory). */
 export function* jsonArrayRows(textBody: string): Generator<BatchRowInput> {
+  const tooBig = shapeError(textBody, "The body");
+  if (tooBig) throw tooBig;
   let value: unknown;
   try {
     value = JSON.parse(textBody.replace(BOM, ""));

@@ -7,8 +7,33 @@ import { createHash, type Hash } from "node:crypto";
 import type { LengthOptions } from "../core/analyze.js";
 import type { Grader } from "../grader/types.js";
 import { InputError, validateInput } from "../grading.js";
-import type { BatchJob, BatchRowInput, BatchStore } from "../store/batch-types.js";
+import type { BatchJob, BatchRowInput, BatchStore, JobOwner } from "../store/batch-types.js";
 import { readRows, type InputFormat } from "./input.js";
+
+/** Why a job was not graded by this process; the message says what to do. */
+export class JobConflictError extends Error {
+  override name = "JobConflictError";
+  constructor(
+    readonly code: "job_busy" | "job_grader_mismatch",
+    message: string,
+    /** job_busy: when the holder's lease runs out (ms since the epoch). */
+    readonly leaseExpiresAt: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+const describeGrader = (g: { mode: string; model: string | null }) => `${g.mode} mode${g.model ? ` with ${g.model}` : ""}`;
+
+/** A job finishes with the grader it started with: mixing offline and model results (or two models) in one batch is refused. */
+export function checkGrader(job: BatchJob, grader: Pick<Grader, "mode" | "model">): void {
+  if (job.mode === grader.mode && (job.mode === "offline" || job.model === grader.model)) return;
+  throw new JobConflictError(
+    "job_grader_mismatch",
+    `job ${job.id} was started in ${describeGrader(job)}; this process grades in ${describeGrader(grader)}, so it leaves the job alone. ` +
+      (job.mode === "llm" ? `Finish it with OPENAI_API_KEY set and STARCOACH_MODEL=${job.model ?? ""}.` : "Finish it with --offline (or STARCOACH_OFFLINE=1)."),
+  );
+}
 
 export const INGEST_CHUNK = 500;
 /** A job still "ingesting" after this long belongs to a process that died while reading its input. */
@@ -87,6 +112,10 @@ export interface OpenJobOptions extends JobIdentity {
   source: BatchJob["source"];
   /** Start a new job even when the same input was batched before (answers still come from the cache). */
   fresh?: boolean;
+  /** This run, recorded as the new job's owner. */
+  owner?: JobOwner;
+  /** Whether another job's owner may still be running (then its half-read job is left alone). */
+  ownerAlive?: (owner: JobOwner) => boolean;
 }
 
 const readOptions = (o: OpenJobOptions) => ({ ...(o.format ? { format: o.format } : {}), ...(o.name ? { name: o.name } : {}) });
@@ -99,7 +128,7 @@ export async function openJob(o: OpenJobOptions): Promise<{ job: BatchJob; resum
   const { batches } = o;
   await removeStaleJobs(batches);
   const create = async (key: string | null) =>
-    batches.createJob({ id: newJobId(), inputKey: key, source: o.source, mode: o.grader.mode, model: o.grader.model, promptVersion: o.grader.promptVersion });
+    batches.createJob({ id: newJobId(), inputKey: key, source: o.source, mode: o.grader.mode, model: o.grader.model, promptVersion: o.grader.promptVersion, owner: o.owner ?? null });
 
   if (o.reopenable) {
     const hash = createHash("sha256");
@@ -108,7 +137,14 @@ export async function openJob(o: OpenJobOptions): Promise<{ job: BatchJob; resum
     if (!o.fresh) {
       const existing = await batches.findJobByKey(key);
       if (existing) return { job: existing, resumed: true };
-      for (const job of await batches.listJobs(["ingesting"])) if (job.inputKey === key) await batches.deleteJob(job.id);
+      for (const job of await batches.listJobs(["ingesting"])) {
+        if (job.inputKey !== key) continue;
+        // Half read by a process that died: read it again. Still being read by a live one: leave it.
+        if (job.owner && o.ownerAlive?.(job.owner)) {
+          throw new JobConflictError("job_busy", `job ${job.id} for this input is still being read by pid ${job.owner.pid} on ${job.owner.host}; wait for that command to finish, then run this again.`);
+        }
+        await batches.deleteJob(job.id);
+      }
     }
     const job = await create(key);
     try {

@@ -1,8 +1,10 @@
 /**
  * Batch results as text, in input order, streamed page by page from the job store: JSONL lines
- * `{id, feedback}` / `{id, error}` (the contract), or CSV with one row of key figures per answer.
+ * `{id, feedback}` / `{id, error}` (the contract), or CSV with one row of key figures per answer
+ * (text that a spreadsheet would run as a formula is prefixed with an apostrophe).
  */
 import { stringify } from "csv-stringify/sync";
+import { jsonForTerminal } from "../core/control-chars.js";
 import type { BatchResult, BatchStore } from "../store/batch-types.js";
 
 export type OutputFormat = "jsonl" | "csv";
@@ -18,7 +20,23 @@ export const CSV_COLUMNS = [
 
 const ratio = (r: number | null) => (r === null ? "" : r.toFixed(2));
 
+/** A text cell a spreadsheet would run as a formula (or a DDE call) when the file is opened. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * Quote a text cell that a spreadsheet would read as a formula with a leading apostrophe, which
+ * Excel, LibreOffice and Google Sheets show as text (OWASP's advice against CSV injection). Numbers
+ * are written as numbers and never changed.
+ */
+export function csvCell(value: string | number): string | number {
+  return typeof value === "string" && FORMULA_START.test(value) ? `'${value}` : value;
+}
+
 export function csvRecord(r: BatchResult): Array<string | number> {
+  return csvFields(r).map(csvCell);
+}
+
+function csvFields(r: BatchResult): Array<string | number> {
   const f = r.feedback;
   if (!f || r.status !== "done") {
     return [r.rowId, "error", ...Array(CSV_COLUMNS.length - 4).fill(""), r.error?.code ?? "", r.error?.message ?? ""];
@@ -31,10 +49,11 @@ export function csvRecord(r: BatchResult): Array<string | number> {
   ];
 }
 
+/** One JSONL line; control characters that JSON leaves raw are \u-escaped, so printing it to a terminal is safe. */
 export function jsonlRecord(r: BatchResult): string {
   return r.status === "done" && r.feedback
-    ? JSON.stringify({ id: r.rowId, feedback: r.feedback })
-    : JSON.stringify({ id: r.rowId, error: r.error ?? { code: "unknown", message: "No result." } });
+    ? jsonForTerminal({ id: r.rowId, feedback: r.feedback })
+    : jsonForTerminal({ id: r.rowId, error: r.error ?? { code: "unknown", message: "No result." } });
 }
 
 /** Every finished row of a job in input order (pending rows are skipped). */

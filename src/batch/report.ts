@@ -4,6 +4,7 @@
  * of a large job needs little memory; only the answers compared for duplicate stories are held.
  * Every piece of user text goes through esc().
  */
+import { createHash } from "node:crypto";
 import type { Feedback } from "../core/feedback.js";
 import { PRINCIPLES } from "../core/principles.js";
 import { STAR_PARTS } from "../core/star-split.js";
@@ -223,6 +224,13 @@ th{background:#eef2f6}td.cell{text-align:center;color:#fff;font-weight:600;width
 .legend span{display:inline-block;padding:1px 8px;margin-right:4px;color:#fff;border-radius:3px;font-size:12px}
 .note{color:#5b6b7c;font-size:13px}.parts td:first-child{width:110px}
 `;
+
+/**
+ * The CSP source that allows the report's one inline stylesheet when it is served over HTTP (the
+ * app's policy allows no inline <style> otherwise). A hash, not a nonce: the stylesheet never
+ * changes, and the file written by `--report` stays a plain standalone page.
+ */
+export const REPORT_STYLE_SOURCE = `'sha256-${createHash("sha256").update(CSS).digest("base64")}'`;
 
 export function renderReport(d: ReportData): string {
   const total = d.graded + d.failed;

@@ -7,7 +7,9 @@
  */
 import { ModelError } from "../grader/types.js";
 import { InputError, type GradingService } from "../grading.js";
-import type { BatchCounts, BatchStore, PendingRow, RowError, RowOutcome } from "../store/batch-types.js";
+import type { BatchCounts, BatchStore, JobOwner, PendingRow, RowError, RowOutcome } from "../store/batch-types.js";
+import { StoreError } from "../store/faults.js";
+import { acquireLease, checkGrader } from "./lease.js";
 import { createGate, runPool } from "./limiter.js";
 
 export interface RetryPolicy {
@@ -30,11 +32,18 @@ export interface Progress {
 }
 
 export interface RunOptions {
+  /** The process grading the job: it holds the job's lease while it runs (lease.ts). */
+  owner: JobOwner;
   concurrency: number;
   retry?: RetryPolicy;
   onProgress?: (p: Readonly<Progress>) => void;
   /** Stop taking new rows (in-flight rows finish and are recorded). */
   shouldStop?: () => boolean;
+  /**
+   * A slot of the server's grading gate for each grading attempt, so batch rows and interactive
+   * gradings share STARCOACH_MAX_CONCURRENT; null means the server is stopping (the row stays pending).
+   */
+  slot?: () => Promise<(() => void) | null>;
 }
 
 export interface RunnerDeps {
@@ -69,7 +78,24 @@ async function* pendingRows(batches: BatchStore, jobId: string): AsyncGenerator<
   }
 }
 
+/**
+ * Grade the job's pending rows. Throws JobConflictError, before any row, when the job was started
+ * with another grader (mode or model) or another live process holds it.
+ */
 export async function runJob(deps: RunnerDeps, jobId: string, options: RunOptions): Promise<BatchCounts> {
+  const { batches, grading } = deps;
+  const job = await batches.getJob(jobId);
+  if (!job) throw new Error(`No batch job "${jobId}".`);
+  checkGrader(job, grading.grader);
+  const lease = await acquireLease(batches, job, options.owner);
+  try {
+    return await gradePending(deps, jobId, options, () => lease.lost);
+  } finally {
+    await lease.release();
+  }
+}
+
+async function gradePending(deps: RunnerDeps, jobId: string, options: RunOptions, leaseLost: () => boolean): Promise<BatchCounts> {
   const { batches, grading } = deps;
   const retry = options.retry ?? DEFAULT_RETRY;
   const start = await batches.counts(jobId);
@@ -87,9 +113,19 @@ export async function runJob(deps: RunnerDeps, jobId: string, options: RunOption
     return flushing;
   };
 
-  async function gradeRow(row: PendingRow): Promise<RowOutcome> {
+  // A storage fault (full disk, damaged file) is no fault of the row: it stops the job, the row
+  // stays pending, and the job resumes once the storage works again.
+  let fatal: unknown = null;
+  let refused = false;
+  /** The row's outcome, or null when no slot was given (stopping): the row stays pending. */
+  async function gradeRow(row: PendingRow): Promise<RowOutcome | null> {
     for (let attempt = 1; ; attempt++) {
       await gate.ready();
+      const release = options.slot ? await options.slot() : () => {};
+      if (!release) {
+        refused = true;
+        return null;
+      }
       try {
         const feedback = await grading.grade({ answer: row.answer ?? "", principle: row.principle ?? "", question: row.question });
         return { ordinal: row.ordinal, status: "done", gradingId: feedback.id, cached: feedback.meta.cached };
@@ -101,7 +137,10 @@ export async function runJob(deps: RunnerDeps, jobId: string, options: RunOption
           progress.retries++;
           continue;
         }
+        if (err instanceof StoreError) throw err;
         return { ordinal: row.ordinal, status: "error", error: toRowError(err) };
+      } finally {
+        release();
       }
     }
   }
@@ -110,19 +149,29 @@ export async function runJob(deps: RunnerDeps, jobId: string, options: RunOption
     pendingRows(batches, jobId),
     options.concurrency,
     async (row) => {
-      const outcome = await gradeRow(row);
-      buffer.push(outcome);
-      progress.thisRun++;
-      if (outcome.status === "done") progress.done++;
-      else progress.failed++;
-      if (buffer.length >= FLUSH_ROWS || Date.now() - lastFlush >= FLUSH_MS) {
-        await flush();
-        await yieldToEventLoop();
+      try {
+        const outcome = await gradeRow(row);
+        if (!outcome) return;
+        buffer.push(outcome);
+        progress.thisRun++;
+        if (outcome.status === "done") progress.done++;
+        else progress.failed++;
+        if (buffer.length >= FLUSH_ROWS || Date.now() - lastFlush >= FLUSH_MS) {
+          await flush();
+          await yieldToEventLoop();
+        }
+        options.onProgress?.(progress);
+      } catch (err) {
+        fatal ??= err;
       }
-      options.onProgress?.(progress);
     },
-    options.shouldStop,
+    () => refused || fatal !== null || leaseLost() || (options.shouldStop?.() ?? false),
   );
+  if (fatal) {
+    // Keep what was graded before the fault if the store still takes it; the rest stays pending.
+    await flush().catch(() => undefined);
+    throw fatal;
+  }
   await flush();
   const counts = await batches.counts(jobId);
   if (counts.pending === 0) await batches.updateJob(jobId, { status: "done" });

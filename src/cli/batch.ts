@@ -2,10 +2,11 @@
 import { Command, Option } from "commander";
 import { collectJob, refreshProviderStatus } from "../batch/openai-batch.js";
 import { sleep } from "../batch/limiter.js";
+import { jsonForTerminal, printable } from "../core/control-chars.js";
 import type { BatchJob } from "../store/batch-types.js";
 import { openSqliteBatchStore } from "../store/sqlite-batch.js";
 import { cliConfig, CliError, EXIT, openContext, type CliContext, type CliIO } from "./context.js";
-import { emitResults, outputOptions, positiveInt, summarize, type OutputOptions } from "./grade.js";
+import { emitResults, outputOptions, positiveInt, prepareOutputs, summarize, type OutputOptions } from "./grade.js";
 import { providerDeps } from "./provider.js";
 
 interface JobFlags {
@@ -17,7 +18,7 @@ interface JobFlags {
 async function withJob<T>(io: CliIO, id: string, flags: JobFlags, fn: (ctx: CliContext, job: BatchJob) => Promise<T>): Promise<T> {
   const probe = openSqliteBatchStore(cliConfig(io.env, flags).dbFile);
   const job = await probe.getJob(id).finally(() => probe.close());
-  if (!job) throw new CliError(`No batch job "${id}" in this database (STARCOACH_DB / --db).`);
+  if (!job) throw new CliError(`No batch job "${printable(id, { maxLength: 80 })}" in this database (STARCOACH_DB / --db).`);
   const ctx = await openContext(io, { ...flags, ...(job.model && !flags.model ? { model: job.model } : {}), offline: job.mode === "offline" });
   try {
     return await fn(ctx, job);
@@ -40,7 +41,7 @@ export function registerBatch(program: Command, io: CliIO, setExit: (code: numbe
         const counts = await ctx.batches.counts(job.id);
         const fresh = (await ctx.batches.getJob(job.id))!;
         io.stdout.write(
-          `${JSON.stringify({
+          `${jsonForTerminal({
             id: fresh.id,
             status: fresh.status,
             mode: fresh.mode,
@@ -49,7 +50,7 @@ export function registerBatch(program: Command, io: CliIO, setExit: (code: numbe
             provider: fresh.providerBatchId
               ? { batchId: fresh.providerBatchId, status: fresh.providerStatus, requestCounts: provider?.request_counts ?? null }
               : null,
-          }, null, 2)}\n`,
+          }, 2)}\n`,
         );
         setExit(EXIT.ok);
       });
@@ -68,23 +69,24 @@ export function registerBatch(program: Command, io: CliIO, setExit: (code: numbe
     .option("--db <file>", "SQLite database file (overrides STARCOACH_DB)")
     .action(async (id: string, flags: JobFlags & OutputOptions & { wait?: boolean; pollSeconds: number }) => {
       await withJob(io, id, flags, async (ctx, job) => {
+        const targets = await prepareOutputs(flags, [ctx.config.dbFile]);
         if (job.status === "submitted") {
           const deps = await providerDeps(ctx);
           for (;;) {
             const r = await collectJob(deps, (await ctx.batches.getJob(job.id))!);
             if (r.state === "collected") {
-              io.stderr.write(`starcoach: OpenAI batch ${job.providerBatchId} ${r.providerStatus}: merged ${r.merged} results, ${r.failed} failed.\n`);
+              io.stderr.write(`starcoach: OpenAI batch ${printable(`${job.providerBatchId} ${r.providerStatus}`)}: merged ${r.merged} results, ${r.failed} failed.\n`);
               break;
             }
             if (!flags.wait) {
-              io.stderr.write(`starcoach: OpenAI batch ${job.providerBatchId} is ${r.providerStatus}; try again later (or use --wait).\n`);
+              io.stderr.write(`starcoach: OpenAI batch ${printable(`${job.providerBatchId} is ${r.providerStatus}`)}; try again later (or use --wait).\n`);
               setExit(EXIT.notReady);
               return;
             }
             await sleep(flags.pollSeconds * 1000);
           }
         }
-        await emitResults(io, ctx.batches, job.id, flags);
+        await emitResults(io, ctx.batches, job.id, flags, targets);
         setExit(await summarize(io, ctx.batches, job.id, null));
       });
     });

@@ -7,7 +7,8 @@ import { loadConfig, type Config } from "../config.js";
 import type { Grader } from "../grader/types.js";
 import { createGradingService, type GradingService } from "../grading.js";
 import { createGrader } from "../node.js";
-import type { BatchStore } from "../store/batch-types.js";
+import { processOwner } from "../batch/lease.js";
+import type { BatchStore, JobOwner } from "../store/batch-types.js";
 import { openSqliteBatchStore } from "../store/sqlite-batch.js";
 import { openSqliteStore } from "../store/sqlite.js";
 import { openSqliteDriver } from "../store/sqlite-driver.js";
@@ -16,7 +17,7 @@ import type { Store } from "../store/types.js";
 
 export interface CliIO {
   stdin: Readable;
-  stdout: Writable;
+  stdout: Writable & { isTTY?: boolean };
   stderr: Writable & { isTTY?: boolean; columns?: number };
   env: Record<string, string | undefined>;
 }
@@ -29,7 +30,11 @@ export class CliError extends Error {
   }
 }
 
-export const EXIT = { ok: 0, rowsFailed: 1, usage: 2, notReady: 3 } as const;
+/**
+ * Exit status of every command (documented in `starcoach grade --help` and docs/BATCH.md). 70 and 74
+ * are the BSD sysexits codes for an internal error and an input/output error.
+ */
+export const EXIT = { ok: 0, rowsFailed: 1, usage: 2, notReady: 3, internal: 70, io: 74 } as const;
 
 export interface GradingOverrides {
   offline?: boolean;
@@ -48,6 +53,8 @@ export function cliConfig(env: CliIO["env"], o: GradingOverrides): Config {
 
 export interface CliContext {
   config: Config;
+  /** This command run, as the owner of the batch jobs it creates and grades. */
+  owner: JobOwner;
   store: Store;
   batches: BatchStore;
   stories: StoryStore;
@@ -58,14 +65,15 @@ export interface CliContext {
 
 export async function openContext(io: CliIO, o: GradingOverrides): Promise<CliContext> {
   const config = cliConfig(io.env, o);
-  const store = openSqliteStore(config.dbFile);
-  const batches = openSqliteBatchStore(config.dbFile);
-  const storyDb = openSqliteDriver(config.dbFile);
+  const store = openSqliteStore(config.dbFile, { maxMb: config.dbMaxMb });
+  const batches = openSqliteBatchStore(config.dbFile, { maxMb: config.dbMaxMb });
+  const storyDb = openSqliteDriver(config.dbFile, { maxMb: config.dbMaxMb });
   const stories = createStoryStore(storyDb);
   const grader = await createGrader(config);
   if (grader.mode === "offline" && !o.offline) io.stderr.write("starcoach: no OPENAI_API_KEY set, grading offline (rule-based). Use --offline to silence this note.\n");
   return {
     config,
+    owner: processOwner("cli"),
     store,
     batches,
     stories,

@@ -10,9 +10,11 @@ import { createOfflineGrader } from "../grader/offline-grader.js";
 import type { Grader } from "../grader/types.js";
 import { createGradingService } from "../grading.js";
 import { createGrader } from "../node.js";
+import { StoreError } from "../store/faults.js";
 import { openSqliteStore } from "../store/sqlite.js";
 import { parseGold } from "../eval/gold.js";
 import { formatEval, runEval, type EvalReport } from "../eval/run.js";
+import { jsonForTerminal, printable } from "../core/control-chars.js";
 import { CliError, cliConfig, EXIT, type CliIO } from "./context.js";
 
 interface EvalOptions {
@@ -73,7 +75,7 @@ async function evaluate(io: CliIO, file: string, o: EvalOptions): Promise<number
   if (grader.mode === "llm") reports.push(await run(grader, o.db ?? join(dirname(config.dbFile), "eval-cache.db")));
   reports.push(await run(grader.mode === "offline" ? grader : createOfflineGrader(), ":memory:"));
 
-  io.stdout.write(o.json ? `${JSON.stringify({ source: file, reports }, null, 2)}\n` : formatEval(file, reports));
+  io.stdout.write(o.json ? `${jsonForTerminal({ source: file, reports }, 2)}\n` : printable(formatEval(file, reports), { keepNewlines: true }));
   return reports.some((r) => r.failures.length) ? EXIT.rowsFailed : EXIT.ok;
 }
 
@@ -103,14 +105,19 @@ export async function evalCommand(argv: string[], io: CliIO = processIO): Promis
     code = c;
   })
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    // Usage errors quote the arguments given: escape what a terminal would act on.
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(printable(s, { keepNewlines: true })) });
   try {
     await cmd.parseAsync(argv, { from: "user" });
     return code;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (err instanceof StoreError) {
+      io.stderr.write(`starcoach eval: ${printable(err.detail)}\n`);
+      return EXIT.io;
+    }
     if (err instanceof CliError || err instanceof ConfigError) {
-      io.stderr.write(`starcoach eval: ${err.message}\n`);
+      io.stderr.write(`starcoach eval: ${printable(err.message, { keepNewlines: true })}\n`);
       return err instanceof CliError ? err.exitCode : EXIT.usage;
     }
     throw err;

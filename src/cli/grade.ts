@@ -1,18 +1,18 @@
 /** `starcoach grade FILE`: batch-grade a CSV/JSONL file (or stdin) as a resumable job. */
 import { Command, InvalidArgumentError, Option } from "commander";
-import { createReadStream, createWriteStream } from "node:fs";
-import { rename, writeFile } from "node:fs/promises";
+import { createReadStream } from "node:fs";
 import { basename } from "node:path";
-import { once } from "node:events";
-import type { Writable } from "node:stream";
 import { INPUT_FORMATS, type InputFormat } from "../batch/input.js";
 import { openJob } from "../batch/job.js";
+import { ownerAlive } from "../batch/lease.js";
 import { finishedResults, OUTPUT_FORMATS, resultLines, type OutputFormat } from "../batch/output.js";
 import { createProgressReporter } from "../batch/progress.js";
 import { buildReport } from "../batch/report.js";
 import { runJob } from "../batch/runner.js";
 import type { BatchStore } from "../store/batch-types.js";
+import { printable } from "../core/control-chars.js";
 import { CliError, EXIT, openContext, type CliContext, type CliIO } from "./context.js";
+import { ioReason, prepareOutput, writeChunks, writeOutput, type OutputTarget } from "./output-target.js";
 import { submitToOpenAi } from "./provider.js";
 
 export function positiveInt(max: number) {
@@ -29,24 +29,38 @@ export interface OutputOptions {
   report?: string;
 }
 
-async function writeAll(target: Writable, chunks: AsyncIterable<string>): Promise<void> {
-  for await (const chunk of chunks) {
-    if (!target.write(chunk)) await once(target, "drain");
-  }
+/** Results shown on a terminal: control characters in the answers' text become visible escapes. */
+async function* forTerminal(chunks: AsyncIterable<string>): AsyncGenerator<string> {
+  for await (const chunk of chunks) yield printable(chunk, { keepNewlines: true });
 }
 
-/** Write the job's results to --out (atomically, via a temporary file) or stdout, and the report. */
-export async function emitResults(io: CliIO, batches: BatchStore, jobId: string, o: OutputOptions): Promise<void> {
+export interface OutputTargets {
+  out: OutputTarget | null;
+  report: OutputTarget | null;
+}
+
+/** Check --out and --report before any grading (see output-target.ts); neither may be `protectedPaths`. */
+export async function prepareOutputs(o: OutputOptions, protectedPaths: readonly string[]): Promise<OutputTargets> {
+  return {
+    out: o.out ? await prepareOutput(o.out, "--out", protectedPaths) : null,
+    report: o.report ? await prepareOutput(o.report, "--report", protectedPaths) : null,
+  };
+}
+
+async function* single(text: Promise<string>): AsyncGenerator<string> {
+  yield await text;
+}
+
+/** Write the job's results to --out (or stdout) and the report to --report. */
+export async function emitResults(io: CliIO, batches: BatchStore, jobId: string, o: OutputOptions, targets: OutputTargets): Promise<void> {
   const lines = resultLines(batches, jobId, o.format);
-  if (o.out) {
-    const tmp = `${o.out}.partial`;
-    const file = createWriteStream(tmp);
-    await writeAll(file, lines);
-    file.end();
-    await once(file, "close");
-    await rename(tmp, o.out);
-  } else await writeAll(io.stdout, lines);
-  if (o.report) await writeFile(o.report, await buildReport(batches, jobId), "utf8");
+  if (targets.out) await writeOutput(targets.out, lines);
+  else {
+    await writeChunks(io.stdout, io.stdout.isTTY ? forTerminal(lines) : lines).catch((err: unknown) => {
+      throw new CliError(`cannot write the results to standard output: ${ioReason(err)}`, EXIT.io);
+    });
+  }
+  if (targets.report) await writeOutput(targets.report, single(buildReport(batches, jobId)));
 }
 
 /** Print what happened on stderr and return the exit code: 0 when every row was graded. */
@@ -70,8 +84,9 @@ export async function summarize(io: CliIO, batches: BatchStore, jobId: string, s
   if (!counts.error) return counts.pending ? EXIT.notReady : EXIT.ok;
   io.stderr.write(`starcoach: ${counts.error} row${counts.error === 1 ? "" : "s"} failed:\n`);
   for (const [code, ids] of failures) {
-    const shown = ids.slice(0, 8).join(", ");
-    io.stderr.write(`  ${code} ×${ids.length}: ${shown}${ids.length > 8 ? `, … (${ids.length - 8} more)` : ""}\n`);
+    // Ids come from the input file: escape what a terminal would act on, and cut very long ones.
+    const shown = ids.slice(0, 8).map((id) => printable(id, { maxLength: 60 })).join(", ");
+    io.stderr.write(`  ${printable(code)} ×${ids.length}: ${shown}${ids.length > 8 ? `, … (${ids.length - 8} more)` : ""}\n`);
   }
   return EXIT.rowsFailed;
 }
@@ -91,6 +106,7 @@ async function gradeFile(io: CliIO, file: string, flags: GradeFlags): Promise<nu
   const ctx: CliContext = await openContext(io, flags);
   try {
     const stdin = file === "-";
+    const targets = await prepareOutputs(flags, [ctx.config.dbFile, ...(stdin ? [] : [file])]);
     const { job, resumed } = await openJob({
       batches: ctx.batches,
       grader: ctx.grader,
@@ -101,6 +117,8 @@ async function gradeFile(io: CliIO, file: string, flags: GradeFlags): Promise<nu
       ...(flags.inputFormat ? { format: flags.inputFormat } : {}),
       ...(stdin ? {} : { name: basename(file) }),
       ...(flags.fresh ? { fresh: true } : {}),
+      owner: ctx.owner,
+      ownerAlive,
     });
     const counts = await ctx.batches.counts(job.id);
     io.stderr.write(
@@ -111,7 +129,7 @@ async function gradeFile(io: CliIO, file: string, flags: GradeFlags): Promise<nu
 
     if (flags.openaiBatch || job.status === "submitted") {
       if (job.status === "ready") await submitToOpenAi(io, ctx, job);
-      else if (job.status === "submitted") io.stderr.write(`starcoach: job ${job.id} is waiting on OpenAI batch ${job.providerBatchId}.\n`);
+      else if (job.status === "submitted") io.stderr.write(`starcoach: job ${job.id} is waiting on OpenAI batch ${printable(job.providerBatchId ?? "")}.\n`);
       const after = (await ctx.batches.getJob(job.id))!;
       if (after.status === "submitted") {
         io.stderr.write(`starcoach: check with \`npx starcoach batch status ${job.id}\`; fetch results with \`npx starcoach batch collect ${job.id}\`.\n`);
@@ -126,6 +144,7 @@ async function gradeFile(io: CliIO, file: string, flags: GradeFlags): Promise<nu
       const progress = createProgressReporter(io.stderr);
       let last: Parameters<typeof progress.finish>[0] | null = null;
       await runJob({ batches: ctx.batches, grading: ctx.grading }, job.id, {
+        owner: ctx.owner,
         concurrency: flags.concurrency,
         onProgress: (p) => {
           last = p;
@@ -134,7 +153,7 @@ async function gradeFile(io: CliIO, file: string, flags: GradeFlags): Promise<nu
       });
       if (last) progress.finish(last);
     }
-    await emitResults(io, ctx.batches, job.id, flags);
+    await emitResults(io, ctx.batches, job.id, flags, targets);
     return await summarize(io, ctx.batches, job.id, (Date.now() - started) / 1000);
   } finally {
     await ctx.close();
@@ -166,8 +185,14 @@ export function registerGrade(program: Command, io: CliIO, setExit: (code: numbe
         "Environment: OPENAI_API_KEY (without it, grading is offline), OPENAI_BASE_URL, STARCOACH_MODEL,",
         "STARCOACH_DB, STARCOACH_MODEL_TIMEOUT_MS, STARCOACH_MODEL_RETRIES.",
         "",
-        "Exit status: 0 every row graded; 1 some rows failed (summary on stderr); 2 bad usage or unreadable input;",
-        "3 results not ready (OpenAI batch still running).",
+        "--out replaces a file atomically (FILE.partial, then a rename), follows a symbolic link to its file, and",
+        "writes through to a device or named pipe such as /dev/null; a folder is refused. It is checked before grading.",
+        "",
+        "Exit status: 0 every row graded; 1 some rows failed (summary on stderr); 2 bad usage or unreadable input",
+        "(--out names a folder, the input or the database); 3 results not ready (OpenAI batch still running, or",
+        "another process is grading this job: the message names it);",
+        "74 cannot write: the database (read-only folder, full disk, damaged file) or the output (--out not",
+        "writable, standard output full or closed); 70 internal error.",
       ].join("\n"),
     )
     .argument("<file>", "CSV or JSONL file of answers, or - for standard input");

@@ -5,9 +5,13 @@
 import { Command, CommanderError } from "commander";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../config.js";
+import { printable } from "../core/control-chars.js";
+import { JobConflictError } from "../batch/job.js";
 import { InputError } from "../grading.js";
+import { StoreError } from "../store/faults.js";
 import { registerBatch } from "./batch.js";
 import { CliError, EXIT, type CliIO } from "./context.js";
+import { registerData } from "./data.js";
 import { registerDoctor } from "./doctor.js";
 import { registerEval } from "./eval.js";
 import { registerGrade } from "./grade.js";
@@ -21,10 +25,12 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .version(pkg.version, "-v, --version", "print the version")
     .showHelpAfterError()
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    // Usage errors quote the arguments given: escape what a terminal would act on.
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(printable(s, { keepNewlines: true })) });
   registerGrade(program, io, setExit);
   registerBatch(program, io, setExit);
   registerEval(program, io, setExit);
+  registerData(program, io, setExit);
   registerDoctor(program, io, setExit);
   registerMcp(program, io, setExit);
   registerServe(program, io, setExit);
@@ -42,17 +48,25 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     return code;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (err instanceof JobConflictError) {
+      io.stderr.write(`starcoach: ${printable(err.message)}\n`);
+      return EXIT.notReady;
+    }
+    if (err instanceof StoreError) {
+      io.stderr.write(`starcoach: ${printable(err.detail)}\n`);
+      return EXIT.io;
+    }
     if (err instanceof CliError || err instanceof ConfigError || err instanceof InputError) {
-      io.stderr.write(`starcoach: ${err.message}\n`);
+      io.stderr.write(`starcoach: ${printable(err.message, { keepNewlines: true })}\n`);
       return err instanceof CliError ? err.exitCode : EXIT.usage;
     }
     const e = err as NodeJS.ErrnoException;
     if (e?.code === "ENOENT" || e?.code === "EACCES" || e?.code === "EISDIR") {
-      io.stderr.write(`starcoach: ${e.message}\n`);
+      io.stderr.write(`starcoach: ${printable(e.message)}\n`);
       return EXIT.usage;
     }
-    io.stderr.write(`starcoach: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    return 70;
+    io.stderr.write(`starcoach: unexpected error: ${printable(err instanceof Error ? (err.stack ?? err.message) : String(err), { keepNewlines: true })}\n`);
+    return EXIT.internal;
   }
 }
 

@@ -2,6 +2,7 @@
 import OpenAI from "openai";
 import { readFile } from "node:fs/promises";
 import { submitJob, type ProviderBatchDeps } from "../batch/openai-batch.js";
+import { printable } from "../core/control-chars.js";
 import { RUBRIC_FILE } from "../node.js";
 import type { BatchJob } from "../store/batch-types.js";
 import { CliError, type CliContext, type CliIO } from "./context.js";
@@ -24,7 +25,7 @@ export async function submitToOpenAi(io: CliIO, ctx: CliContext, job: BatchJob):
   const r = await submitJob(await providerDeps(ctx), job);
   io.stderr.write(
     r.providerBatchId
-      ? `starcoach: submitted ${r.submitted} requests as OpenAI batch ${r.providerBatchId} (${r.fromCache} answers from cache, ${r.rejected} rejected).\n`
+      ? `starcoach: submitted ${r.submitted} requests as OpenAI batch ${printable(r.providerBatchId)} (${r.fromCache} answers from cache, ${r.rejected} rejected).\n`
       : `starcoach: nothing to submit (${r.fromCache} answers from cache, ${r.rejected} rejected).\n`,
   );
 }

@@ -105,6 +105,18 @@ export function countTokens(text: string): TokenCounts {
   return counts;
 }
 
+// A letter or digit that is visible: default-ignorable code points such as the Hangul fillers are
+// letters to Unicode but render as nothing.
+const VISIBLE_LETTER_OR_DIGIT = /(?!\p{Default_Ignorable_Code_Point})[\p{L}\p{N}]/u;
+
+/**
+ * Whether the text has at least one word a reader can see: false for whitespace, punctuation,
+ * emoji, control characters (NUL) and invisible ones (zero-width spaces and joiners, BOM, bidi marks).
+ */
+export function hasVisibleWord(text: string): boolean {
+  return VISIBLE_LETTER_OR_DIGIT.test(text);
+}
+
 /** I / (I + we); null when neither occurs. */
 export function iRatio(iCount: number, weCount: number): number | null {
   const total = iCount + weCount;

@@ -10,7 +10,7 @@ import { GRADE_SPEC } from "./llm.js";
 import { chatModel, isOutputFailure, toModelError, usageFrom, type LlmSettings } from "./model.js";
 import type { Repaired } from "./repair.js";
 import { callSettings, endpointProfile, mergeRepairs, modeRequest, noteReasoning, parseToolReply, recoverToolChoiceViolation, withModeFallback } from "./structured.js";
-import type { Grader, GradeOutcome, GradeRequest, PartialGrade, StructuredMode } from "./types.js";
+import { GradingAborted, type GradeOptions, type Grader, type GradeOutcome, type GradeRequest, type PartialGrade, type StructuredMode } from "./types.js";
 import type { ModelGrade } from "../core/feedback.js";
 
 /** `grader` with gradeStream added; its grade() (and so caching, promptVersion) is unchanged. */
@@ -18,7 +18,7 @@ export function withStreaming(grader: Grader, settings: LlmSettings, template: s
   const model = chatModel(settings);
   const profile = endpointProfile(settings);
 
-  async function streamIn(mode: StructuredMode, request: GradeRequest, onPartial: (partial: PartialGrade) => void | Promise<void>): Promise<GradeOutcome> {
+  async function streamIn(mode: StructuredMode, request: GradeRequest, onPartial: (partial: PartialGrade) => void | Promise<void>, signal?: AbortSignal): Promise<GradeOutcome> {
     const prompt = buildPrompt(template, request);
     const options = await modeRequest(GRADE_SPEC, mode, prompt);
     let streamError: unknown = null;
@@ -28,6 +28,7 @@ export function withStreaming(grader: Grader, settings: LlmSettings, template: s
       temperature: 0,
       ...callSettings(settings, profile),
       ...options,
+      ...(signal ? { abortSignal: signal } : {}),
       // Errors become part of the stream rather than throws; keep the first one to report it.
       onError: ({ error }) => {
         streamError ??= error;
@@ -63,12 +64,14 @@ export function withStreaming(grader: Grader, settings: LlmSettings, template: s
     }
   }
 
-  async function gradeStream(request: GradeRequest, onPartial: (partial: PartialGrade) => void | Promise<void>): Promise<GradeOutcome> {
+  async function gradeStream(request: GradeRequest, onPartial: (partial: PartialGrade) => void | Promise<void>, options: GradeOptions = {}): Promise<GradeOutcome> {
+    const { signal } = options;
     try {
-      return await withModeFallback(settings.structured, profile, (mode) => streamIn(mode, request, onPartial));
+      return await withModeFallback(settings.structured, profile, (mode) => streamIn(mode, request, onPartial, signal));
     } catch (error) {
+      if (signal?.aborted) throw new GradingAborted();
       // An unusable reply gets the one-shot call's corrective retry.
-      if (isOutputFailure(error)) return grader.grade(request);
+      if (isOutputFailure(error)) return grader.grade(request, options);
       throw toModelError(error, settings);
     }
   }

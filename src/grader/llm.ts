@@ -37,15 +37,15 @@ export async function createLlmGrader(settings: LlmSettings, template: string, b
     notice: null,
     ...(followUp ? { followUp } : {}),
     async grade(request, options = {}) {
-      const { output, usage, repaired } = await structured(GRADE_SPEC, buildPrompt(template, request), options.temperature ?? 0);
+      const { output, usage, repaired } = await structured(GRADE_SPEC, buildPrompt(template, request), options.temperature ?? 0, options.signal);
       return { grade: output, usage, repaired };
     },
-    async barRaise(request, firstPass) {
+    async barRaise(request, firstPass, options = {}) {
       if (!barRaiserTemplate) return offlineBarRaise(request, firstPass);
       const scores = Object.fromEntries(STAR_PARTS.map((p) => [p, firstPass[p].score]));
       const firstPassText = JSON.stringify({ ...scores, principleFit: firstPass.principleFit.score, betterFits: firstPass.principleFit.betterFits });
       const prompt = buildPrompt(barRaiserTemplate, request, { first_pass: firstPassText });
-      const { output, usage, repaired } = await structured(BAR_RAISER_SPEC, prompt, 0);
+      const { output, usage, repaired } = await structured(BAR_RAISER_SPEC, prompt, 0, options.signal);
       return { barRaiser: output, usage, repaired };
     },
   };

@@ -32,7 +32,7 @@ import { OPENAI_DEFAULT_BASE_URL } from "../config.js";
 import type { Prompt } from "../core/prompt.js";
 import { chatModel, innermost, isOutputFailure, toModelError, usageFrom, type LlmSettings } from "./model.js";
 import { repairingOutput, type Repair, type Repaired } from "./repair.js";
-import { STRUCTURED_MODES, type StructuredMode, type StructuredSetting, type Usage } from "./types.js";
+import { GradingAborted, STRUCTURED_MODES, type StructuredMode, type StructuredSetting, type Usage } from "./types.js";
 
 /** A reply that breaks the schema is asked for once more; the second failure is reported. */
 export const SCHEMA_ATTEMPTS = 2;
@@ -237,14 +237,15 @@ export async function recoverToolChoiceViolation<T>(spec: StructuredSpec<T>, err
   return { ...parsed, reasoning: error.content.some((part) => part.type === "reasoning") };
 }
 
-export type StructuredCaller = <T>(spec: StructuredSpec<T>, prompt: Prompt, temperature: number) => Promise<StructuredResult<T>>;
+/** `signal` cancels the call (the client went away): it then throws GradingAborted. */
+export type StructuredCaller = <T>(spec: StructuredSpec<T>, prompt: Prompt, temperature: number, signal?: AbortSignal) => Promise<StructuredResult<T>>;
 
 export function createStructuredCaller(settings: LlmSettings, model: LanguageModel = chatModel(settings)): StructuredCaller {
   const profile = endpointProfile(settings);
 
-  async function once<T>(spec: StructuredSpec<T>, mode: StructuredMode, prompt: Prompt, temperature: number): Promise<StructuredResult<T>> {
+  async function once<T>(spec: StructuredSpec<T>, mode: StructuredMode, prompt: Prompt, temperature: number, signal?: AbortSignal): Promise<StructuredResult<T>> {
     const request = await modeRequest(spec, mode, prompt);
-    const call = generateText({ model, prompt: prompt.user, temperature, ...callSettings(settings, profile), ...request });
+    const call = generateText({ model, prompt: prompt.user, temperature, ...callSettings(settings, profile), ...request, ...(signal ? { abortSignal: signal } : {}) });
     const done = (result: Awaited<typeof call>, { value, repairs }: Repaired<T>): StructuredResult<T> => {
       const usage = usageFrom(result.usage);
       noteReasoning(profile, result.reasoningText, usage);
@@ -263,13 +264,14 @@ export function createStructuredCaller(settings: LlmSettings, model: LanguageMod
     }
   }
 
-  return async (spec, prompt, temperature) => {
+  return async (spec, prompt, temperature, signal) => {
     let problem: string | null = null;
     for (let attempt = 1; ; attempt++) {
       try {
         const asked = withCorrection(prompt, problem);
-        return await withModeFallback(settings.structured, profile, (mode) => once(spec, mode, asked, temperature));
+        return await withModeFallback(settings.structured, profile, (mode) => once(spec, mode, asked, temperature, signal));
       } catch (error) {
+        if (signal?.aborted) throw new GradingAborted();
         if (isOutputFailure(error) && attempt < SCHEMA_ATTEMPTS) {
           problem = describeOutputFailure(error);
           continue;

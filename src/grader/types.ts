@@ -40,6 +40,8 @@ export interface GradeOutcome {
 export interface GradeOptions {
   /** Sampling temperature; 0 (the default) for one sample, higher for self-consistency samples. */
   temperature?: number;
+  /** Cancels the model call (the client went away); the grader then throws GradingAborted. */
+  signal?: AbortSignal;
 }
 
 export interface BarRaiseOutcome {
@@ -73,11 +75,11 @@ export interface Grader {
   readonly notice: string | null;
   grade(request: GradeRequest, options?: GradeOptions): Promise<GradeOutcome>;
   /** The stricter bar-raiser pass over an answer already graded (`firstPass`); rule-based when absent. */
-  barRaise?(request: GradeRequest, firstPass: ModelGrade): Promise<BarRaiseOutcome>;
+  barRaise?(request: GradeRequest, firstPass: ModelGrade, options?: GradeOptions): Promise<BarRaiseOutcome>;
   /** Judge a follow-up drill answer; rule-based when absent (src/grader/followup.ts). */
   followUp?(request: FollowUpRequest): Promise<FollowUpOutcome>;
   /** Optional: the same grading, reporting the model's partial output as it streams (llm-stream.ts). */
-  gradeStream?(request: GradeRequest, onPartial: (partial: PartialGrade) => void | Promise<void>): Promise<GradeOutcome>;
+  gradeStream?(request: GradeRequest, onPartial: (partial: PartialGrade) => void | Promise<void>, options?: GradeOptions): Promise<GradeOutcome>;
 }
 
 /** A model grading still being written: any field may be missing or cut short. */
@@ -95,5 +97,14 @@ export class ModelError extends Error {
   ) {
     super(message, options);
     this.name = "ModelError";
+  }
+}
+
+/** The caller went away (its AbortSignal fired) and the model call was cancelled; nobody waits for a result. */
+export class GradingAborted extends Error {
+  readonly code = "client_closed";
+  constructor() {
+    super("The client closed the connection; the grading was cancelled and nothing was stored.");
+    this.name = "GradingAborted";
   }
 }

@@ -16,6 +16,7 @@ import { gradeStreamRoutes } from "./routes/grade-stream.js";
 import { webRoutes } from "../web/routes.js";
 import { practiceRoutes } from "../web/practice-routes.js";
 import { batchesRoutes } from "./routes/batches.js";
+import { healthRoutes } from "./routes/health.js";
 import { doctorRoutes } from "./routes/doctor.js";
 import { storiesRoutes } from "./routes/stories.js";
 import { followupsRoutes } from "./routes/followups.js";
@@ -46,9 +47,7 @@ export function createApp(deps: AppDeps) {
 
   // Browsers ask for it on every page; answer "nothing here" rather than log a 404 in the console.
   app.get("/favicon.ico", (c) => c.body(null, 204));
-  app.get("/healthz", (c) =>
-    c.json({ status: "ok", mode: deps.grading.grader.mode, model: deps.grading.grader.model, promptVersion: deps.grading.grader.promptVersion }),
-  );
+  app.route("/", healthRoutes);
   app.route("/", principlesRoutes);
   app.route("/", gradeRoutes);
   app.route("/", gradingsRoutes);

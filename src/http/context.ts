@@ -1,5 +1,6 @@
 import type { DoctorReport } from "../grader/doctor.js";
 import type { GradingService } from "../grading.js";
+import type { Admission } from "./middleware/admission.js";
 import type { ReliabilityDeps } from "./middleware/index.js";
 import type { BatchJob, BatchStore } from "../store/batch-types.js";
 import type { StoryStore } from "../store/stories.js";
@@ -35,6 +36,16 @@ export interface BatchJobs {
   stop?(): void;
   /** …and resolve once the rows being graded are stored. */
   idle?(): Promise<void>;
+  /**
+   * Stop grading one job (every job without an id) before it is deleted, and resolve once its rows
+   * in flight are stored, so no grading is saved after the delete. Absent where rows are graded
+   * elsewhere (Workers: a deleted job's queued rows find nothing to grade).
+   */
+  cancel?(id?: string): Promise<void>;
 }
 
-export type AppEnv = { Variables: { deps: AppDeps } };
+/**
+ * `admission` is set by the reliability middleware (middleware/admission.ts) for every request;
+ * `cspStyleSources` by a route that serves an inline stylesheet it vouches for (by hash).
+ */
+export type AppEnv = { Variables: { deps: AppDeps; admission: Admission; cspStyleSources?: readonly string[] } };

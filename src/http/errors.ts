@@ -3,8 +3,9 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { ModelError } from "../grader/types.js";
+import { GradingAborted, ModelError } from "../grader/types.js";
 import { InputError } from "../grading.js";
+import { StoreError } from "../store/faults.js";
 
 export const ErrorSchema = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })
@@ -13,6 +14,19 @@ export const ErrorSchema = z
 /** The OpenAPI entry for an error status: the codes it can carry, in the one error shape. */
 export function errorDoc(codes: string) {
   return { description: codes, content: { "application/json": { schema: ErrorSchema } } };
+}
+
+/** A request turned away by a limit (rate, queue, budget): 429 or 503 with Retry-After. */
+export class LimitError extends Error {
+  constructor(
+    readonly status: 429 | 503,
+    readonly code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+    this.name = "LimitError";
+  }
 }
 
 export function errorBody(code: string, message: string) {
@@ -33,8 +47,18 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
 
 export function handleError(err: Error, c: Context) {
   if (err instanceof InputError) return errorResponse(c, err.status, err.code, err.message);
+  if (err instanceof LimitError) {
+    c.header("Retry-After", String(err.retryAfterSeconds));
+    return errorResponse(c, err.status, err.code, err.message);
+  }
+  if (err instanceof GradingAborted) return errorResponse(c, 499 as ContentfulStatusCode, err.code, err.message);
   if (err instanceof ModelError) {
     if (err.retryAfterSeconds !== undefined) c.header("Retry-After", String(err.retryAfterSeconds));
+    return errorResponse(c, err.status, err.code, err.message);
+  }
+  if (err instanceof StoreError) {
+    // The client gets the code and a plain sentence; the operator's log gets the file and the fix.
+    console.error(`[starcoach] storage fault on ${c.req.method} ${c.req.path}: ${err.detail}`);
     return errorResponse(c, err.status, err.code, err.message);
   }
   if (err instanceof HTTPException) {

@@ -98,11 +98,18 @@ export async function judgeDrill(deps: Pick<DrillDeps, "grader" | "wordsPerMinut
   };
 }
 
+/** Check a drill request without judging it: valid input for a grading that exists. */
+export async function requireGrading(deps: Pick<DrillDeps, "store">, gradingId: string, input: DrillInput): Promise<Feedback> {
+  validateDrill(input);
+  const story = await deps.store.getGrading(gradingId);
+  if (!story) throw gradingNotFound(gradingId);
+  return story;
+}
+
 /** POST /v1/gradings/:id/followups: judge, store under the grading, mark the story practised. */
 export async function answerFollowUp(deps: DrillDeps, gradingId: string, input: DrillInput): Promise<FollowUpResult> {
   const { question, answer, elapsed } = validateDrill(input);
-  const story = await deps.store.getGrading(gradingId);
-  if (!story) throw gradingNotFound(gradingId);
+  const story = await requireGrading(deps, gradingId, input);
   const judged = await judgeDrill(deps, story, question, answer, elapsed);
   const result: FollowUpResult = {
     id: (deps.newId ?? (() => crypto.randomUUID()))(),

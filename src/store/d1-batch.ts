@@ -5,8 +5,10 @@
  * multi-row INSERTs so a batch of rows costs few queries (Workers Free: 50 D1 queries/invocation).
  */
 import type { D1Database, D1PreparedStatement } from "../worker/bindings.js";
+import { D1_NAME } from "./d1.js";
+import { guardStore } from "./faults.js";
 import type { BatchResult, BatchStore, PendingRow, RowStatus } from "./batch-types.js";
-import { jobUpdate, toJob, toResult, type JobRow, type ResultRow } from "./batch-rows.js";
+import { claimUpdate, DELETE_JOB_RESULTS, FINISHED_DONE, FINISHED_ERROR, jobUpdate, ownerText, RELEASE_LEASE, rowValues, toJob, toResult, type JobRow, type ResultRow } from "./batch-rows.js";
 
 interface PendingRowData {
   ordinal: number;
@@ -33,13 +35,13 @@ export function openD1BatchStore(db: D1Database, now: () => string = () => new D
   const run = (stmts: D1PreparedStatement[]) => (stmts.length === 1 ? stmts[0]!.run().then(() => undefined) : db.batch(stmts).then(() => undefined));
   const toPending = (r: PendingRowData) => ({ ordinal: r.ordinal, rowId: r.row_id, principle: r.principle, question: r.question, answer: r.answer });
 
-  return {
+  return guardStore<D1BatchStore>({
     async createJob(job) {
       const t = now();
       await db
-        .prepare(`INSERT INTO batch_jobs (id, input_key, status, source, mode, model, prompt_version, created_at, updated_at)
-          VALUES (?1, ?2, 'ingesting', ?3, ?4, ?5, ?6, ?7, ?7)`)
-        .bind(job.id, job.inputKey, job.source, job.mode, job.model, job.promptVersion, t)
+        .prepare(`INSERT INTO batch_jobs (id, input_key, status, source, mode, model, prompt_version, owner, created_at, updated_at)
+          VALUES (?1, ?2, 'ingesting', ?3, ?4, ?5, ?6, ?7, ?8, ?8)`)
+        .bind(job.id, job.inputKey, job.source, job.mode, job.model, job.promptVersion, ownerText(job.owner), t)
         .run();
       return (await this.getJob(job.id))!;
     },
@@ -66,24 +68,31 @@ export function openD1BatchStore(db: D1Database, now: () => string = () => new D
       const { sql, params } = jobUpdate(id, patch, now());
       await db.prepare(sql).bind(...params).run();
     },
+    async claimJob(id, claim) {
+      const { sql, params } = claimUpdate(id, claim);
+      const { meta } = await db.prepare(sql).bind(...params).run();
+      return meta.changes > 0;
+    },
+    async releaseJob(id, owner) {
+      await db.prepare(RELEASE_LEASE).bind(id, ownerText(owner)).run();
+    },
     async deleteJob(id) {
       await run([db.prepare("DELETE FROM batch_rows WHERE job_id = ?1").bind(id), db.prepare("DELETE FROM batch_jobs WHERE id = ?1").bind(id)]);
+    },
+    async deleteJobWithResults(id) {
+      // One atomic db.batch(); D1 manages its own storage (no secure_delete or checkpoint to run).
+      const results = await db.batch([
+        db.prepare(DELETE_JOB_RESULTS).bind(id),
+        db.prepare("DELETE FROM batch_rows WHERE job_id = ?").bind(id),
+        db.prepare("DELETE FROM batch_jobs WHERE id = ?").bind(id),
+      ]);
+      return (results[2]?.meta.changes ?? 0) > 0;
     },
     async addRows(jobId, first, rows) {
       const stmts: D1PreparedStatement[] = [];
       for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
         const chunk = rows.slice(start, start + ROWS_PER_INSERT);
-        const values = chunk.flatMap((r, i) => [
-          jobId,
-          first + start + i,
-          r.rowId,
-          r.principle,
-          r.question,
-          r.answer,
-          r.error ? "error" : "pending",
-          r.error?.code ?? null,
-          r.error?.message ?? null,
-        ]);
+        const values = chunk.flatMap((r, i) => [jobId, first + start + i, ...rowValues(r)]);
         stmts.push(
           db
             .prepare(`INSERT INTO batch_rows (job_id, ordinal, row_id, principle, question, answer, status, error_code, error_message) VALUES ${chunk.map(() => "(?,?,?,?,?,?,?,?,?)").join(",")}`)
@@ -117,8 +126,8 @@ export function openD1BatchStore(db: D1Database, now: () => string = () => new D
     async recordOutcomes(jobId, outcomes) {
       const stmts = outcomes.map((o) =>
         o.status === "done"
-          ? db.prepare("UPDATE batch_rows SET status = 'done', grading_id = ?1, cached = ?2 WHERE job_id = ?3 AND ordinal = ?4").bind(o.gradingId, o.cached ? 1 : 0, jobId, o.ordinal)
-          : db.prepare("UPDATE batch_rows SET status = 'error', error_code = ?1, error_message = ?2 WHERE job_id = ?3 AND ordinal = ?4").bind(o.error.code, o.error.message, jobId, o.ordinal),
+          ? db.prepare(`UPDATE batch_rows SET ${FINISHED_DONE} WHERE job_id = ? AND ordinal = ?`).bind(o.gradingId, o.cached ? 1 : 0, jobId, o.ordinal)
+          : db.prepare(`UPDATE batch_rows SET ${FINISHED_ERROR} WHERE job_id = ? AND ordinal = ?`).bind(o.error.code, o.error.message, jobId, o.ordinal),
       );
       if (stmts.length) await run(stmts);
     },
@@ -155,5 +164,5 @@ export function openD1BatchStore(db: D1Database, now: () => string = () => new D
     async close() {
       // A D1 binding has no connection to close.
     },
-  };
+  }, D1_NAME);
 }

@@ -5,7 +5,11 @@
  */
 import type { Feedback } from "../core/feedback.js";
 import type { D1Database } from "../worker/bindings.js";
-import type { GradingSummary, ListOptions, Store } from "./types.js";
+import { guardStore } from "./faults.js";
+import { USER_TABLES, type GradingSummary, type ListOptions, type Store } from "./types.js";
+
+/** How D1 faults are named in messages (a Worker has no file path). */
+export const D1_NAME = "D1 database DB";
 
 interface Row {
   id: string;
@@ -22,7 +26,13 @@ function summary(f: Feedback): GradingSummary {
 const parse = (row: Row | null): Feedback | null => (row ? (JSON.parse(row.feedback) as Feedback) : null);
 
 export function openD1Store(db: D1Database): Store {
-  return {
+  const probe = async () => {
+    await db.batch([
+      db.prepare("SELECT id, length(feedback) FROM gradings ORDER BY created_at DESC, id DESC LIMIT 1"),
+      db.prepare("INSERT INTO store_health (id, checked_at) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at").bind(new Date().toISOString()),
+    ]);
+  };
+  return guardStore<Omit<Store, "health">>({
     async saveGrading(f, cacheKey) {
       await db
         .prepare(`INSERT INTO gradings
@@ -68,8 +78,19 @@ export function openD1Store(db: D1Database): Store {
       const { meta } = await db.prepare("DELETE FROM gradings WHERE id = ?1").bind(id).run();
       return meta.changes > 0;
     },
+    async deleteAll() {
+      // One atomic db.batch(): count, then empty every table. D1 manages its own storage; see
+      // docs/WORKERS.md for what remains recoverable (Time Travel).
+      const [gradings, jobs] = await db.batch([
+        db.prepare("SELECT COUNT(*) AS n FROM gradings"),
+        db.prepare("SELECT COUNT(*) AS n FROM batch_jobs"),
+        ...USER_TABLES.map((t) => db.prepare(`DELETE FROM ${t}`)),
+      ]);
+      const count = (r: typeof gradings) => (r?.results?.[0] as { n: number } | undefined)?.n ?? 0;
+      return { gradings: count(gradings), batchJobs: count(jobs) };
+    },
     async close() {
       // A D1 binding has no connection to close.
     },
-  };
+  }, D1_NAME, probe);
 }

@@ -1,24 +1,16 @@
 /** BatchStore on the same SQLite file as the gradings (its own connection; WAL lets both write). */
-import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import type { BatchResult, BatchStore, RowStatus } from "./batch-types.js";
-import { jobUpdate, toJob, toResult, type JobRow, type ResultRow } from "./batch-rows.js";
-import { migrate } from "./sqlite.js";
+import { claimUpdate, DELETE_JOB_RESULTS, FINISHED_DONE, FINISHED_ERROR, jobUpdate, ownerText, RELEASE_LEASE, rowValues, toJob, toResult, type JobRow, type ResultRow } from "./batch-rows.js";
+import { guardStore } from "./faults.js";
+import { checkpoint, openDatabase, type DatabaseOptions } from "./sqlite.js";
 
-export function openSqliteBatchStore(file: string): BatchStore {
+export function openSqliteBatchStore(file: string, options: DatabaseOptions = {}): BatchStore {
   if (file === ":memory:") throw new Error("batch jobs need a database file shared with the gradings store");
-  mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  db.pragma("busy_timeout = 5000");
-  db.pragma("foreign_keys = ON");
-  migrate(db);
+  const db = openDatabase(file, options);
   const now = () => new Date().toISOString();
 
-  const insertJob = db.prepare(`INSERT INTO batch_jobs (id, input_key, status, source, mode, model, prompt_version, created_at, updated_at)
-    VALUES (@id, @inputKey, 'ingesting', @source, @mode, @model, @promptVersion, @now, @now)`);
+  const insertJob = db.prepare(`INSERT INTO batch_jobs (id, input_key, status, source, mode, model, prompt_version, owner, created_at, updated_at)
+    VALUES (@id, @inputKey, 'ingesting', @source, @mode, @model, @promptVersion, @owner, @now, @now)`);
   const jobById = db.prepare<[string], JobRow>("SELECT * FROM batch_jobs WHERE id = ?");
   const jobByKey = db.prepare<[string], JobRow>(
     "SELECT * FROM batch_jobs WHERE input_key = ? AND status <> 'ingesting' ORDER BY created_at DESC LIMIT 1",
@@ -29,8 +21,8 @@ export function openSqliteBatchStore(file: string): BatchStore {
     `SELECT ordinal, row_id, principle, question, answer FROM batch_rows
      WHERE job_id = ? AND status = 'pending' AND ordinal > ? ORDER BY ordinal LIMIT ?`,
   );
-  const markDone = db.prepare("UPDATE batch_rows SET status = 'done', grading_id = ?, cached = ? WHERE job_id = ? AND ordinal = ?");
-  const markError = db.prepare("UPDATE batch_rows SET status = 'error', error_code = ?, error_message = ? WHERE job_id = ? AND ordinal = ?");
+  const markDone = db.prepare(`UPDATE batch_rows SET ${FINISHED_DONE} WHERE job_id = ? AND ordinal = ?`);
+  const markError = db.prepare(`UPDATE batch_rows SET ${FINISHED_ERROR} WHERE job_id = ? AND ordinal = ?`);
   const countRows = db.prepare<[string], { status: RowStatus; n: number }>(
     "SELECT status, COUNT(*) AS n FROM batch_rows WHERE job_id = ? GROUP BY status",
   );
@@ -42,9 +34,12 @@ export function openSqliteBatchStore(file: string): BatchStore {
   );
 
   const addRows = db.transaction((jobId: string, first: number, rows: readonly Parameters<BatchStore["addRows"]>[2][number][]) => {
-    rows.forEach((r, i) =>
-      insertRow.run(jobId, first + i, r.rowId, r.principle, r.question, r.answer, r.error ? "error" : "pending", r.error?.code ?? null, r.error?.message ?? null),
-    );
+    rows.forEach((r, i) => insertRow.run(jobId, first + i, ...rowValues(r)));
+  });
+  const deleteWithResults = db.transaction((id: string) => {
+    db.prepare(DELETE_JOB_RESULTS).run(id);
+    db.prepare("DELETE FROM batch_rows WHERE job_id = ?").run(id);
+    return db.prepare("DELETE FROM batch_jobs WHERE id = ?").run(id).changes > 0;
   });
   const record = db.transaction((jobId: string, outcomes: Parameters<BatchStore["recordOutcomes"]>[1]) => {
     for (const o of outcomes) {
@@ -53,9 +48,9 @@ export function openSqliteBatchStore(file: string): BatchStore {
     }
   });
 
-  return {
+  return guardStore<BatchStore>({
     async createJob(job) {
-      insertJob.run({ ...job, now: now() });
+      insertJob.run({ id: job.id, inputKey: job.inputKey, source: job.source, mode: job.mode, model: job.model, promptVersion: job.promptVersion, owner: ownerText(job.owner), now: now() });
       return toJob(jobById.get(job.id)!);
     },
     async getJob(id) {
@@ -77,9 +72,21 @@ export function openSqliteBatchStore(file: string): BatchStore {
       const { sql, params } = jobUpdate(id, patch, now());
       db.prepare(sql).run(...params);
     },
+    async claimJob(id, claim) {
+      const { sql, params } = claimUpdate(id, claim);
+      return db.prepare(sql).run(...params).changes > 0;
+    },
+    async releaseJob(id, owner) {
+      db.prepare(RELEASE_LEASE).run(id, ownerText(owner));
+    },
     async deleteJob(id) {
       db.prepare("DELETE FROM batch_rows WHERE job_id = ?").run(id);
       db.prepare("DELETE FROM batch_jobs WHERE id = ?").run(id);
+    },
+    async deleteJobWithResults(id) {
+      const deleted = deleteWithResults(id);
+      if (deleted) checkpoint(db);
+      return deleted;
     },
     async addRows(jobId, first, rows) {
       addRows(jobId, first, rows);
@@ -110,5 +117,5 @@ export function openSqliteBatchStore(file: string): BatchStore {
     async close() {
       if (db.open) db.close();
     },
-  };
+  }, file);
 }

@@ -131,6 +131,7 @@ function setUpForm(form: HTMLFormElement): void {
       headers: { "content-type": "application/json", accept: "text/event-stream" },
       body: JSON.stringify(body),
     });
+    if (res.status === 401) throw new Error("You are signed out of this server (it may have restarted). Sign in again in another tab, then press Get feedback: your text is still here.");
     if (!(res.headers.get("content-type") ?? "").startsWith("text/event-stream") || !res.body) {
       const json = (await res.json().catch(() => null)) as { error?: { message: string } } | null;
       throw new Error(json?.error ? json.error.message : `The server answered with HTTP ${res.status}.`);

@@ -8,17 +8,17 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
 import { findPrinciple } from "../core/principles.js";
-import { ModelError } from "../grader/types.js";
 import { InputError } from "../grading.js";
+import { LimitError } from "../http/errors.js";
 import type { AppEnv } from "../http/context.js";
-import { drillDeps } from "../http/routes/followups.js";
+import { admitted, drillDeps } from "../http/routes/followups.js";
 import { mockService } from "../http/routes/mocks.js";
 import { storyDeps } from "../http/routes/stories.js";
-import { answerFollowUp } from "../practice/drills.js";
+import { answerFollowUp, requireGrading } from "../practice/drills.js";
 import type { MockRole } from "../practice/mock.js";
 import { bankOverview, deleteStory, getStory, listStories, updateStory } from "../practice/stories.js";
 import { MockDebrief, MockSetup, MockStep } from "./mock.js";
-import { gradingMissing, html, page, renderResult } from "./routes.js";
+import { gradingMissing, html, page, refusal, renderResult, type PageStatus } from "./routes.js";
 import { StoriesView, StoryView, type VersionDiff } from "./stories.js";
 import { diffWords } from "./word-diff.js";
 
@@ -29,11 +29,11 @@ const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => ty
 /** The page timer's seconds, or null when the page sent none (no JavaScript): the server's clock then. */
 const seconds = (v: unknown) => (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : null);
 
-/** A known failure as the message to show; anything else is logged and shown as a generic one. */
-function failure(err: unknown): { status: 400 | 404 | 409 | 413 | 415 | 500 | 502 | 503 | 504; message: string } {
-  if (err instanceof InputError || err instanceof ModelError) return { status: err.status, message: err.message };
-  console.error("[starcoach] practice page failed:", err);
-  return { status: 500, message: "Something went wrong on our side. Your text is still here; try again." };
+/** A refusal as the status and message to show (the practice form's rules); a limit also says when to retry. */
+function failure(c: C, err: unknown): { status: PageStatus; message: string } {
+  if (err instanceof LimitError) c.header("Retry-After", String(err.retryAfterSeconds));
+  const { status, error } = refusal(err);
+  return { status, message: error.message };
 }
 
 export const practiceRoutes = new Hono<AppEnv>();
@@ -77,7 +77,7 @@ practiceRoutes.post("/stories/:id/edit", csrf(), async (c) => {
     await updateStory(storyDeps(c), id, { title: title || null, principles: list(form.principles) });
     return c.redirect(`/stories/${encodeURIComponent(id)}?saved=1`, 303);
   } catch (err) {
-    const { status, message } = failure(err);
+    const { status, message } = failure(c, err);
     return storyPage(c, id, message, status === 404 ? 404 : 400);
   }
 });
@@ -96,12 +96,15 @@ practiceRoutes.post("/result/:id/followups", csrf(), async (c) => {
   const form = await c.req.parseBody();
   const values = { question: text(form.question), answer: text(form.answer) };
   try {
-    const drill = await answerFollowUp(drillDeps(c), id, { ...values, elapsedSeconds: seconds(form.elapsedSeconds) });
+    const deps = drillDeps(c);
+    const input = { ...values, elapsedSeconds: seconds(form.elapsedSeconds) };
+    await requireGrading(deps, id, input);
+    const drill = await admitted(c, () => answerFollowUp(deps, id, input));
     return c.redirect(`/result/${encodeURIComponent(id)}#drill-${drill.id}`, 303);
   } catch (err) {
     const feedback = await c.var.deps.store.getGrading(id);
     if (!feedback) return gradingMissing(c);
-    const { status, message } = failure(err);
+    const { status, message } = failure(c, err);
     return renderResult(c, feedback, { values, error: message }, status);
   }
 });
@@ -120,12 +123,12 @@ practiceRoutes.post("/mock", csrf(), async (c) => {
     });
     return c.redirect(`/mock/${encodeURIComponent(mock.id)}`, 303);
   } catch (err) {
-    const { status, message } = failure(err);
+    const { status, message } = failure(c, err);
     return html(c, page(c, "Mock interview · starcoach", "mock", <MockSetup error={message} recent={await mockService(c).list(10)} />), status);
   }
 });
 
-async function mockPage(c: C, id: string, error: string | null = null, answer = "", status: 200 | 400 | 404 | 409 | 413 | 415 | 500 | 502 | 503 | 504 = 200) {
+async function mockPage(c: C, id: string, error: string | null = null, answer = "", status: PageStatus = 200) {
   const mock = await mockService(c).get(id).catch(() => null);
   if (!mock) return html(c, page(c, "Not found · starcoach", "mock", <section class="card"><h1>Not found</h1><p>No mock interview with that id. <a href="/mock">Start one</a>.</p></section>), 404);
   if (mock.status === "finished") {
@@ -145,16 +148,16 @@ async function mockStep(c: C, step: (form: Record<string, unknown>) => Promise<u
     await step(form);
     return c.redirect(`/mock/${encodeURIComponent(id)}`, 303);
   } catch (err) {
-    const { status, message } = failure(err);
+    const { status, message } = failure(c, err);
     return mockPage(c, id, message, text(form.answer), status);
   }
 }
 
 practiceRoutes.post("/mock/:id/answers", csrf(), (c) =>
-  mockStep(c, (form) => mockService(c).answer(c.req.param("id"), { index: Number(text(form.index)), answer: text(form.answer), elapsedSeconds: seconds(form.elapsedSeconds) })),
+  mockStep(c, (form) => admitted(c, () => mockService(c).answer(c.req.param("id"), { index: Number(text(form.index)), answer: text(form.answer), elapsedSeconds: seconds(form.elapsedSeconds) }))),
 );
 practiceRoutes.post("/mock/:id/answers/:index/followup", csrf(), (c) =>
-  mockStep(c, (form) => mockService(c).followUp(c.req.param("id"), Number(c.req.param("index")), { answer: text(form.answer), elapsedSeconds: seconds(form.elapsedSeconds) })),
+  mockStep(c, (form) => admitted(c, () => mockService(c).followUp(c.req.param("id"), Number(c.req.param("index")), { answer: text(form.answer), elapsedSeconds: seconds(form.elapsedSeconds) }))),
 );
 practiceRoutes.post("/mock/:id/answers/:index/skip-followup", csrf(), (c) => mockStep(c, () => mockService(c).skipFollowUp(c.req.param("id"), Number(c.req.param("index")))));
 practiceRoutes.post("/mock/:id/finish", csrf(), (c) => mockStep(c, () => mockService(c).finish(c.req.param("id"))));

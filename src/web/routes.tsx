@@ -9,9 +9,12 @@ import { csrf } from "hono/csrf";
 import type { Child } from "hono/jsx";
 import { findPrinciple, PRINCIPLES } from "../core/principles.js";
 import { questionsFor } from "../core/questions.js";
-import { ModelError } from "../grader/types.js";
+import { HTTPException } from "hono/http-exception";
+import { GradingAborted, ModelError } from "../grader/types.js";
 import { InputError } from "../grading.js";
+import { StoreError } from "../store/faults.js";
 import type { AppEnv } from "../http/context.js";
+import { LimitError } from "../http/errors.js";
 import { ASSETS } from "./assets.js";
 import { findPreviousVersion, scoreChange } from "./compare.js";
 import { GradeForm, type FormError, type FormValues } from "./form.js";
@@ -29,7 +32,9 @@ const MAX_FORM_BYTES = 512 * 1024;
 type C = Context<AppEnv>;
 
 // CSP, nosniff and referrer policy come from the app-wide secureHeaders middleware (src/http/middleware).
-export async function html(c: C, node: Child, status: 200 | 400 | 404 | 409 | 413 | 415 | 500 | 502 | 503 | 504 = 200) {
+export type PageStatus = 200 | 400 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 502 | 503 | 504 | 507;
+
+export async function html(c: C, node: Child, status: PageStatus = 200) {
   return c.html("<!doctype html>" + (await node)!.toString(), status);
 }
 
@@ -76,9 +81,35 @@ webRoutes.get("/", (c) => {
   return html(c, page(c, "Practise · starcoach", "practise", workspace(c, values, <EmptyResult />)));
 });
 
+/** hono's CSRF check, run after the form is read so a refusal can show the form again. */
+const sameOrigin = csrf();
+async function crossSite(c: C): Promise<boolean> {
+  try {
+    await sameOrigin(c, async () => {});
+    return false;
+  } catch (err) {
+    if (err instanceof HTTPException && err.status === 403) return true;
+    throw err;
+  }
+}
+
+const CROSS_SITE: FormError = {
+  code: "cross_site_form",
+  message: "This form was sent from another site or address, so it was not graded. Your text is still here: check the address bar shows this server, then send it again.",
+};
+
+export function refusal(err: unknown): { status: PageStatus; error: FormError } {
+  if (err instanceof LimitError) return { status: err.status, error: { code: err.code, message: err.message } };
+  if (err instanceof InputError || err instanceof ModelError || err instanceof StoreError) {
+    if (err instanceof StoreError) console.error(`[starcoach] storage fault on the web form: ${err.detail}`);
+    return { status: err.status, error: { code: err.code, message: err.message } };
+  }
+  if (!(err instanceof GradingAborted)) console.error("[starcoach] web grading failed:", err);
+  return { status: 500, error: { code: "internal_error", message: "Something went wrong on our side. Your text is still here; try again." } };
+}
+
 webRoutes.post(
   "/grade",
-  csrf(),
   bodyLimit({
     maxSize: MAX_FORM_BYTES,
     onError: (c) =>
@@ -87,27 +118,34 @@ webRoutes.post(
   async (c) => {
     const form = await c.req.parseBody();
     const values: FormValues = { principle: formString(form.principle), question: formString(form.question), answer: formString(form.answer), storyId: formString(form.storyId) };
+    // Every refusal shows the form again with exactly what was typed: an error never loses the answer.
+    const again = (status: PageStatus, error: FormError) => html(c, page(c, "Not graded · starcoach", "practise", workspace(c, values, <EmptyResult />, error)), status);
+    if (await crossSite(c)) return again(403, CROSS_SITE);
     if (form.intent === "random") {
+      // Picking a question grades nothing, so it takes no grading slot and counts against no limit.
       const principle = principleOrDefault(values.principle);
       values.question = randomQuestion(principle.id, values.question);
       return html(c, page(c, "Practise · starcoach", "practise", workspace(c, values, <EmptyResult />)));
     }
     try {
-      // "Grade as a new story" leaves the story it was editing alone.
-      const feedback = await c.var.deps.grading.grade({ ...values, storyId: form.intent === "new-story" ? null : values.storyId || null });
-      return c.redirect(`/result/${encodeURIComponent(feedback.id)}`, 303);
+      const release = await c.var.admission.admit(c);
+      try {
+        // "Grade as a new story" leaves the story it was editing alone.
+        const feedback = await c.var.deps.grading.grade({ ...values, storyId: form.intent === "new-story" ? null : values.storyId || null }, { signal: c.req.raw.signal });
+        return c.redirect(`/result/${encodeURIComponent(feedback.id)}`, 303);
+      } finally {
+        release();
+      }
     } catch (err) {
-      if (!(err instanceof InputError || err instanceof ModelError)) console.error("[starcoach] web grading failed:", err);
-      const known = err instanceof InputError || err instanceof ModelError;
-      const error = known ? { code: err.code, message: err.message } : { code: "internal_error", message: "Something went wrong on our side. Your text is still here; try again." };
-      // The form is rendered again with exactly what was typed: an error never loses the answer.
-      return html(c, page(c, "Not graded · starcoach", "practise", workspace(c, values, <EmptyResult />, error)), known ? err.status : 500);
+      const { status, error } = refusal(err);
+      if (err instanceof LimitError) c.header("Retry-After", String(err.retryAfterSeconds));
+      return again(status, error);
     }
   },
 );
 
 /** The result page of `feedback`: the result (with its story and follow-up drills) beside the form to edit and grade again. */
-export async function renderResult(c: C, feedback: Feedback, drill: { values: DrillFormValues; error: string } | null = null, status: 200 | 400 | 404 | 409 | 413 | 415 | 500 | 502 | 503 | 504 = 200) {
+export async function renderResult(c: C, feedback: Feedback, drill: { values: DrillFormValues; error: string } | null = null, status: PageStatus = 200) {
   const { store, stories } = c.var.deps;
   const previous = await findPreviousVersion(store, feedback, stories);
   const story = stories ? await getStory({ stories }, feedback.storyId).catch(() => null) : null;

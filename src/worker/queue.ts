@@ -6,6 +6,7 @@
  * and a message delivered twice (Queues deliver at least once) finds its row already finished.
  */
 import { ModelError } from "../grader/types.js";
+import { checkGrader } from "../batch/job.js";
 import { InputError, type GradingService } from "../grading.js";
 import type { D1BatchStore } from "../store/d1-batch.js";
 import type { PendingRow, RowError, RowOutcome } from "../store/batch-types.js";
@@ -58,6 +59,22 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
   await Promise.all(workers);
 }
 
+/**
+ * The Worker's configuration changed under a job (a key removed, another model): its rows wait, in
+ * case the configuration comes back, and after the last delivery get an error saying why.
+ */
+async function holdForGrader(deps: ConsumerDeps, jobId: string, messages: readonly QueueMessage<RowMessage>[], why: string): Promise<void> {
+  console.warn(`[starcoach] batch ${jobId}: rows held: ${why}`);
+  const last = messages.filter((m) => m.attempts >= QUEUE_MAX_ATTEMPTS);
+  const pending = last.length ? await deps.batches.pendingByOrdinals(jobId, last.map((m) => m.body.ordinal)) : [];
+  await deps.batches.recordOutcomes(jobId, pending.map((r) => ({ ordinal: r.ordinal, status: "error", error: { code: "job_grader_mismatch", message: why } })));
+  for (const msg of messages) {
+    if (msg.attempts >= QUEUE_MAX_ATTEMPTS) msg.ack();
+    else msg.retry({ delaySeconds: Math.min(300, deps.retryBaseSeconds * 2 ** (msg.attempts - 1)) });
+  }
+  if (last.length) await deps.batches.finishIfComplete(jobId);
+}
+
 export async function consumeRows(batch: MessageBatch<RowMessage>, deps: ConsumerDeps): Promise<void> {
   const byJob = new Map<string, QueueMessage<RowMessage>[]>();
   for (const msg of batch.messages) {
@@ -67,6 +84,17 @@ export async function consumeRows(batch: MessageBatch<RowMessage>, deps: Consume
   }
 
   for (const [jobId, messages] of byJob) {
+    const job = await deps.batches.getJob(jobId);
+    if (!job) {
+      for (const msg of messages) msg.ack(); // the job was deleted
+      continue;
+    }
+    try {
+      checkGrader(job, deps.grading.grader);
+    } catch (err) {
+      await holdForGrader(deps, jobId, messages, (err as Error).message);
+      continue;
+    }
     const rows = new Map((await deps.batches.pendingByOrdinals(jobId, messages.map((m) => m.body.ordinal))).map((r) => [r.ordinal, r] as const));
     const outcomes: Array<{ msg: QueueMessage<RowMessage>; outcome: RowOutcome }> = [];
     const retries: Array<{ msg: QueueMessage<RowMessage>; delaySeconds: number }> = [];

@@ -120,4 +120,33 @@ describe.skipIf(SKIP)("XSS payloads are inert under the CSP in a real browser", 
     expect(errors).toEqual([]);
     await context.close();
   }, 120_000);
+
+  it("the batch report is styled under the CSP: its one inline stylesheet is allowed by hash", async () => {
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const rows = ["ownership", "frugality", "dive-deep"].map((principle, i) => ({ id: `r${i}`, principle, answer: SAMPLE_ANSWER }));
+    const created = await send(srv.base, "POST", "/v1/batches", { "content-type": "application/json", ...auth }, JSON.stringify(rows));
+    expect(created.status).toBe(202);
+    const { id } = JSON.parse(created.text) as { id: string };
+    await expect.poll(async () => JSON.parse((await send(srv.base, "GET", `/v1/batches/${id}`, auth)).text).status, { timeout: 20_000 }).toBe("done");
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const cspViolations: string[] = [];
+    page.on("console", (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
+    await page.goto(`${srv.base}/login?next=${encodeURIComponent(`/v1/batches/${id}/report`)}`);
+    await page.fill("#token", TOKEN);
+    await Promise.all([page.waitForURL(`${srv.base}/v1/batches/${id}/report`), page.click("button[type=submit]")]);
+    await page.waitForLoadState("load");
+    const look = await page.evaluate(() => ({
+      tableBorders: getComputedStyle(document.querySelector("table")!).borderCollapse,
+      cardsDisplay: getComputedStyle(document.querySelector(".cards")!).display,
+    }));
+    console.log(`[browser] batch report over HTTP: table border-collapse ${look.tableBorders}, .cards display ${look.cardsDisplay}, CSP violations ${cspViolations.length}`);
+    expect(look.tableBorders).toBe("collapse");
+    expect(look.cardsDisplay).toBe("flex");
+    expect(cspViolations).toEqual([]);
+    await context.close();
+  }, 60_000);
 });

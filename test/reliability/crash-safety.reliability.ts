@@ -6,11 +6,12 @@
  */
 import Database from "better-sqlite3";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SAMPLE_ANSWER } from "../support/app.js";
+import { doneRows } from "../support/cli-process.js";
 import { startMockModel, type MockModel } from "./mock-model.js";
 import { ROOT } from "./server-process.js";
 
@@ -34,19 +35,6 @@ function prng(seed: number) {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function doneRows(db: string): number {
-  if (!existsSync(db)) return 0;
-  let conn: Database.Database | null = null;
-  try {
-    conn = new Database(db, { readonly: true, fileMustExist: true });
-    return (conn.prepare("SELECT COUNT(*) AS n FROM batch_rows WHERE status = 'done'").get() as { n: number }).n;
-  } catch {
-    return 0;
-  } finally {
-    conn?.close();
-  }
 }
 
 function startCli(args: string[], db: string) {

@@ -18,6 +18,11 @@ export interface MockModel {
   calls: number;
   /** Authorization headers received (to check the key only goes to the model). */
   authHeaders: Set<string>;
+  /** Calls open right now (from the request's arrival until its response ends or its socket closes), and the most at once. */
+  readonly inflight: number;
+  readonly maxInflight: number;
+  /** Calls whose client went away before the answer was sent (aborted by the caller). */
+  readonly abandoned: number;
   callsFor(marker: string): number;
   close(): Promise<void>;
 }
@@ -37,9 +42,15 @@ export async function startMockModel(options: { latencyMs?: number } = {}): Prom
   const latency = options.latencyMs ?? 0;
   const perMarker = new Map<string, number>();
   const sockets = new Set<Socket>();
-  const state = { calls: 0, authHeaders: new Set<string>() };
+  const state = { calls: 0, authHeaders: new Set<string>(), inflight: 0, maxInflight: 0, abandoned: 0 };
 
   const server: Server = createServer((req, res) => {
+    state.inflight++;
+    state.maxInflight = Math.max(state.maxInflight, state.inflight);
+    res.on("close", () => {
+      state.inflight--;
+      if (!res.writableFinished) state.abandoned++;
+    });
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
@@ -107,6 +118,15 @@ export async function startMockModel(options: { latencyMs?: number } = {}): Prom
     baseURL: `http://127.0.0.1:${port}/v1`,
     get calls() {
       return state.calls;
+    },
+    get inflight() {
+      return state.inflight;
+    },
+    get maxInflight() {
+      return state.maxInflight;
+    },
+    get abandoned() {
+      return state.abandoned;
     },
     authHeaders: state.authHeaders,
     callsFor: (marker) => perMarker.get(marker) ?? 0,

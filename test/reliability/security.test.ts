@@ -2,11 +2,17 @@
  * Access token, rate limit, grading gate, secure headers, CORS and structured logs, through the
  * real app (app.request: no sockets, fast). The socket-level suites are in *.reliability.ts.
  */
+import { serve } from "@hono/node-server";
+import { createHash } from "node:crypto";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
 import { CSP } from "../../src/http/middleware/headers.js";
 import { createRateLimiter } from "../../src/http/middleware/rate-limit.js";
-import { redactor, timingSafeEqual } from "../../src/http/middleware/util.js";
+import { memorySessions } from "../../src/http/middleware/sessions.js";
+import { forwardedEntry, redactor, timingSafeEqual } from "../../src/http/middleware/util.js";
 import { SAMPLE_ANSWER } from "../support/app.js";
+import { send } from "./http-client.js";
 import { buildSecureApp, heldGrader, TOKEN } from "./support.js";
 
 const JSON_HEADERS = { "content-type": "application/json" };
@@ -79,6 +85,109 @@ describe("access token", () => {
   });
 });
 
+describe("brute force and client identity", () => {
+  const loginForm = (token: string, headers: Record<string, string> = {}) => ({
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: "http://localhost", ...headers },
+    body: `token=${encodeURIComponent(token)}&next=%2F`,
+  });
+
+  it("limits wrong bearer tokens per client with 429 + Retry-After, and the right token still passes", async () => {
+    const { app } = buildSecureApp({ security: { apiToken: TOKEN, trustProxy: 1 } });
+    const as = (ip: string, token: string) => ({ headers: { authorization: `Bearer ${token}`, "x-forwarded-for": ip } });
+    for (let i = 0; i < 10; i++) expect((await app.request("/v1/gradings", as("10.0.0.1", `guess-${i}`))).status).toBe(401);
+    const limited = await app.request("/v1/gradings", as("10.0.0.1", "guess-10"));
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(((await limited.json()) as any).error.code).toBe("too_many_auth_failures");
+    expect((await app.request("/v1/gradings", as("10.0.0.1", TOKEN))).status).toBe(200);
+    expect((await app.request("/v1/gradings", as("10.0.0.2", "guess"))).status).toBe(401);
+    // A request without any token is not a guess.
+    expect((await app.request("/v1/gradings", { headers: { "x-forwarded-for": "10.0.0.3" } })).status).toBe(401);
+  });
+
+  it("a brute-forcer on the same address cannot lock the owner out of the login form", async () => {
+    const { app } = buildSecureApp({ security: { apiToken: TOKEN } });
+    for (let i = 0; i < 10; i++) expect((await app.request("/login", loginForm(`guess-${i}`))).status).toBe(401);
+    const limited = await app.request("/login", loginForm("guess-10"));
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBeTruthy();
+    expect(await limited.text()).toContain("Too many wrong tokens");
+    const owner = await app.request("/login", loginForm(TOKEN));
+    expect(owner.status).toBe(303);
+    expect(owner.headers.get("set-cookie")).toMatch(/^starcoach_session=/);
+  });
+
+  it("takes the client from the right-most X-Forwarded-For entry the trusted proxies wrote, not the client's own", async () => {
+    const { app } = buildSecureApp({ security: { rateLimitPerMinute: 3, rateLimitOffline: true, trustProxy: 1 } });
+    // The proxy appends the real address (10.0.0.7); the client varies the entry it sends itself.
+    const spoofed = (i: number) => post({ "x-forwarded-for": `203.0.113.${i}, 10.0.0.7` });
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await app.request("/v1/grade", spoofed(i))).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    expect((await app.request("/v1/grade", post({ "x-forwarded-for": "203.0.113.1, 10.0.0.8" }))).status).toBe(200);
+  });
+
+  it("reads the entry of the outermost trusted proxy when there are several", () => {
+    expect(forwardedEntry("spoof, 198.51.100.4, 10.0.0.2", 2)).toBe("198.51.100.4");
+    expect(forwardedEntry("spoof, 198.51.100.4", 1)).toBe("198.51.100.4");
+    expect(forwardedEntry("198.51.100.4", 3)).toBe("198.51.100.4");
+    expect(forwardedEntry("198.51.100.4", 0)).toBeUndefined();
+    expect(loadConfig({ STARCOACH_TRUST_PROXY: "true" }).security.trustProxy).toBe(1);
+    expect(loadConfig({ STARCOACH_TRUST_PROXY: "2" }).security.trustProxy).toBe(2);
+    expect(() => loadConfig({ STARCOACH_TRUST_PROXY: "yes" })).toThrow(/STARCOACH_TRUST_PROXY/);
+  });
+});
+
+describe("sessions behind a TLS proxy", () => {
+  const login = (app: ReturnType<typeof buildSecureApp>["app"], headers: Record<string, string> = {}) =>
+    app.request("/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: "http://localhost", ...headers }, body: `token=${TOKEN}&next=%2Fhistory` });
+  const cookieOf = (res: Response) => res.headers.get("set-cookie")!.split(";")[0]!;
+
+  it("marks the cookie Secure and sends HSTS when a trusted proxy says the client used HTTPS", async () => {
+    const { app } = buildSecureApp({ security: { apiToken: TOKEN, trustProxy: 1 } });
+    const res = await login(app, { "x-forwarded-proto": "https", "x-forwarded-for": "198.51.100.7" });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("set-cookie")).toMatch(/;\s*Secure/i);
+    expect(res.headers.get("strict-transport-security")).toMatch(/max-age=\d+/);
+    const page = await app.request("/healthz", { headers: { "x-forwarded-proto": "https" } });
+    expect(page.headers.get("strict-transport-security")).toMatch(/max-age=\d+/);
+  });
+
+  it("ignores X-Forwarded-Proto from a client when no proxy is trusted", async () => {
+    const { app } = buildSecureApp({ security: { apiToken: TOKEN } });
+    const res = await login(app, { "x-forwarded-proto": "https" });
+    expect(res.headers.get("set-cookie")).not.toMatch(/Secure/i);
+    expect(res.headers.get("strict-transport-security")).toBeNull();
+  });
+
+  it("gives every login its own session value, and logout revokes it", async () => {
+    const { app } = buildSecureApp({ security: { apiToken: TOKEN } });
+    const a = cookieOf(await login(app));
+    const b = cookieOf(await login(app));
+    expect(a).not.toBe(b);
+    expect((await app.request("/history", { headers: { cookie: a } })).status).toBe(200);
+    const out = await app.request("/logout", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: "http://localhost", cookie: a } });
+    expect(out.status).toBe(303);
+    // A copy of the cookie kept after logout opens nothing; the other login is untouched.
+    expect((await app.request("/history", { headers: { cookie: a } })).status).toBe(401);
+    expect((await app.request("/v1/gradings", { headers: { cookie: a } })).status).toBe(401);
+    expect((await app.request("/history", { headers: { cookie: b } })).status).toBe(200);
+  });
+
+  it("expires sessions and keeps the table bounded", () => {
+    let t = 0;
+    const sessions = memorySessions({ maxAgeMs: 1_000, maxSessions: 50, now: () => t });
+    const id = sessions.create();
+    expect(id).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(sessions.has(id)).toBe(true);
+    t += 1_001;
+    expect(sessions.has(id)).toBe(false);
+    for (let i = 0; i < 500; i++) sessions.create();
+    expect(sessions.size).toBe(50);
+  });
+});
+
 describe("no token configured", () => {
   it("serves /v1 and pages without credentials and has no login route", async () => {
     const { app } = buildSecureApp();
@@ -87,9 +196,71 @@ describe("no token configured", () => {
   });
 });
 
+describe("DNS rebinding: only the server's own names are answered", () => {
+  const form = (origin: string) => ({
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin, "sec-fetch-site": "same-origin" },
+    body: `principle=ownership&question=&answer=${encodeURIComponent(SAMPLE_ANSWER)}`,
+  });
+
+  it("refuses a rebound name with 421 host_not_allowed: no history read, no delete, no form post", async () => {
+    const { app, store } = buildSecureApp();
+    const graded = await app.request("/v1/grade", post());
+    const { id } = (await graded.json()) as { id: string };
+    const evil = "http://evil.example:8787";
+    const read = await app.request(`${evil}/v1/gradings`);
+    expect(read.status).toBe(421);
+    const error = ((await read.json()) as any).error;
+    expect(error.code).toBe("host_not_allowed");
+    expect(error.message).toContain("STARCOACH_ALLOWED_HOSTS");
+    expect((await app.request(`${evil}/v1/gradings/${id}`, { method: "DELETE" })).status).toBe(421);
+    expect((await app.request(`${evil}/grade`, form(evil))).status).toBe(421);
+    expect((await app.request(`${evil}/`)).status).toBe(421);
+    expect(await store.getGrading(id)).not.toBeNull();
+  });
+
+  it("answers localhost, IP addresses and the names in STARCOACH_ALLOWED_HOSTS", async () => {
+    const { app } = buildSecureApp({ security: { allowedHosts: ["coach.example", "lan.example:8443"] } });
+    for (const base of ["http://localhost:8787", "http://127.0.0.1:8787", "http://[::1]:8787", "http://192.168.1.20:8787", "http://coach.example", "https://coach.example:9000", "https://lan.example:8443"]) {
+      expect((await app.request(`${base}/v1/principles`)).status, base).toBe(200);
+    }
+    for (const base of ["http://lan.example:8787", "http://coach.example.evil.example", "http://localhost.evil.example:8787"]) {
+      expect((await app.request(`${base}/v1/principles`)).status, base).toBe(421);
+    }
+    const local = "http://127.0.0.1:8787";
+    expect((await app.request(`${local}/grade`, form(local))).status).toBe(303);
+  });
+
+  it("checks the Host header a real socket carries", async () => {
+    const { app } = buildSecureApp();
+    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
+    });
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      expect((await send(base, "GET", "/v1/gradings", { host: "evil.example" })).status).toBe(421);
+      expect((await send(base, "GET", "/v1/gradings", {})).status).toBe(200);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("is on for a Node server without a token or on loopback, off on Workers, the operator's choice with a token on a public address", () => {
+    const hosts = (env: Record<string, string>, runtime?: "workers") => loadConfig(env, runtime).security.allowedHosts;
+    expect(hosts({})).toEqual([]);
+    expect(hosts({ HOST: "0.0.0.0" })).toEqual([]);
+    expect(hosts({ STARCOACH_API_TOKEN: TOKEN })).toEqual([]);
+    expect(hosts({ HOST: "0.0.0.0", STARCOACH_API_TOKEN: TOKEN })).toBeNull();
+    expect(hosts({ HOST: "0.0.0.0", STARCOACH_API_TOKEN: TOKEN, STARCOACH_ALLOWED_HOSTS: "Coach.Example, coach.example:8443" })).toEqual(["coach.example", "coach.example:8443"]);
+    expect(hosts({ STARCOACH_ALLOWED_HOSTS: "*" })).toBeNull();
+    expect(hosts({}, "workers")).toBeNull();
+    expect(() => loadConfig({ STARCOACH_ALLOWED_HOSTS: "https://coach.example/" })).toThrow(/STARCOACH_ALLOWED_HOSTS/);
+  });
+});
+
 describe("per-client rate limit on grading", () => {
   it("answers 429 with Retry-After and the error shape once the bucket is empty, per client", async () => {
-    const { app } = buildSecureApp({ security: { rateLimitPerMinute: 3, trustProxy: true } });
+    const { app } = buildSecureApp({ security: { rateLimitPerMinute: 3, rateLimitOffline: true, trustProxy: 1 } });
     const as = (ip: string) => post({ "x-forwarded-for": ip });
     for (let i = 0; i < 3; i++) expect((await app.request("/v1/grade", as("10.0.0.1"))).status).toBe(200);
     const limited = await app.request("/v1/grade", as("10.0.0.1"));
@@ -104,7 +275,7 @@ describe("per-client rate limit on grading", () => {
 
   it("refills over time and keeps its client table bounded", () => {
     let t = 0;
-    const limiter = createRateLimiter({ perMinute: 60, maxClients: 100, now: () => t });
+    const limiter = createRateLimiter({ limit: 60, maxClients: 100, now: () => t });
     for (let i = 0; i < 60; i++) expect(limiter.take("a")).toBe(0);
     expect(limiter.take("a")).toBe(1);
     t += 1000;
@@ -190,6 +361,24 @@ describe("secure headers and CORS", () => {
     expect(pre.headers.get("access-control-allow-credentials")).toBeNull();
     const other = await app.request("/v1/principles", { headers: { origin: "https://evil.example", authorization: `Bearer ${TOKEN}` } });
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
+
+describe("the batch report under the CSP", () => {
+  it("allows exactly the report's inline stylesheet, by its hash, on the report alone", async () => {
+    const { app, batches } = buildSecureApp({ batches: true });
+    const created = await app.request("/v1/batches", { method: "POST", headers: JSON_HEADERS, body: JSON.stringify([{ id: "a", principle: "ownership", answer: SAMPLE_ANSWER }]) });
+    const { id } = (await created.json()) as { id: string };
+    await batches!.idle();
+    const report = await app.request(`/v1/batches/${id}/report`);
+    const html = await report.text();
+    const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]!);
+    expect(styles).toHaveLength(1);
+    const hash = `'sha256-${createHash("sha256").update(styles[0]!).digest("base64")}'`;
+    const csp = report.headers.get("content-security-policy")!;
+    expect(csp).toMatch(new RegExp(`style-src-elem 'self' ${hash.replace(/[+/]/g, "\\$&")}(;|$)`));
+    expect(csp).not.toMatch(/unsafe-inline[^;]*;?\s*style-src-attr|style-src-elem[^;]*unsafe-inline/);
+    expect((await app.request("/history")).headers.get("content-security-policy")).toBe(CSP);
   });
 });
 

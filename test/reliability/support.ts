@@ -6,7 +6,9 @@ import type { Grader } from "../../src/grader/types.js";
 import { createGradingService } from "../../src/grading.js";
 import { createApp } from "../../src/http/app.js";
 import { createGate, type LogEntry } from "../../src/http/middleware/index.js";
-import { docsAsset } from "../../src/node.js";
+import { batchSlot, docsAsset } from "../../src/node.js";
+import { createLocalBatchJobs } from "../../src/batch/service.js";
+import { openSqliteBatchStore } from "../../src/store/sqlite-batch.js";
 import { openSqliteStore } from "../../src/store/sqlite.js";
 import { tempDbFile } from "../support/app.js";
 
@@ -16,15 +18,18 @@ export function security(overrides: Partial<SecurityConfig> = {}): SecurityConfi
   return { ...securityDefaults(), log: { enabled: true, answers: false }, ...overrides };
 }
 
-export function buildSecureApp(options: { security?: Partial<SecurityConfig>; grader?: Grader; secrets?: string[] } = {}) {
-  const store = openSqliteStore(tempDbFile());
+export function buildSecureApp(options: { security?: Partial<SecurityConfig>; grader?: Grader; secrets?: string[]; /** serve POST /v1/batches, rows through the gate */ batches?: boolean } = {}) {
+  const dbFile = tempDbFile();
+  const store = openSqliteStore(dbFile);
   const grader = options.grader ?? createOfflineGrader();
   const grading = createGradingService({ store, grader, length: DEFAULT_LENGTH });
   const sec = security(options.security);
   const gate = createGate(sec);
   const logs: LogEntry[] = [];
   const lines: string[] = [];
+  const batches = options.batches ? createLocalBatchJobs({ store: openSqliteBatchStore(dbFile), grading, slot: batchSlot(gate), log: () => {} }) : undefined;
   const app = createApp({
+    ...(batches ? { batches } : {}),
     store,
     grading,
     docsAsset,
@@ -36,7 +41,7 @@ export function buildSecureApp(options: { security?: Partial<SecurityConfig>; gr
       lines.push(JSON.stringify(entry));
     },
   });
-  return { app, store, grading, gate, logs, lines };
+  return { app, store, grading, gate, logs, lines, batches };
 }
 
 /** A grader that holds every grading until release() is called (or `ms` passes). */

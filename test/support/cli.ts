@@ -2,8 +2,8 @@
 import { PassThrough, Readable } from "node:stream";
 import { main } from "../../src/cli/main.js";
 
-export async function runCli(argv: string[], options: { env?: Record<string, string | undefined>; stdin?: string } = {}) {
-  const stdout = new PassThrough();
+export async function runCli(argv: string[], options: { env?: Record<string, string | undefined>; stdin?: string; /** stdout claims to be a terminal */ tty?: boolean } = {}) {
+  const stdout = Object.assign(new PassThrough(), options.tty ? { isTTY: true } : {});
   const stderr = new PassThrough();
   const out: Buffer[] = [];
   const err: Buffer[] = [];

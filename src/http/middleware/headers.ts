@@ -5,29 +5,36 @@
  * inline <style> element, no third-party origin. The one relaxation is `style-src-attr
  * 'unsafe-inline'`: the pages position a few gauge markers with server-computed style="left:…"
  * attributes. A style attribute cannot run script, and the HTML around it is escaped; it is not
- * an inline stylesheet.
+ * an inline stylesheet. A route may vouch for one exact inline stylesheet by its hash
+ * (`cspStyleSources`): the batch report does, so it is styled without 'unsafe-inline'.
  */
 import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
+import type { AppEnv } from "../context.js";
+import { isHttps } from "./util.js";
 
-export const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "style-src-elem 'self'",
-  "style-src-attr 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "manifest-src 'self'",
-  "form-action 'self'",
-  "base-uri 'none'",
-  "object-src 'none'",
-  "frame-ancestors 'none'",
-].join("; ");
+/** The policy, with extra sources for <style> elements (hashes of inline stylesheets a route vouches for). */
+export function cspWith(styleElementSources: readonly string[] = []): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    ["style-src-elem 'self'", ...styleElementSources].join(" "),
+    "style-src-attr 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "manifest-src 'self'",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "object-src 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+export const CSP = cspWith();
 
 const HEADERS: Record<string, string> = {
-  "content-security-policy": CSP,
   "x-content-type-options": "nosniff",
   "x-frame-options": "DENY",
   "referrer-policy": "no-referrer",
@@ -38,22 +45,25 @@ const HEADERS: Record<string, string> = {
 };
 
 /** Set the headers after the route ran, overriding any weaker policy a route set for itself. */
-export function secureHeaders(): MiddlewareHandler {
+export function secureHeaders(trustProxy = 0): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     await next();
+    const styles = c.get("cspStyleSources");
+    const all = { ...HEADERS, "content-security-policy": styles ? cspWith(styles) : CSP };
     let headers = c.res.headers;
     try {
-      for (const [name, value] of Object.entries(HEADERS)) headers.set(name, value);
+      for (const [name, value] of Object.entries(all)) headers.set(name, value);
     } catch {
       // An immutable Response (e.g. passed through from fetch): copy it, then set.
       c.res = new Response(c.res.body, c.res);
       headers = c.res.headers;
-      for (const [name, value] of Object.entries(HEADERS)) headers.set(name, value);
+      for (const [name, value] of Object.entries(all)) headers.set(name, value);
     }
     // Connection is hop-by-hop, the server's to manage: a route's "keep-alive" (streamSSE sets one)
     // would contradict a client that asked for "close" and break the next request on that socket.
     if (headers.get("connection")?.toLowerCase() === "keep-alive") headers.delete("connection");
-    if (new URL(c.req.url).protocol === "https:") headers.set("strict-transport-security", "max-age=31536000; includeSubDomains");
+    // Over HTTPS, directly or as trusted proxies report it (X-Forwarded-Proto), browsers must keep to HTTPS.
+    if (isHttps(c, trustProxy)) headers.set("strict-transport-security", "max-age=31536000; includeSubDomains");
     // Pages and API answers carry personal stories: never cache them in shared caches.
     if (!headers.has("cache-control")) headers.set("cache-control", "no-store");
   };

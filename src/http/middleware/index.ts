@@ -1,33 +1,21 @@
 /**
  * Reliability and security middleware, installed by createApp right after the deps are set.
- * Order (outermost first): request log → in-flight tracking / shutdown → secure headers → CORS →
- * access token → (the app's body limit) → per-client rate limit and grading slot on the routes that grade.
+ * Order (outermost first): request log → in-flight tracking / shutdown → secure headers → Host check → CORS →
+ * access token → (the app's body limit). The routes that grade call `c.var.admission` themselves
+ * (per-client rate limit, then a slot of the grading gate), after checking the request.
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { securityDefaults, type SecurityConfig } from "../../config.js";
 import type { AppDeps, AppEnv } from "../context.js";
 import { createAuth } from "./auth.js";
-import { createGate, gradingSlot, trackInflight, type Gate } from "./concurrency.js";
+import { createAdmission } from "./admission.js";
+import { createGate, trackInflight, type Gate } from "./concurrency.js";
 import { corsFor, secureHeaders } from "./headers.js";
+import { hostCheck } from "./host.js";
 import { jsonLineSink, requestLog, type LogSink } from "./logging.js";
-import { createRateLimiter, rateLimit } from "./rate-limit.js";
 
 export { createGate, type Gate } from "./concurrency.js";
 export { jsonLineSink, redactConsole, type LogSink, type LogEntry } from "./logging.js";
-
-/** The routes that run a grading (and so a model call): rate-limited per client and gated. */
-export const GRADING_ROUTES = [
-  "/v1/grade",
-  "/v1/grade/stream",
-  "/grade",
-  // Follow-up drills and mock interview answers call the model too (API and pages).
-  "/v1/gradings/:id/followups",
-  "/v1/mocks/:id/answers",
-  "/v1/mocks/:id/answers/:index/followup",
-  "/result/:id/followups",
-  "/mock/:id/answers",
-  "/mock/:id/answers/:index/followup",
-] as const;
 
 export interface ReliabilityDeps {
   /** Access, limits, CORS, logging; absent: the defaults of an empty environment, with logging off. */
@@ -48,7 +36,9 @@ export function installReliability(app: OpenAPIHono<AppEnv>, deps: AppDeps): { g
 
   app.use(requestLog(sink, { answers: security.log.answers }));
   app.use(trackInflight(gate));
-  app.use(secureHeaders());
+  app.use(secureHeaders(security.trustProxy));
+  const host = hostCheck(security.allowedHosts);
+  if (host) app.use(host);
   const cors = corsFor(security.corsOrigins);
   if (cors) app.use("/v1/*", cors);
   if (security.apiToken) {
@@ -56,10 +46,10 @@ export function installReliability(app: OpenAPIHono<AppEnv>, deps: AppDeps): { g
     app.use(auth.middleware);
     app.route("/", auth.routes);
   }
-  if (security.rateLimitPerMinute > 0) {
-    const limiter = createRateLimiter({ perMinute: security.rateLimitPerMinute });
-    app.on("POST", [...GRADING_ROUTES], rateLimit(limiter, { trustProxy: security.trustProxy, perMinute: security.rateLimitPerMinute }));
-  }
-  app.on("POST", [...GRADING_ROUTES], gradingSlot(gate));
+  const admission = createAdmission(security, gate);
+  app.use(async (c, next) => {
+    c.set("admission", admission);
+    await next();
+  });
   return { gate, security };
 }

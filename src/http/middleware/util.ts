@@ -22,29 +22,35 @@ export async function timingSafeEqual(a: string, b: string): Promise<boolean> {
   return diff === 0;
 }
 
-/** HMAC-SHA256(key, message) as base64url. */
-export async function hmacBase64Url(key: string, message: string): Promise<string> {
-  const k = await crypto.subtle.importKey("raw", encoder.encode(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const sig = new Uint8Array(await crypto.subtle.sign("HMAC", k, encoder.encode(message)));
-  let bin = "";
-  for (const byte of sig) bin += String.fromCharCode(byte);
-  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+/**
+ * The value a chain of `hops` trusted proxies vouches for in a comma-separated forwarding header:
+ * the hops-th entry from the right. Each proxy appends what it saw, so everything further left
+ * came from the client and proves nothing.
+ */
+export function forwardedEntry(header: string | undefined, hops: number): string | undefined {
+  if (!header || hops <= 0) return undefined;
+  const entries = header.split(",").map((e) => e.trim()).filter(Boolean);
+  return entries[Math.max(0, entries.length - hops)];
 }
 
 /**
- * Who is calling, for the rate limit: the socket address on Node (@hono/node-server passes the
+ * Who is calling, for the rate limits: the socket address on Node (@hono/node-server passes the
  * IncomingMessage as env.incoming), CF-Connecting-IP on Workers (set by Cloudflare, not the client).
- * X-Forwarded-For only counts when the operator says a proxy they run sets it.
+ * X-Forwarded-For only counts when the operator says proxies they run set it (`trustProxy` hops).
  */
-export function clientKey(c: Context, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
-    if (forwarded) return forwarded;
-  }
+export function clientKey(c: Context, trustProxy: number): string {
+  const forwarded = forwardedEntry(c.req.header("x-forwarded-for"), trustProxy);
+  if (forwarded) return forwarded;
   const cf = c.req.header("cf-connecting-ip");
   if (cf && isWorkers(c)) return cf;
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
   return env?.incoming?.socket?.remoteAddress ?? (trustProxy && cf ? cf : "local");
+}
+
+/** Whether the client reached us over HTTPS: directly, or through trusted proxies that say so. */
+export function isHttps(c: Context, trustProxy: number): boolean {
+  if (new URL(c.req.url).protocol === "https:") return true;
+  return forwardedEntry(c.req.header("x-forwarded-proto"), trustProxy)?.toLowerCase() === "https";
 }
 
 function isWorkers(c: Context): boolean {

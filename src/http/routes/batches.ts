@@ -10,8 +10,8 @@ import { bodyLimit } from "hono/body-limit";
 import { readRows, type InputFormat } from "../../batch/input.js";
 import { createJobFromRows } from "../../batch/job.js";
 import { resultLines } from "../../batch/output.js";
-import { buildReport } from "../../batch/report.js";
-import type { BatchJob } from "../../store/batch-types.js";
+import { buildReport, REPORT_STYLE_SOURCE } from "../../batch/report.js";
+import type { BatchJob, BatchStore } from "../../store/batch-types.js";
 import type { AppEnv, BatchJobs } from "../context.js";
 import { errorDoc, errorResponse } from "../errors.js";
 
@@ -60,9 +60,10 @@ const createBatchRoute = createRoute({
   },
   responses: {
     202: { description: "Job stored and queued", content: { "application/json": { schema: BatchStatusSchema } } },
-    400: errorDoc("invalid_json, invalid_request, invalid_csv_header, empty_batch"),
+    400: errorDoc("invalid_json, invalid_request, invalid_csv_header, empty_batch, json_too_deep, row_too_large"),
     413: errorDoc("body_too_large"),
     415: errorDoc("unsupported_media_type"),
+    429: errorDoc("batch_rows_limited: over the client's budget of rows an hour (with Retry-After)"),
     501: errorDoc("batches_unavailable"),
   },
 });
@@ -96,6 +97,39 @@ const reportRoute = createRoute({
   request: { params: IdParam },
   responses: { 200: { description: "HTML report", content: { "text/html": { schema: z.string() } } }, 404: errorDoc("batch_not_found") },
 });
+
+const deleteRoute = createRoute({
+  method: "delete",
+  path: "/v1/batches/{id}",
+  tags: ["batches"],
+  summary: "Delete a batch job: its rows and the gradings it created (rows answered from the cache point to earlier gradings, which stay)",
+  request: { params: IdParam },
+  responses: { 204: { description: "Deleted" }, 404: errorDoc("batch_not_found"), 409: errorDoc("batch_busy") },
+});
+
+/**
+ * Jobs that another process is grading right now (a `starcoach grade` command on the same database):
+ * deleting them under it would let it store gradings after the delete. Call after cancelling this
+ * process's own runner, which releases its leases.
+ */
+export async function jobsLeasedElsewhere(store: BatchStore, ids?: readonly string[]): Promise<BatchJob[]> {
+  const now = Date.now();
+  const jobs = ids ? (await Promise.all(ids.map((id) => store.getJob(id)))).filter((j): j is BatchJob => !!j) : await store.listJobs(["ready"]);
+  return jobs.filter((j) => j.leaseExpiresAt !== null && j.leaseExpiresAt > now);
+}
+
+/** 409 batch_busy with Retry-After: when the holder's lease runs out at the latest. */
+export function busyResponse(c: Context<AppEnv>, jobs: readonly BatchJob[]) {
+  const until = Math.max(...jobs.map((j) => j.leaseExpiresAt ?? 0));
+  c.header("Retry-After", String(Math.max(1, Math.ceil((until - Date.now()) / 1000))));
+  const who = jobs[0]!.owner;
+  return errorResponse(
+    c,
+    409,
+    "batch_busy",
+    `Batch job ${jobs[0]!.id} is being graded by another process${who ? ` (${who.kind === "cli" ? "a starcoach grade command" : "another server"}, pid ${who.pid})` : ""}; stop it, or retry once it has finished.`,
+  );
+}
 
 function jobsOf(c: Context<AppEnv>): BatchJobs | null {
   return c.var.deps.batches ?? null;
@@ -157,7 +191,9 @@ batchesRoutes.post("/v1/batches", async (c) => {
     }
     const body = c.req.raw.body;
     if (!body) return errorResponse(c, 400, "empty_batch", "The body has no rows.");
-    const job = await createJobFromRows(jobs.store, c.var.deps.grading.grader, readRows(body as unknown as AsyncIterable<Uint8Array>, { format }));
+    // Each row is a model call: rows count against the client's hourly budget as they are read.
+    const rows = c.var.admission.meterRows(c, readRows(body as unknown as AsyncIterable<Uint8Array>, { format }));
+    const job = await createJobFromRows(jobs.store, c.var.deps.grading.grader, rows);
     if (!job.total) {
       await jobs.store.deleteJob(job.id);
       return errorResponse(c, 400, "empty_batch", "The body has no rows.");
@@ -183,6 +219,19 @@ batchesRoutes.get("/v1/batches/:id", async (c) => {
   return c.json(await statusBody(found.jobs, found.job), 200);
 });
 
+batchesRoutes.openAPIRegistry.registerPath(deleteRoute);
+batchesRoutes.delete("/v1/batches/:id", async (c) => {
+  const found = await findJob(c);
+  if (found instanceof Response) return found;
+  const { jobs, job } = found;
+  // Stop the local runner on this job first, so no row is graded and stored after the delete.
+  await jobs.cancel?.(job.id);
+  const busy = await jobsLeasedElsewhere(jobs.store, [job.id]);
+  if (busy.length) return busyResponse(c, busy);
+  if (!(await jobs.store.deleteJobWithResults(job.id))) return notFound(c, job.id);
+  return c.body(null, 204);
+});
+
 batchesRoutes.openAPIRegistry.registerPath(resultsRoute);
 batchesRoutes.get("/v1/batches/:id/results", async (c) => {
   const found = await findJob(c);
@@ -203,5 +252,7 @@ batchesRoutes.openAPIRegistry.registerPath(reportRoute);
 batchesRoutes.get("/v1/batches/:id/report", async (c) => {
   const found = await findJob(c);
   if (found instanceof Response) return found;
+  // The report's one inline stylesheet, allowed by its hash (the app's CSP forbids inline styles).
+  c.set("cspStyleSources", [REPORT_STYLE_SOURCE]);
   return c.html(await buildReport(found.jobs.store, found.job.id));
 });

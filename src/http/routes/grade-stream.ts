@@ -8,8 +8,9 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { streamSSE } from "hono/streaming";
 import { computedFigures } from "../../grader/assemble.js";
-import { ModelError, type PartialGrade } from "../../grader/types.js";
+import { GradingAborted, ModelError, type PartialGrade } from "../../grader/types.js";
 import { InputError, validateInput } from "../../grading.js";
+import { StoreError } from "../../store/faults.js";
 import type { AppEnv } from "../context.js";
 import { describeIssues, errorDoc, errorBody, errorResponse } from "../errors.js";
 import { GradeRequestSchema } from "./grade.js";
@@ -18,7 +19,7 @@ import { GradeRequestSchema } from "./grade.js";
 const PARTIAL_INTERVAL_MS = 80;
 
 function streamErrorBody(err: unknown) {
-  if (err instanceof InputError || err instanceof ModelError) return errorBody(err.code, err.message);
+  if (err instanceof InputError || err instanceof ModelError || err instanceof StoreError) return errorBody(err.code, err.message);
   console.error("[starcoach] streamed grading failed:", err);
   return errorBody("internal_error", "Something went wrong on our side; the grading was not completed.");
 }
@@ -34,6 +35,8 @@ const streamRoute = createRoute({
     200: { description: "An event stream", content: { "text/event-stream": { schema: z.string() } } },
     400: errorDoc("Bad input, as for /v1/grade"),
     415: errorDoc("unsupported_media_type"),
+    429: errorDoc("rate_limited (with Retry-After)"),
+    503: errorDoc("server_busy, shutting_down (with Retry-After)"),
   },
 });
 
@@ -54,9 +57,14 @@ gradeStreamRoutes.post("/v1/grade/stream", async (c) => {
   if (!parsed.success) return errorResponse(c, 400, "invalid_request", describeIssues(parsed.error.issues));
   // Both throw InputError → the app's JSON error, before any event is sent.
   validateInput(parsed.data);
+  await c.var.deps.grading.requireStory(parsed.data.storyId);
+  // 429/503 as JSON before the stream starts; the slot is held until the grading itself has ended.
+  const release = await c.var.admission.admit(c);
+
   const { grading } = c.var.deps;
-  await grading.requireStory(parsed.data.storyId);
   const canStream = Boolean(grading.grader.gradeStream);
+  // The request's signal fires when the client disconnects: the model call is cancelled with it.
+  const signal = c.req.raw.signal;
   return streamSSE(c, async (stream) => {
     let lastPartial = 0;
     let pending: PartialGrade | null = null;
@@ -72,15 +80,18 @@ gradeStreamRoutes.post("/v1/grade/stream", async (c) => {
         parsed.data,
         canStream
           ? {
+              signal,
               onAnalysis: (analysis) => stream.writeSSE({ event: "analysis", data: JSON.stringify(computedFigures(analysis)) }),
               onPartial: sendPartial,
             }
-          : {},
+          : { signal },
       );
       if (pending) await stream.writeSSE({ event: "partial", data: JSON.stringify(pending) });
       await stream.writeSSE({ event: "feedback", data: JSON.stringify(feedback), id: feedback.id });
     } catch (err) {
-      await stream.writeSSE({ event: "error", data: JSON.stringify(streamErrorBody(err)) });
+      if (!(err instanceof GradingAborted)) await stream.writeSSE({ event: "error", data: JSON.stringify(streamErrorBody(err)) });
+    } finally {
+      release();
     }
   });
 });

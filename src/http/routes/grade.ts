@@ -28,8 +28,9 @@ const gradeRoute = createRoute({
     404: errorDoc("story_not_found"),
     413: errorDoc("answer_too_long, body_too_large"),
     415: errorDoc("unsupported_media_type"),
+    429: errorDoc("rate_limited (with Retry-After)"),
     502: errorDoc("model_output_invalid, model_unavailable, model_auth_failed"),
-    503: errorDoc("model_rate_limited"),
+    503: errorDoc("model_rate_limited, server_busy, shutting_down (with Retry-After)"),
     504: errorDoc("model_timeout"),
   },
 });
@@ -43,6 +44,12 @@ gradeRoutes.use("/v1/grade", async (c, next) => {
 });
 gradeRoutes.openapi(gradeRoute, async (c) => {
   const body = c.req.valid("json");
-  const feedback = await c.var.deps.grading.grade(body);
-  return c.json(feedback, 200);
+  const release = await c.var.admission.admit(c);
+  try {
+    // A client that hangs up cancels the model call instead of leaving it running and stored.
+    const feedback = await c.var.deps.grading.grade(body, { signal: c.req.raw.signal });
+    return c.json(feedback, 200);
+  } finally {
+    release();
+  }
 });

@@ -3,6 +3,7 @@ import { FeedbackSchema } from "../../core/feedback.js";
 import type { AppEnv } from "../context.js";
 import { InputError } from "../../grading.js";
 import { errorDoc } from "../errors.js";
+import { busyResponse, jobsLeasedElsewhere } from "./batches.js";
 
 const IdParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" } }) });
 const notFound = errorDoc("not_found");
@@ -56,6 +57,26 @@ const deleteRoute = createRoute({
   responses: { 204: { description: "Deleted" }, 404: notFound },
 });
 
+/** The value of `confirm` that DELETE /v1/gradings needs: deleting everything is never one slip away. */
+export const DELETE_ALL_CONFIRMATION = "all-my-data";
+
+const deleteAllRoute = createRoute({
+  method: "delete",
+  path: "/v1/gradings",
+  tags: ["history"],
+  summary: "Delete everything stored: every grading (the cache with them) and every batch job with its rows",
+  description: `Needs \`?confirm=${DELETE_ALL_CONFIRMATION}\`. On Node the text is also scrubbed from the SQLite file (secure_delete and a WAL checkpoint).`,
+  request: { query: z.object({ confirm: z.string().max(100).optional().openapi({ description: `must be "${DELETE_ALL_CONFIRMATION}"` }) }) },
+  responses: {
+    200: {
+      description: "Deleted; the counts of what was removed",
+      content: { "application/json": { schema: z.object({ deleted: z.object({ gradings: z.number().int(), batchJobs: z.number().int() }) }) } },
+    },
+    400: errorDoc("confirmation_required"),
+    409: errorDoc("batch_busy"),
+  },
+});
+
 const notFoundError = (id: string) => new InputError("not_found", `No grading with id "${id}".`, 404);
 
 export const gradingsRoutes = new OpenAPIHono<AppEnv>()
@@ -75,3 +96,18 @@ export const gradingsRoutes = new OpenAPIHono<AppEnv>()
     if (!(await c.var.deps.store.deleteGrading(id))) throw notFoundError(id);
     return c.body(null, 204);
   });
+
+// Documented through the registry and served as a plain handler: it may answer 409 from the batch routes' helper.
+gradingsRoutes.openAPIRegistry.registerPath(deleteAllRoute);
+gradingsRoutes.delete("/v1/gradings", async (c) => {
+  if (c.req.query("confirm") !== DELETE_ALL_CONFIRMATION) {
+    throw new InputError("confirmation_required", `This deletes every stored grading and batch job. Repeat the request with ?confirm=${DELETE_ALL_CONFIRMATION}.`);
+  }
+  // A batch being graded here stops first, so no grading is stored after the wipe; one being
+  // graded by another process (a CLI run on the same database) makes the wipe wait.
+  const batches = c.var.deps.batches;
+  await batches?.cancel?.();
+  const busy = batches ? await jobsLeasedElsewhere(batches.store) : [];
+  if (busy.length) return busyResponse(c, busy);
+  return c.json({ deleted: await c.var.deps.store.deleteAll() }, 200);
+});

@@ -6,6 +6,7 @@ import { MAX_MOCK_QUESTIONS, MOCK_ROLES } from "../../practice/mock.js";
 import { createMockService } from "../../practice/mocks.js";
 import type { AppEnv } from "../context.js";
 import { errorDoc } from "../errors.js";
+import { admitted } from "./followups.js";
 import { storyDeps } from "./stories.js";
 
 const Principle = z.object({ id: z.string(), name: z.string() });
@@ -76,7 +77,7 @@ const IdParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { nam
 const IndexParam = IdParam.extend({ index: z.coerce.number().int().min(0).max(MAX_MOCK_QUESTIONS - 1).openapi({ param: { name: "index", in: "path" } }) });
 const mockBody = (description: string) => ({ description, content: { "application/json": { schema: MockSchema } } });
 const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { "application/json": { schema } } } });
-const modelErrors = { 502: errorDoc("model_output_invalid, model_unavailable, model_auth_failed"), 503: errorDoc("model_rate_limited"), 504: errorDoc("model_timeout") };
+const modelErrors = { 429: errorDoc("rate_limited"), 502: errorDoc("model_output_invalid, model_unavailable, model_auth_failed"), 503: errorDoc("model_rate_limited, server_busy, shutting_down"), 504: errorDoc("model_timeout") };
 const notFound = errorDoc("mock_not_found");
 
 export function mockService(c: Context<AppEnv>) {
@@ -126,7 +127,7 @@ export const mocksRoutes = new OpenAPIHono<AppEnv>()
         ...modelErrors,
       },
     }),
-    async (c) => c.json(await mockService(c).answer(c.req.valid("param").id, c.req.valid("json")), 200),
+    async (c) => c.json(await admitted(c, () => mockService(c).answer(c.req.valid("param").id, c.req.valid("json"))), 200),
   )
   .openapi(
     createRoute({
@@ -146,7 +147,7 @@ export const mocksRoutes = new OpenAPIHono<AppEnv>()
     }),
     async (c) => {
       const { id, index } = c.req.valid("param");
-      return c.json(await mockService(c).followUp(id, index, c.req.valid("json")), 200);
+      return c.json(await admitted(c, () => mockService(c).followUp(id, index, c.req.valid("json"))), 200);
     },
   )
   .openapi(
