@@ -16,7 +16,8 @@ import type { AppDeps } from "./http/context.js";
 import { errorBody } from "./http/errors.js";
 import { createGate } from "./http/middleware/index.js";
 import { openD1BatchStore } from "./store/d1-batch.js";
-import { openD1Store } from "./store/d1.js";
+import { D1_NAME, openD1Store } from "./store/d1.js";
+import { guardStore } from "./store/faults.js";
 import { d1Driver } from "./store/driver.js";
 import { createStoryStore } from "./store/stories.js";
 import type { D1Database, ExecutionContext, MessageBatch, Queue } from "./worker/bindings.js";
@@ -48,7 +49,7 @@ export async function createWorkerRuntime(env: WorkerEnv): Promise<WorkerRuntime
   const batchStore = openD1BatchStore(env.DB);
   // The same grader as on Node (graderFromConfig), from the prompt files bundled as Text modules.
   const grader = await graderFromConfig(config, { rubric: RUBRIC, barRaiser: BAR_RAISER, followUp: FOLLOW_UP });
-  const stories = createStoryStore(d1Driver(env.DB));
+  const stories = createStoryStore(guardStore(d1Driver(env.DB), D1_NAME));
   const grading = createGradingService({ store, stories, grader, length: config.length });
   const queue = env.BATCH_QUEUE;
   const deps: AppDeps = {

@@ -8,6 +8,7 @@
 import { z } from "@hono/zod-openapi";
 import { analyze, type Analysis } from "./analyze.js";
 import type { Contradiction } from "./consistency.js";
+import { FeedbackSchema } from "./feedback.js";
 import { tokenize } from "./tokens.js";
 
 const Score04 = z.number().int().min(0).max(4);
@@ -70,7 +71,7 @@ export const FollowUpResultSchema = z
       mode: z.enum(["llm", "offline"]),
       model: z.string().nullable(),
       promptVersion: z.string(),
-      usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int(), reasoningTokens: z.number().int().optional() }).nullable(),
+      usage: FeedbackSchema.shape.meta.shape.usage,
       droppedQuotes: z.number().int(),
     }),
   })

@@ -28,6 +28,26 @@ function PrincipleChips(props: { ids: string[] }) {
   );
 }
 
+/** Principles, versions, best and last score, trend, last practice: the same line on the bank and a story's page. */
+function StoryFigures(props: { story: StoryDetail }) {
+  const s = props.story;
+  const grading = (id: string, score: number) => <a href={`/result/${encodeURIComponent(id)}`}>{score}</a>;
+  return (
+    <>
+      <PrincipleChips ids={s.principles} />
+      <p class="story-figures">
+        <span>
+          {s.versions} {s.versions === 1 ? "version" : "versions"}
+        </span>
+        <span>best {grading(s.best.gradingId, s.best.score)}/100</span>
+        <span>last {grading(s.last.gradingId, s.last.score)}/100</span>
+        <Trend scores={s.trend} />
+        <span class="muted">practised {shortDate(s.updatedAt)}</span>
+      </p>
+    </>
+  );
+}
+
 function StoryCard(props: { story: StoryDetail }) {
   const s = props.story;
   return (
@@ -35,20 +55,7 @@ function StoryCard(props: { story: StoryDetail }) {
       <h3>
         <a href={`/stories/${encodeURIComponent(s.id)}`}>{s.title}</a>
       </h3>
-      <PrincipleChips ids={s.principles} />
-      <p class="story-figures">
-        <span>
-          {s.versions} {s.versions === 1 ? "version" : "versions"}
-        </span>
-        <span>
-          best <strong class="story-best">{s.best.score}</strong>/100
-        </span>
-        <span>
-          last <a href={`/result/${encodeURIComponent(s.last.gradingId)}`}>{s.last.score}</a>/100
-        </span>
-        <Trend scores={s.trend} />
-        <span class="muted">practised {shortDate(s.updatedAt)}</span>
-      </p>
+      <StoryFigures story={s} />
     </li>
   );
 }
@@ -182,17 +189,7 @@ export function StoryView(props: { story: StoryDetail; diffs: VersionDiff[]; sug
             {props.error}
           </p>
         ) : null}
-        <PrincipleChips ids={s.principles} />
-        <p class="story-figures">
-          <span>
-            {s.versions} {s.versions === 1 ? "version" : "versions"}
-          </span>
-          <span>
-            best <a href={`/result/${encodeURIComponent(s.best.gradingId)}`}>{s.best.score}</a>/100
-          </span>
-          <Trend scores={s.trend} />
-          <span class="muted">last practised {shortDate(s.updatedAt)}</span>
-        </p>
+        <StoryFigures story={s} />
         <p class="no-print">
           <a class="button-link" href={`/result/${encodeURIComponent(s.last.gradingId)}#grade-form`}>
             Edit and grade again
