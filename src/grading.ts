@@ -2,7 +2,7 @@
  * The grading use case: resolve the principle, analyse, serve from cache or ask the grader,
  * assemble grounded Feedback, store it. Every adapter (HTTP, CLI, batch, Worker) goes through here.
  */
-import { analyze, type Analysis, type LengthOptions } from "./core/analyze.js";
+import { analyze, relabel, type Analysis, type LengthOptions } from "./core/analyze.js";
 import type { Feedback } from "./core/feedback.js";
 import { findPrinciple, PRINCIPLE_IDS, type Principle } from "./core/principles.js";
 import { aggregateSamples } from "./core/aggregate.js";
@@ -187,7 +187,10 @@ export function createGradingService(deps: GradingDeps) {
       const aggregated = samples > 1 ? aggregateSamples(outcomes.map((o) => o.grade)) : null;
       const grade = aggregated?.grade ?? outcomes[0]!.grade;
       let usage = outcomes.reduce<Usage | null>((total, o) => addUsage(total, o.usage), null);
-      const barRaise = mode === "bar-raiser" ? await (grader.barRaise ?? offlineBarRaise)(request, grade, signal) : null;
+      // The grader's sentence labels decide the parts (the model's in LLM mode): presence, the Action
+      // I-ratio, weSentences and the quantified result are computed from them by code.
+      const { analysis: labelled, ignored } = relabel(analysis, grade.sentences ?? []);
+      const barRaise = mode === "bar-raiser" ? await (grader.barRaise ?? offlineBarRaise)({ ...request, analysis: labelled }, grade, signal) : null;
       usage = addUsage(usage, barRaise?.usage ?? null);
       const repaired = [...new Set([...outcomes.flatMap((o) => o.repaired ?? []), ...(barRaise?.repaired ?? [])])];
       let feedback = assembleFeedback({
@@ -198,8 +201,9 @@ export function createGradingService(deps: GradingDeps) {
         answer,
         question,
         principle,
-        analysis,
+        analysis: labelled,
         grade,
+        ignoredLabels: ignored,
         meta: {
           mode: grader.mode,
           model: grader.model,
@@ -213,7 +217,7 @@ export function createGradingService(deps: GradingDeps) {
         },
       });
       if (barRaise) {
-        const { barRaiser, droppedQuotes } = assembleBarRaiser(feedback, analysis, barRaise.barRaiser);
+        const { barRaiser, droppedQuotes } = assembleBarRaiser(feedback, labelled, barRaise.barRaiser);
         feedback = { ...feedback, barRaiser, meta: { ...feedback.meta, droppedQuotes: feedback.meta.droppedQuotes + droppedQuotes } };
       }
       return save(feedback, key);

@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isLoopbackAddress, loadConfig, type Config } from "./config.js";
+import { warmUp } from "./core/nlp.js";
 import { runDoctor } from "./grader/doctor.js";
 import { graderFromConfig } from "./grader/from-config.js";
 import type { Grader } from "./grader/types.js";
@@ -123,6 +124,7 @@ export async function createNodeDeps(config: Config): Promise<AppDeps> {
  * socket is open with a promise for the exit code, which settles after a graceful shutdown.
  */
 export async function startServer(env: Record<string, string | undefined>): Promise<{ url: string; stopped: Promise<number> }> {
+  warmUp(); // load the NLP model before the first request rather than during it
   const config = loadConfig(env);
   // Nothing printed by any module may contain the model key or the access token.
   redactConsole([config.llm?.apiKey, config.security.apiToken]);

@@ -8,6 +8,7 @@ import BAR_RAISER from "../prompts/bar-raiser.md";
 import FOLLOW_UP from "../prompts/followup-rubric.md";
 import RUBRIC from "../prompts/star-rubric.md";
 import { loadConfig } from "./config.js";
+import { warmUp } from "./core/nlp.js";
 import { runDoctor } from "./grader/doctor.js";
 import { graderFromConfig } from "./grader/from-config.js";
 import { createGradingService } from "./grading.js";
@@ -22,6 +23,9 @@ import { d1Driver } from "./store/driver.js";
 import { createStoryStore } from "./store/stories.js";
 import type { D1Database, ExecutionContext, MessageBatch, Queue } from "./worker/bindings.js";
 import { consumeRows, enqueueJob, type ConsumerDeps, type RowMessage } from "./worker/queue.js";
+
+// Load the NLP model while the Worker starts (it counts against the startup limit, not a request's CPU).
+warmUp();
 
 export interface WorkerEnv {
   DB: D1Database;

@@ -96,8 +96,11 @@ describe("edge cases", () => {
         expect([a.words, a.iCount, a.weCount, a.numbers]).toEqual([direct.words, direct.iCount, direct.weCount, direct.numbers]);
         expect(a.iCount + a.weCount).toBeLessThanOrEqual(a.words);
         expect(a.resultNumbers.length).toBeLessThanOrEqual(a.numbers.length);
+        // Every sentence is in exactly one part or none ("other"), and a part is present exactly
+        // when a sentence carries it.
         const labelled = Object.values(a.parts).reduce((n, p) => n + p.sentences.length, 0);
-        expect(labelled).toBe(a.sentences.length);
+        expect(labelled + a.sentences.filter((s) => s.part === null).length).toBe(a.sentences.length);
+        for (const [part, p] of Object.entries(a.parts)) expect(p.present).toBe(a.sentences.some((s) => s.part === part));
         if (a.actionIRatio !== null) expect(a.actionIRatio).toBeGreaterThanOrEqual(0);
         for (const s of a.sentences) expect(text.slice(s.start, s.end)).toBe(s.text);
       }),

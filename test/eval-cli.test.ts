@@ -44,8 +44,8 @@ describe("starcoach eval, offline, on the shipped gold set", () => {
     const [r] = reports;
     expect(r!.graded).toBe(readFileSync(GOLD, "utf8").trim().split("\n").length);
     for (const part of STAR_PARTS) {
-      expect(r!.presence[part].absent.support, `${part} absent in the gold set`).toBeGreaterThanOrEqual(8);
-      expect(r!.presence[part].macroF1, part).toBeGreaterThanOrEqual(0.85);
+      expect(r!.presence[part]!.absent.support, `${part} absent in the gold set`).toBeGreaterThanOrEqual(8);
+      expect(r!.presence[part]!.macroF1, part).toBeGreaterThanOrEqual(0.85);
     }
   });
 
@@ -67,6 +67,25 @@ describe("starcoach eval, offline, on the shipped gold set", () => {
     expect(stderr).toContain(`${file}:6: duplicate id "g01" (first on line 1)`);
   });
 
+  it("accepts partial labels and the sentence-labelled corpus format, and reports only what is labelled", async () => {
+    const file = join(tmp(), "partial.jsonl");
+    const presenceOnly = { id: "p1", principle: "ownership", answer: "Last year our queue was two weeks long. I rewrote the macros myself. The queue fell to two days.", labels: { present: { situation: true, action: true, result: true } } };
+    const corpusLine = {
+      id: "c1", principle: "dive-deep", sep: " ", hypothetical: false, quantifiedResult: true,
+      sentences: [["situation", "Our van used twice the fuel of the others."], ["action", "I went through three months of fuel data."], ["result", "Its fuel use fell by a third."]],
+    };
+    writeFileSync(file, [JSON.stringify(presenceOnly), JSON.stringify(corpusLine)].join("\n"));
+    const { code, stdout, stderr } = await runCli([file, "--offline"]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^situation +\d\.\d\d/m);
+    expect(stdout).toMatch(/^task +\d\.\d\d .* 0 +\S+ +\S+ +\S+ +1$/m); // only c1 labels the task: absent, n = 1
+    expect(stdout).toMatch(/Sentence labels: accuracy \d\.\d\d over 3 sentences/);
+    expect(stdout).toMatch(/^hypothetical +macro-F1/m);
+    expect(stdout).toMatch(/^quantified result +macro-F1 [\d.]+; recognised \d of 1/m);
+    expect(stdout).not.toContain("Scores 0–4"); // no line labels a score
+  });
+
   it("reports a missing file and a bad option as usage errors", async () => {
     expect((await runCli(["no/such/file.jsonl", "--offline"])).code).toBe(2);
     expect((await runCli([GOLD, "--concurrency", "0"])).code).toBe(2);
@@ -86,7 +105,9 @@ describe("starcoach eval with a (mocked) model", () => {
     // g01 complete (fit 4), g04 no result (fit 3), g08 hypothetical with nothing present (fit 1)
     writeFileSync(file, ["g01", "g04", "g08"].map((id) => byId.get(id)!).join("\n"));
     // The model always answers: all parts present, S3 T3 A4 R2, fit 3.
-    mock.always(mock.grade(modelGrade("A. B. C. D.")));
+    // Its sentence labels name one sentence per part, so every part is present in every answer.
+    const labels = (["situation", "task", "action", "result"] as const).map((part, index) => ({ index, part }));
+    mock.always(mock.grade(modelGrade("A. B. C. D.", { sentences: labels })));
     const env = { OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: MOCK_BASE_URL, STARCOACH_DB: join(dir, "app.db") };
 
     const first = await runCli([file, "--json"], env);
@@ -98,12 +119,12 @@ describe("starcoach eval with a (mocked) model", () => {
     expect(llm!.model).toBe("gpt-4.1-mini");
     expect(offline!.mode).toBe("offline");
     // situation: gold [T, T, F] vs always present → present F1 0.8, absent F1 0 → macro 0.4
-    expect(llm!.presence.situation.macroF1).toBeCloseTo(0.4, 12);
+    expect(llm!.presence.situation!.macroF1).toBeCloseTo(0.4, 12);
     // result: gold [T, F, F] → present P 1/3, R 1, F1 0.5 → macro 0.25
-    expect(llm!.presence.result.macroF1).toBeCloseTo(0.25, 12);
+    expect(llm!.presence.result!.macroF1).toBeCloseTo(0.25, 12);
     // task: gold [3, 3, 0] vs 3 → exact 2/3; fit gold [4, 3, 1] vs 3 → exact 1/3, within one 2/3,
     // and a constant prediction has kappa 0 and no Spearman
-    expect(llm!.scores.task.exact).toBeCloseTo(2 / 3, 12);
+    expect(llm!.scores.task!.exact).toBeCloseTo(2 / 3, 12);
     expect(llm!.scores.principleFit).toEqual({ exact: 1 / 3, withinOne: 2 / 3, qwk: 0, spearman: null, n: 3 });
     expect(llm!.cached).toBe(0);
 

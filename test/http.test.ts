@@ -43,7 +43,12 @@ describe("offline grading over a real HTTP server", () => {
     }
     expect(body.ownership).toMatchObject({ iCount: 9, weCount: 3, iRatio: 0.75 });
     expect(body.length).toMatchObject({ words: 141, speakingSeconds: 56, wordsPerMinute: 150, targetSeconds: { min: 60, max: 120 }, verdict: "too_short" });
-    expect(body.metrics).toEqual({ numbers: ["6", "4%", "0.5%", "5", "80%", "0.2%", "3x"], quantifiedResult: true });
+    expect(body.metrics).toEqual({
+      numbers: ["6", "4%", "0.5%", "5", "80%", "0.2%", "3x"],
+      quantities: ["6", "4%", "0.5%", "5 weeks", "two weeks", "80%", "one", "0.2%", "3x"],
+      quantifiedResult: true,
+      hypothetical: false,
+    });
     expect(body.overall.score).toBeGreaterThan(50);
     expect(body.improvements.length).toBeGreaterThan(0);
     expect(body.followUps.length).toBeGreaterThan(0);

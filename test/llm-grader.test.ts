@@ -35,6 +35,30 @@ describe("LLM grading through the real AI SDK client against MSW", () => {
     expect(await store.getGrading(json.id)).toMatchObject({ id: json.id, meta: { model: "gpt-4.1-mini" } });
   });
 
+  it("takes the parts from the model's sentence labels; a label for a missing sentence is ignored and counted", async () => {
+    const { app } = await buildTestApp({ grader: await llmGrader() });
+    const rules = analyze(SAMPLE_ANSWER).sentences;
+    expect(rules).toHaveLength(9);
+    // The model reads sentence 2 (the goal) as other, the "we rolled it out" step as a result and
+    // the measured outcome as an action; index 42 names no sentence.
+    const parts = ["situation", "situation", "other", "action", "action", "action", "result", "action", "result"] as const;
+    const grade = modelGrade(SAMPLE_ANSWER, { sentences: [...parts.map((part, index) => ({ index, part })), { index: 42, part: "action" }] });
+    mock.reply(mock.grade(grade));
+    const { status, json } = await postGrade(app, request);
+    expect(status).toBe(200);
+    expect(json.segments.map((s: { part: string | null }) => s.part)).toEqual(parts.map((p) => (p === "other" ? null : p)));
+    expect(json.star.task).toMatchObject({ present: false, score: 0, evidence: [], feedback: "No task part was found in this answer." });
+    expect(json.ownership.weSentences).toEqual([rules[7]!.text]);
+    // Action = sentences 3, 4, 5, 7: "I" 1 + 1 + 2 + 0, "we" 0 + 0 + 0 + 1.
+    expect(json.ownership.actionIRatio).toBeCloseTo(4 / 5, 12);
+    expect(json.metrics.quantifiedResult).toBe(false); // the figures now sit in an Action sentence
+    expect(json.meta.ignoredLabels).toBe(1);
+    // The prompt numbers the sentences and keeps only the figures that do not depend on the labels.
+    const user = mock.calls[0]!.body.messages[1]!.content;
+    expect(user).toContain(`[7] ${rules[7]!.text}`);
+    expect(user).not.toMatch(/Action sentences|result sentences|hypothetical/);
+  });
+
   it("drops an invented evidence quote and counts it in meta", async () => {
     const { app } = await buildTestApp({ grader: await llmGrader() });
     const grade = modelGrade(SAMPLE_ANSWER);

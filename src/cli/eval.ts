@@ -82,7 +82,7 @@ async function evaluate(io: CliIO, file: string, o: EvalOptions): Promise<number
 function defineEval(cmd: Command, io: CliIO, setExit: (code: number) => void): Command {
   return cmd
     .description("Grade a labelled gold set (JSONL) and print agreement with the human labels, for the configured model and for offline rules.")
-    .argument("<gold>", "JSONL file: {id, principle, question, answer, labels: {present, scores, principleFit}} per line")
+    .argument("<gold>", "JSONL file, one labelled answer per line: {id, principle, question?, answer, labels?: {present?, scores?, principleFit?}, hypothetical?, quantifiedResult?} or the corpus form {id, principle, sep, sentences: [[label, text], …], …}; every label is optional")
     .option("--offline", "evaluate the offline rules only, even when a model is configured")
     .option("--json", "print the full report as JSON")
     .option("--model <name>", "model to evaluate (overrides STARCOACH_MODEL)")

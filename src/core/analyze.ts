@@ -3,8 +3,8 @@
  * figures are authoritative (the model is told them as facts and never asked to count).
  */
 import { countTokens, iRatio, type TokenCounts } from "./tokens.js";
-import { splitSentences } from "./sentences.js";
-import { labelSentences, STAR_PARTS, type LabelledSentence, type StarPart } from "./star-split.js";
+import { statesMeasure } from "./quantities.js";
+import { labelSentences, parseAnswer, STAR_PARTS, type LabelledSentence, type SentenceLabel, type StarPart } from "./star-split.js";
 
 export interface LengthOptions {
   wordsPerMinute: number;
@@ -21,7 +21,6 @@ export interface PartAnalysis {
   present: boolean;
   sentences: string[];
   words: number;
-  cueStrength: number; // summed cue score of the part's sentences for that part
 }
 
 export interface Analysis {
@@ -31,15 +30,18 @@ export interface Analysis {
   weCount: number;
   iRatio: number | null;
   actionIRatio: number | null;
-  weSentences: string[]; // "we" sentences inside the Action part
+  weSentences: string[]; // Action sentences whose acting subject is "we"
   ownershipVerdict: OwnershipVerdict;
   speakingSeconds: number;
   wordsPerMinute: number;
   targetSeconds: { min: number; max: number };
   lengthVerdict: LengthVerdict;
-  numbers: string[];
+  numbers: string[]; // the contract's digit rule
   resultNumbers: string[];
-  hypothetical: boolean; // told as "I would …" rather than a real past example
+  quantities: string[]; // amounts as written, digits or words
+  resultQuantities: string[]; // the amounts in the Result sentences
+  quantifiedResult: boolean;
+  hypothetical: boolean; // no specific past event: "I would …", "Usually I …"
   parts: Record<StarPart, PartAnalysis>;
 }
 
@@ -61,8 +63,46 @@ function ownershipVerdict(actionRatio: number | null, overall: number | null): O
   return "weak";
 }
 
+/**
+ * No specific past event: the answer has no step labelled Action, or at most one among sentences
+ * told as hypotheticals or habits ("I would …", "Usually I …"). A story that ends with "next time I
+ * would …" keeps its past steps, so it is not hypothetical.
+ */
+export function isHypotheticalAnswer(sentences: readonly LabelledSentence[]): boolean {
+  const steps = sentences.filter((s) => s.part === "action" && !s.hypothetical).length;
+  const unreal = sentences.filter((s) => s.hypothetical || s.label === "other").length;
+  if (steps === 0) return unreal > 0 || sentences.every((s) => s.part !== "result");
+  return steps === 1 && unreal >= 2;
+}
+
 export function analyze(answer: string, length: LengthOptions = DEFAULT_LENGTH): Analysis {
-  const sentences = labelSentences(splitSentences(answer));
+  const parsed = parseAnswer(answer);
+  return summarize(labelSentences(parsed.sentences), parsed.quantities.map((q) => q.text), length);
+}
+
+/**
+ * The same analysis with the sentence labels given by index (the model's, in LLM mode): presence,
+ * the Action I-ratio, weSentences, the Result's amounts and hypothetical are recomputed from them.
+ * A label for an index that does not exist, or a second label for one sentence, is ignored and
+ * counted; a sentence without a label keeps the rules' label.
+ */
+export function relabel(a: Analysis, labels: ReadonlyArray<{ index: number; part: SentenceLabel }>): { analysis: Analysis; ignored: number } {
+  const given = new Map<number, SentenceLabel>();
+  let ignored = 0;
+  for (const { index, part } of labels) {
+    if (!Number.isInteger(index) || index < 0 || index >= a.sentences.length || given.has(index)) ignored++;
+    else given.set(index, part);
+  }
+  const sentences = a.sentences.map((s, i) => {
+    const label = given.get(i) ?? s.label;
+    return { ...s, label, part: label === "other" ? null : label };
+  });
+  const length = { wordsPerMinute: a.wordsPerMinute, minSeconds: a.targetSeconds.min, maxSeconds: a.targetSeconds.max };
+  return { analysis: summarize(sentences, a.quantities, length), ignored };
+}
+
+/** Every figure of the analysis from labelled sentences. */
+function summarize(sentences: LabelledSentence[], quantities: string[], length: LengthOptions): Analysis {
   // Sentences are separated by whitespace only, so a token never straddles two and the answer's
   // counts are the sums of its sentences' counts (the property test checks this against countTokens).
   const sentenceCounts = new Map<LabelledSentence, TokenCounts>(sentences.map((s) => [s, countTokens(s.text)]));
@@ -79,13 +119,8 @@ export function analyze(answer: string, length: LengthOptions = DEFAULT_LENGTH):
   const parts = Object.fromEntries(
     STAR_PARTS.map((part) => {
       const own = byPart[part];
-      const cueStrength = own.reduce((total, s) => total + s.cues[part], 0);
-      const analysis: PartAnalysis = {
-        present: own.length > 0 && cueStrength >= 1,
-        sentences: own.map((s) => s.text),
-        words: sum(own, "words"),
-        cueStrength,
-      };
+      // Present exactly when a sentence carries the part's label: the highlighting and the cards agree.
+      const analysis: PartAnalysis = { present: own.length > 0, sentences: own.map((s) => s.text), words: sum(own, "words") };
       return [part, analysis];
     }),
   ) as Record<StarPart, PartAnalysis>;
@@ -93,8 +128,8 @@ export function analyze(answer: string, length: LengthOptions = DEFAULT_LENGTH):
   const actionRatio = iRatio(sum(byPart.action, "iCount"), sum(byPart.action, "weCount"));
   const overallRatio = iRatio(counts.iCount, counts.weCount);
   const seconds = speakingSeconds(counts.words, length.wordsPerMinute);
-  const hypotheticalSentences = sentences.filter((s) => s.hypothetical).length;
   const resultNumbers = byPart.result.flatMap((s) => sentenceCounts.get(s)!.numbers);
+  const resultQuantities = byPart.result.flatMap((s) => s.quantities.map((q) => q.text));
 
   return {
     words: counts.words,
@@ -103,7 +138,7 @@ export function analyze(answer: string, length: LengthOptions = DEFAULT_LENGTH):
     weCount: counts.weCount,
     iRatio: overallRatio,
     actionIRatio: actionRatio,
-    weSentences: byPart.action.filter((s) => sentenceCounts.get(s)!.weCount > 0).map((s) => s.text),
+    weSentences: byPart.action.filter((s) => s.facts.weActs).map((s) => s.text),
     ownershipVerdict: ownershipVerdict(actionRatio, overallRatio),
     speakingSeconds: seconds,
     wordsPerMinute: length.wordsPerMinute,
@@ -111,8 +146,10 @@ export function analyze(answer: string, length: LengthOptions = DEFAULT_LENGTH):
     lengthVerdict: lengthVerdict(seconds, length),
     numbers: counts.numbers,
     resultNumbers,
-    // Two or more "I would …" sentences that outweigh the real steps (or stand in for them).
-    hypothetical: hypotheticalSentences >= 2 && (!parts.action.present || hypotheticalSentences * 2 >= sentences.length),
+    quantities,
+    resultQuantities,
+    quantifiedResult: byPart.result.some((s) => statesMeasure(s.tokens, s.quantities)),
+    hypothetical: isHypotheticalAnswer(sentences),
     parts,
   };
 }

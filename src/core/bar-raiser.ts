@@ -53,8 +53,9 @@ export function computedRedFlags(a: Analysis, betterFits: readonly string[]): Re
       source: "computed",
     });
   }
-  if (a.resultNumbers.length === 0) {
-    flags.push({ kind: "no_measurable_result", quote: null, explanation: "The result has no number: its size cannot be judged.", source: "computed" });
+  if (!a.quantifiedResult) {
+    const explanation = a.parts.result.present ? "The result has no figure: its size cannot be judged." : "The answer never says how it ended.";
+    flags.push({ kind: "no_measurable_result", quote: null, explanation, source: "computed" });
   }
   if (betterFits.length) {
     flags.push({ kind: "better_fit_elsewhere", quote: null, explanation: `The story shows ${betterFits.join(", ")} more than the target principle.`, source: "computed" });

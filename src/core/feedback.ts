@@ -7,7 +7,7 @@
 import { z } from "@hono/zod-openapi";
 import { BarRaiserSchema } from "./bar-raiser.js";
 import { PRINCIPLE_IDS } from "./principles.js";
-import { STAR_PARTS } from "./star-split.js";
+import { SENTENCE_LABELS, STAR_PARTS } from "./star-split.js";
 
 const Score04 = z.number().int().min(0).max(4);
 
@@ -29,7 +29,7 @@ export const BANDS = ["weak", "developing", "solid", "strong"] as const;
 export const SegmentSchema = z.object({
   start: z.number().int(),
   end: z.number().int(),
-  part: z.enum(STAR_PARTS),
+  part: z.enum(STAR_PARTS).nullable().describe("null for sentences that are no STAR part (meta talk, opinions, hypotheticals)"),
 });
 
 export const FeedbackSchema = z
@@ -65,7 +65,12 @@ export const FeedbackSchema = z
       betterFits: z.array(z.string()).describe("Ids of principles this story demonstrates better"),
       spread: SpreadSchema.optional(),
     }),
-    metrics: z.object({ numbers: z.array(z.string()), quantifiedResult: z.boolean() }),
+    metrics: z.object({
+      numbers: z.array(z.string()).describe("Tokens containing a digit, as written"),
+      quantifiedResult: z.boolean().describe("The Result states a measured outcome, in digits or words"),
+      quantities: z.array(z.string()).describe("Amounts as written, digits or words (\"a third\", \"six hours\", \"35%\")"),
+      hypothetical: z.boolean().describe("No specific past event: \"I would…\", habitual \"Usually I…\""),
+    }),
     improvements: z.array(z.string()),
     followUps: z.array(z.string()),
     segments: z.array(SegmentSchema).describe("Character ranges of the answer's sentences with their STAR part"),
@@ -79,6 +84,7 @@ export const FeedbackSchema = z
       cached: z.boolean(),
       samples: z.number().int(),
       droppedQuotes: z.number().int().describe("Evidence quotes from the model not found in the answer"),
+      ignoredLabels: z.number().int().optional().describe("Sentence labels from the model for sentences that do not exist (ignored)"),
       notice: z.string().nullable().describe("Plain-language note on the mode, e.g. how to enable the LLM"),
       repaired: z.array(z.string()).optional().describe("What was cut from the model's reply to reach its JSON (reasoning, fence, prose); absent when nothing"),
     }),
@@ -102,6 +108,10 @@ const ModelPartSchema = z.object({
 });
 
 export const ModelGradeSchema = z.object({
+  // First, so the model reads the answer sentence by sentence before it scores the parts.
+  sentences: z
+    .array(z.object({ index: z.number().int(), part: z.enum(SENTENCE_LABELS) }))
+    .describe("One label per numbered sentence of SENTENCES, by index: situation, task, action, result or other"),
   situation: ModelPartSchema,
   task: ModelPartSchema,
   action: ModelPartSchema,

@@ -20,16 +20,22 @@ function percent(ratio: number | null): string {
   return ratio === null ? "n/a (no I or we)" : `${Math.round(ratio * 100)}%`;
 }
 
+/**
+ * Figures that do not depend on how the sentences are labelled (the model labels them): counts,
+ * time, pronouns over the whole answer, numbers and amounts.
+ */
 export function factsBlock(a: Analysis): string {
-  const lines = [
+  return [
     `- words: ${a.words}; sentences: ${a.sentences.length}`,
     `- estimated speaking time: ${a.speakingSeconds}s at ${a.wordsPerMinute} words/min (target ${a.targetSeconds.min}–${a.targetSeconds.max}s): ${a.lengthVerdict}`,
-    `- "I" references: ${a.iCount}; "we" references: ${a.weCount}; I-ratio overall: ${percent(a.iRatio)}; in the Action sentences: ${percent(a.actionIRatio)}`,
-    `- numbers in the answer: ${a.numbers.length ? a.numbers.join(", ") : "none"}; in the result sentences: ${a.resultNumbers.length ? a.resultNumbers.join(", ") : "none"}`,
-    `- told as a hypothetical ("I would …"): ${a.hypothetical ? "yes" : "no"}`,
-  ];
-  if (a.weSentences.length) lines.push(`- Action sentences that say "we": ${a.weSentences.map((s) => JSON.stringify(s)).join(" | ")}`);
-  return lines.join("\n");
+    `- "I" references: ${a.iCount}; "we" references: ${a.weCount}; I-ratio over the whole answer: ${percent(a.iRatio)}`,
+    `- numbers in the answer: ${a.numbers.length ? a.numbers.join(", ") : "none"}; amounts in digits or words: ${a.quantities.length ? a.quantities.join(", ") : "none"}`,
+  ].join("\n");
+}
+
+/** The answer's sentences as the code splits them, numbered for the model's per-sentence labels. */
+export function sentencesBlock(a: Analysis): string {
+  return a.sentences.map((s, i) => `[${i}] ${fenceAnswer(s.text)}`).join("\n");
 }
 
 /** Keep the answer inside its fence: a closing tag in the answer cannot end the data block. */
@@ -56,6 +62,7 @@ export function buildPrompt(
     other_principles: PRINCIPLES.filter((o) => o.id !== p.id).map((o) => o.id).join(", "),
     question: input.question ?? "(not given)",
     facts: factsBlock(input.analysis),
+    sentences: sentencesBlock(input.analysis),
     ...extra,
     answer: fenceAnswer(input.answer),
   };

@@ -2,6 +2,8 @@
  * Sentence splitting with character offsets, so callers can quote and highlight the original text.
  * A sentence ends at . ! ? … (plus closing quotes/brackets) before whitespace and a non-lower-case
  * character, or at a line break. Common abbreviations and initials ("e.g.", "U.S.", "Dr.") do not end one.
+ * A long run-on without punctuation (a transcript, a chat-style answer) is cut where a discourse
+ * marker opens a new clause ("… and then I …", "… so we …").
  */
 
 export interface Sentence {
@@ -16,6 +18,8 @@ const ABBREVIATIONS = new Set([
   "sept", "oct", "nov", "dec", "a.m", "p.m", "ph.d", "u.s", "u.k", "e.u",
 ]);
 
+const LIST_MARKER = /^[-*•]?\s*(\d{1,2}|[a-z])[.)]$/iu;
+
 // Terminal punctuation, optional closers, then whitespace.
 const BOUNDARY = /[.!?…]+["'”’)\]]*(?=\s)/gu;
 
@@ -27,11 +31,33 @@ function endsWithAbbreviation(before: string): boolean {
   return /^(\p{L}\.)*\p{L}$/u.test(bare) && bare.length <= 3 && bare !== "i";
 }
 
-function pushTrimmed(out: Sentence[], text: string, start: number, end: number): void {
+function pushOne(out: Sentence[], text: string, start: number, end: number): void {
   const slice = text.slice(start, end);
   const lead = slice.length - slice.trimStart().length;
   const trimmed = slice.trim();
   if (trimmed) out.push({ text: trimmed, start: start + lead, end: start + lead + trimmed.length });
+}
+
+/** A run-on this long (spoken answers, chat-style writing) is cut at its discourse markers. */
+const RUN_ON_WORDS = 30;
+const MIN_PIECE_WORDS = 6;
+// "… and then I moved …", "… so we …", "… first i asked …": a marker that opens a new clause.
+const CLAUSE_START =
+  /[\s,;]+(?=(?:and then|and so|but then|so|then|but|first|after that|in the end|eventually|finally|anyway|and now|which meant)\s+(?:i|we|he|she|they|it|the|our|my|his|her|their|this|that|nobody|everyone|someone|no one|when|after|by)\b)/giu;
+
+const wordCount = (text: string) => text.split(/\s+/u).filter(Boolean).length;
+
+function pushTrimmed(out: Sentence[], text: string, start: number, end: number): void {
+  const slice = text.slice(start, end);
+  if (wordCount(slice) < RUN_ON_WORDS) return pushOne(out, text, start, end);
+  let from = 0;
+  for (const m of slice.matchAll(CLAUSE_START)) {
+    const cut = m.index + m[0].length;
+    if (wordCount(slice.slice(from, m.index)) < MIN_PIECE_WORDS || wordCount(slice.slice(cut)) < MIN_PIECE_WORDS) continue;
+    pushOne(out, text, start + from, start + m.index + (m[0].match(/^[,;]/u) ? 1 : 0));
+    from = cut;
+  }
+  pushOne(out, text, start + from, end);
 }
 
 export function splitSentences(text: string): Sentence[] {
@@ -54,6 +80,8 @@ export function splitSentences(text: string): Sentence[] {
       const next = line.slice(cut).trimStart()[0];
       if (next !== undefined && /\p{Ll}/u.test(next)) continue;
       if (m[0].startsWith(".") && m[0].length === 1 && endsWithAbbreviation(line.slice(sentenceStart, m.index + 1))) continue;
+      // A list marker ("1.", "b)") opens its item rather than ending a sentence.
+      if (LIST_MARKER.test(line.slice(sentenceStart, cut).trim())) continue;
       pushTrimmed(out, text, from + sentenceStart, from + cut);
       sentenceStart = cut;
     }

@@ -6,7 +6,7 @@ import { band, groundQuotes, overallScore, quoteGrounder } from "../core/score.j
 import { STAR_PARTS, type StarPart } from "../core/star-split.js";
 import type { Scored, Spread } from "../core/aggregate.js";
 import { computedRedFlags, mergeRedFlags, type BarRaiser, type ModelBarRaiser } from "../core/bar-raiser.js";
-import { computedImprovements } from "./offline.js";
+import { rankImprovements } from "./improvements.js";
 
 export interface AssembleInput {
   /** Per-score min/max across self-consistency samples (only when samples > 1). */
@@ -19,19 +19,9 @@ export interface AssembleInput {
   principle: Principle;
   analysis: Analysis;
   grade: ModelGrade;
-  meta: Omit<Feedback["meta"], "droppedQuotes">;
-}
-
-const MAX_IMPROVEMENTS = 5;
-
-function dedupe(items: string[]): string[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const key = item.toLowerCase().replace(/\W+/g, " ").trim();
-    if (!key || seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  /** Sentence labels of the grader that named no sentence of the answer. */
+  ignoredLabels?: number;
+  meta: Omit<Feedback["meta"], "droppedQuotes" | "ignoredLabels">;
 }
 
 /** The Feedback fields computed by code alone, available before any model output (the web page streams them first). */
@@ -53,7 +43,7 @@ export function computedFigures(a: Analysis): Pick<Feedback, "ownership" | "leng
       targetSeconds: a.targetSeconds,
       verdict: a.lengthVerdict,
     },
-    metrics: { numbers: a.numbers, quantifiedResult: a.resultNumbers.length > 0 },
+    metrics: { numbers: a.numbers, quantifiedResult: a.quantifiedResult, quantities: a.quantities, hypothetical: a.hypothetical },
     segments: a.sentences.map((s) => ({ start: s.start, end: s.end, part: s.part })),
   };
 }
@@ -72,11 +62,16 @@ export function assembleFeedback(input: AssembleInput): Feedback {
   const star = Object.fromEntries(
     STAR_PARTS.map((part) => {
       const g = grade[part];
+      // A part is present exactly when a sentence carries its label, whatever the grader's flag says.
+      const present = a.parts[part].present;
+      // When the grader's flag disagrees with the labels, its words about the part would contradict the card.
+      const agrees = present === g.present;
+      const feedback = agrees ? g.feedback : present ? `The answer's ${part} sentences are marked in the answer.` : `No ${part} part was found in this answer.`;
       const graded: Part = {
-        present: g.present,
-        score: g.present ? g.score : 0,
-        evidence: ground(g.evidence),
-        feedback: g.feedback,
+        present,
+        score: present ? Math.max(1, g.score) : 0,
+        evidence: present ? ground(g.evidence) : [],
+        feedback,
         fix: g.fix,
         ...(input.spread ? { spread: input.spread[part] } : {}),
       };
@@ -98,15 +93,6 @@ export function assembleFeedback(input: AssembleInput): Feedback {
     result: star.result.score,
     principleFit: fit.score,
   });
-  // Missing parts first, then the model's (or rules') priorities, then fixes for weak parts.
-  const fixes = (keep: (part: Part) => boolean) => STAR_PARTS.flatMap((p) => (star[p].fix && keep(star[p]) ? [star[p].fix] : []));
-  const improvements = [
-    ...computedImprovements(a),
-    ...fixes((part) => !part.present),
-    ...grade.improvements,
-    ...fixes((part) => part.present && part.score <= 2),
-  ];
-
   return {
     id: input.id,
     createdAt: input.createdAt,
@@ -120,10 +106,10 @@ export function assembleFeedback(input: AssembleInput): Feedback {
     length: figures.length,
     principleFit: fit,
     metrics: figures.metrics,
-    improvements: dedupe(improvements).slice(0, MAX_IMPROVEMENTS),
+    improvements: rankImprovements(a, star, grade),
     followUps: grade.followUps,
     segments: figures.segments,
-    meta: { ...input.meta, droppedQuotes },
+    meta: { ...input.meta, droppedQuotes, ...(input.ignoredLabels ? { ignoredLabels: input.ignoredLabels } : {}) },
   };
 }
 

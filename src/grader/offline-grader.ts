@@ -5,7 +5,7 @@ export const OFFLINE_NOTICE =
   "Offline mode: scores come from rule-based analysis only. Set OPENAI_API_KEY (and optionally OPENAI_BASE_URL, STARCOACH_MODEL) to get feedback from a language model.";
 
 /** Rules version: bump when the offline scoring rules change. */
-export const OFFLINE_VERSION = "offline-2";
+export const OFFLINE_VERSION = "offline-3";
 
 export function createOfflineGrader(notice: string = OFFLINE_NOTICE): Grader {
   return {
@@ -13,7 +13,7 @@ export function createOfflineGrader(notice: string = OFFLINE_NOTICE): Grader {
     model: null,
     promptVersion: OFFLINE_VERSION,
     notice,
-    grade: async ({ answer, principle, analysis }) => ({ grade: gradeOffline(answer, principle, analysis), usage: null }),
+    grade: async ({ question, principle, analysis }) => ({ grade: gradeOffline(principle, analysis, question), usage: null }),
     barRaise: offlineBarRaise,
   };
 }

@@ -45,9 +45,9 @@ export function AnnotatedAnswer(props: { answer: string; segments: Feedback["seg
         piece.kind === "gap" ? (
           piece.text
         ) : (
-          <span class={`seg seg-${piece.part}`} data-part={piece.part} title={PART_LABEL[piece.part]}>
-            <span class="seg-tag" aria-hidden="true">{PART_LETTER[piece.part]}</span>
-            <span class="sr-only">({PART_LABEL[piece.part]}) </span>
+          <span class={`seg seg-${piece.part ?? "other"}`} data-part={piece.part ?? "other"} title={piece.part ? PART_LABEL[piece.part] : "No STAR part"}>
+            {piece.part ? <span class="seg-tag" aria-hidden="true">{PART_LETTER[piece.part]}</span> : null}
+            {piece.part ? <span class="sr-only">({PART_LABEL[piece.part]}) </span> : null}
             {piece.runs.map((run) =>
               run.evidence || run.we ? (
                 <mark class={[run.evidence ? "ev" : "", run.we ? "we" : ""].join(" ").trim()} title={run.we ? "“we” in the Action part: say what you did" : "Quoted as evidence"}>

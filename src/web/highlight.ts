@@ -13,7 +13,8 @@ export interface Run {
   we: boolean;
 }
 
-export type Piece = { kind: "gap"; text: string } | { kind: "sentence"; part: StarPart; runs: Run[] };
+/** `part` is null for a sentence that is no STAR part (meta talk, an opinion, a hypothetical). */
+export type Piece = { kind: "gap"; text: string } | { kind: "sentence"; part: StarPart | null; runs: Run[] };
 
 const QUOTE_CLASSES: Record<string, string> = {
   "'": "['‘’]",

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { delay, http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import type { ModelBarRaiser } from "../../src/core/bar-raiser.js";
+import { analyze } from "../../src/core/analyze.js";
 import type { ModelGrade } from "../../src/core/feedback.js";
 import type { ModelFollowUp } from "../../src/core/followup.js";
 
@@ -93,7 +94,10 @@ export interface RecordedCall {
   };
 }
 
-/** A valid model grading whose quotes are taken from `answer`. */
+/**
+ * A valid model grading whose quotes are taken from `answer`; its sentence labels are the rules'
+ * (so figures match the offline analysis) unless `overrides.sentences` says otherwise.
+ */
 export function modelGrade(answer: string, overrides: Partial<ModelGrade> = {}): ModelGrade {
   const sentences = answer.split(/(?<=[.!?])\s+/);
   const q = (i: number) => sentences[Math.min(i, sentences.length - 1)]!;
@@ -105,6 +109,7 @@ export function modelGrade(answer: string, overrides: Partial<ModelGrade> = {}):
     score,
   });
   return {
+    sentences: analyze(answer).sentences.map((s, index) => ({ index, part: s.label })),
     situation: part(0, 3),
     task: part(1, 3),
     action: part(2, 4),
