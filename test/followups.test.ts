@@ -100,6 +100,10 @@ describe("consistency rules", () => {
   it("compares a quantity stated once, a role and an employer; ignores amounts the story states twice", () => {
     expect(findContradictions(SAMPLE_ANSWER, "We were 6 engineers.")).toEqual([]);
     expect(findContradictions(SAMPLE_ANSWER, "The team had 9 engineers.")[0]).toMatchObject({ kind: "quantity", explanation: expect.stringContaining("“6 engineers”") });
+    // Amounts in words count too, and a duration carries its own unit.
+    expect(findContradictions(SAMPLE_ANSWER, "There were ten engineers on it.")[0]).toMatchObject({ kind: "quantity", explanation: expect.stringContaining("“ten engineers”") });
+    expect(findContradictions("The migration took six hours.", "It took eight hours overall.")[0]).toMatchObject({ kind: "quantity" });
+    expect(findContradictions("The migration took six hours.", "It took 6 hours overall.")).toEqual([]);
     // "5 weeks" and "two weeks" both occur in the story: which one is meant is unclear.
     expect(findContradictions(SAMPLE_ANSWER, "It took 3 weeks.")).toEqual([]);
     expect(findContradictions(SAMPLE_ANSWER, "I was the tech lead then.")).toEqual([]);

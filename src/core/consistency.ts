@@ -1,12 +1,13 @@
 /**
- * Is a follow-up answer consistent with the story it follows? By code, the facts that can be
- * compared exactly: an amount of the same thing stated with another number ("6 engineers" then
+ * Is a follow-up answer consistent with the story it follows? By code (on the analysis's quantities
+ * and part-of-speech tags), the facts that can be compared exactly: an amount of the same thing stated with another number ("6 engineers" then
  * "10 engineers"), another role ("the tech lead" then "the engineering manager"), another employer
  * ("at Acme" then "at Globex"). Conservative on purpose: a quantity the story states with two
  * different values already (before and after) is not compared, since the follow-up may mean either.
  */
+import { parse } from "./nlp.js";
+import { findQuantities } from "./quantities.js";
 import { splitSentences } from "./sentences.js";
-import { stripToken } from "./tokens.js";
 
 export interface Contradiction {
   kind: "quantity" | "role" | "employer" | "other";
@@ -29,43 +30,35 @@ const NUMBER_WORDS: Record<string, number> = {
   one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
   fifteen: 15, twenty: 20, thirty: 30, forty: 40, fifty: 50, hundred: 100, dozen: 12,
 };
-// Words that follow a number without naming what is counted.
-const NOT_UNITS = new Set(["a", "an", "the", "of", "to", "and", "or", "in", "on", "at", "by", "for", "more", "less", "times", "x", "out", "percent", "per", "than", "other", "new", "different", "separate", "big", "small", "major", "key"]);
 
 function numericValue(token: string): number | null {
   const lower = token.toLowerCase();
   if (lower in NUMBER_WORDS) return NUMBER_WORDS[lower]!;
-  const m = /^[$€£]?(\d+(?:[.,]\d+)*)(k|m|bn|b)?%?$/i.exec(token);
+  const m = /^[$€£]?(\d+(?:[.,]\d+)*)(k|m|bn|b)?$/i.exec(token);
   if (!m) return null;
   const n = Number(m[1]!.replace(/,/g, ""));
   const scale = { k: 1e3, m: 1e6, b: 1e9, bn: 1e9 }[(m[2] ?? "").toLowerCase() as "k" | "m" | "b" | "bn"] ?? 1;
   return Number.isFinite(n) ? n * scale : null;
 }
 
-function singular(word: string): string {
-  const w = word.toLowerCase();
-  return w.length > 3 && w.endsWith("s") && !w.endsWith("ss") ? w.slice(0, -1) : w;
-}
-
-/** "6 engineers" → key "engineer", value "6"; a money amount's key is "money:" plus what follows. */
+/**
+ * Amounts of a thing: the analysis's quantities (digits or words, dates and time markers left out)
+ * with the noun they count — inside the amount ("six hours") or just after it ("6 engineers").
+ * Shares and multipliers ("35%", "3x") compare different things too often to be checked by code.
+ */
 function quantityFacts(sentence: string): Fact[] {
-  const tokens = sentence.split(/\s+/u).map(stripToken).filter(Boolean);
-  const facts: Fact[] = [];
-  tokens.forEach((token, i) => {
-    const value = numericValue(token);
-    if (value === null) return;
-    // Percentages and "3x" compare amounts of different things too often to be checked by code.
-    if (/%$/.test(token) || /^x$|^times$|^percent$/i.test(tokens[i + 1] ?? "")) return;
-    // A year ("in 2019") is a date, not an amount.
-    if (/^(19|20)\d\d$/.test(token)) return;
-    let j = i + 1;
-    while (j < tokens.length && j <= i + 2 && NOT_UNITS.has(tokens[j]!.toLowerCase())) j++;
-    const unit = tokens[j];
-    if (!unit || j > i + 2 || !/^\p{L}[\p{L}-]*$/u.test(unit) || unit.length < 3) return;
-    const key = `${/^[$€£]/.test(token) ? "money:" : ""}${singular(unit)}`;
-    facts.push({ kind: "quantity", key, value: String(value), shown: `${token} ${unit}`, sentence });
+  const doc = parse(sentence);
+  return findQuantities(sentence, doc).flatMap((q) => {
+    if (q.timeMarker || /%|\dx\b|percent/i.test(q.text)) return [];
+    const inside = doc.tokens.filter((t) => t.start >= q.start && t.end <= q.end);
+    const value = inside.map((t) => numericValue(t.text)).find((v) => v !== null);
+    const last = doc.tokens.indexOf(inside[inside.length - 1]!);
+    if (value === undefined || last < 0) return [];
+    const unit = inside.slice(1).find((t) => t.pos === "NOUN") ?? doc.tokens.slice(last + 1, last + 3).find((t) => t.pos === "NOUN");
+    if (!unit) return [];
+    const key = `${/^[$€£]/.test(q.text) ? "money:" : ""}${unit.lemma.toLowerCase()}`;
+    return [{ kind: "quantity" as const, key, value: String(value), shown: inside.includes(unit) ? q.text : `${q.text} ${unit.text}`, sentence }];
   });
-  return facts;
 }
 
 const ROLE_NOUNS = "lead|manager|engineer|developer|designer|analyst|director|architect|pm|tpm|intern|scientist|owner|consultant|head|vp|cto|ceo|founder|coordinator|specialist|administrator|recruiter|researcher|supervisor";
