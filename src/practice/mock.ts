@@ -9,7 +9,7 @@ import type { FollowUpResult } from "../core/followup.js";
 import { PRINCIPLES, principleById } from "../core/principles.js";
 import { questionsFor } from "../core/questions.js";
 import { STAR_PARTS, type StarPart } from "../core/star-split.js";
-import { clock } from "../web/format.js";
+import { clock } from "../core/clock.js";
 import { duplicatePairs } from "./bank.js";
 
 export const ANSWER_SECONDS = 120;

@@ -13,10 +13,7 @@ export const BAND_LABEL: Record<Band, string> = {
 };
 
 /** 108 → "1:48" */
-export function clock(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
-}
+export { clock } from "../core/clock.js";
 
 export function percent(ratio: number | null): string {
   return ratio === null ? "—" : `${Math.round(ratio * 100)}%`;
