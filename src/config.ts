@@ -27,6 +27,9 @@ const EnvSchema = z.object({
   // Speech to text for spoken answers: an OpenAI-compatible /audio/transcriptions endpoint.
   STARCOACH_TRANSCRIBE_BASE_URL: z.url().optional(),
   STARCOACH_TRANSCRIBE_MODEL: z.string().min(1).default("whisper-1"),
+  STARCOACH_TRANSCRIBE_API_KEY: z.string().optional(),
+  STARCOACH_TRANSCRIBE_TIMEOUT_MS: intFrom(120_000, 1_000, 600_000),
+  STARCOACH_KEEP_AUDIO: z.enum(["0", "1", "true", "false"]).optional(),
   STARCOACH_WPM: intFrom(150, 60, 400),
   STARCOACH_MIN_SECONDS: intFrom(60, 0, 3600),
   STARCOACH_MAX_SECONDS: intFrom(120, 1, 3600),
@@ -146,9 +149,12 @@ export interface Config {
   coverageTarget: number;
   /**
    * Where spoken answers are transcribed: STARCOACH_TRANSCRIBE_BASE_URL, else the model endpoint
-   * when a key is set (`explicit: false`); null when neither is configured.
+   * when a key is set (`explicit: false`); null when neither is configured, and then
+   * POST /v1/grade/audio answers 503 transcription_unavailable.
    */
-  transcription: { baseURL: string; model: string; apiKey?: string; explicit: boolean } | null;
+  transcription: { baseURL: string; model: string; apiKey?: string; explicit: boolean; timeoutMs: number; maxRetries: number } | null;
+  /** Keep uploaded recordings beside the database (STARCOACH_KEEP_AUDIO=1); by default they are discarded. */
+  keepAudio: boolean;
   security: SecurityConfig;
 }
 
@@ -184,6 +190,7 @@ export function loadConfig(env: Record<string, string | undefined>, runtime: Run
     throw new ConfigError("Invalid configuration: STARCOACH_MIN_SECONDS must be below STARCOACH_MAX_SECONDS");
   }
   const offline = e.STARCOACH_OFFLINE === "1" || e.STARCOACH_OFFLINE === "true" || !e.OPENAI_API_KEY;
+  const transcribeKey = e.STARCOACH_TRANSCRIBE_API_KEY ?? e.OPENAI_API_KEY;
   return {
     port: e.PORT,
     host: e.HOST,
@@ -204,14 +211,19 @@ export function loadConfig(env: Record<string, string | undefined>, runtime: Run
         },
     length: { wordsPerMinute: e.STARCOACH_WPM, minSeconds: e.STARCOACH_MIN_SECONDS, maxSeconds: e.STARCOACH_MAX_SECONDS },
     coverageTarget: e.STARCOACH_COVERAGE_TARGET,
-    transcription: e.STARCOACH_TRANSCRIBE_BASE_URL || (e.OPENAI_API_KEY && !offline)
+    // A transcription endpoint or key of its own turns transcription on even in offline mode (a
+    // local speech-to-text server needs no model key); otherwise it follows the model's key.
+    transcription: e.STARCOACH_TRANSCRIBE_BASE_URL || e.STARCOACH_TRANSCRIBE_API_KEY || (e.OPENAI_API_KEY && !offline)
       ? {
           baseURL: e.STARCOACH_TRANSCRIBE_BASE_URL ?? e.OPENAI_BASE_URL ?? OPENAI_DEFAULT_BASE_URL,
           model: e.STARCOACH_TRANSCRIBE_MODEL,
-          ...(e.OPENAI_API_KEY ? { apiKey: e.OPENAI_API_KEY } : {}),
+          ...(transcribeKey ? { apiKey: transcribeKey } : {}),
           explicit: Boolean(e.STARCOACH_TRANSCRIBE_BASE_URL),
+          timeoutMs: e.STARCOACH_TRANSCRIBE_TIMEOUT_MS,
+          maxRetries: e.STARCOACH_MODEL_RETRIES,
         }
       : null,
+    keepAudio: truthy(e.STARCOACH_KEEP_AUDIO),
     security: {
       apiToken: e.STARCOACH_API_TOKEN ?? null,
       rateLimitPerMinute: e.STARCOACH_RATE_LIMIT,

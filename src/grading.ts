@@ -3,6 +3,7 @@
  * assemble grounded Feedback, store it. Every adapter (HTTP, CLI, batch, Worker) goes through here.
  */
 import { analyze, relabel, type Analysis, type LengthOptions } from "./core/analyze.js";
+import { withSpokenLength, type Delivery } from "./core/delivery.js";
 import type { Feedback } from "./core/feedback.js";
 import { findPrinciple, PRINCIPLE_IDS, type Principle } from "./core/principles.js";
 import { aggregateSamples } from "./core/aggregate.js";
@@ -31,6 +32,8 @@ export interface GradeInput {
   mode?: GradingMode;
   /** Continue this story as a new version; absent: the grading starts a new story. */
   storyId?: string | null;
+  /** Spoken answers: the recording's delivery figures; its real length replaces the estimated one. */
+  delivery?: Delivery;
 }
 
 /** Bad input with a stable code, mapped to a 4xx by the HTTP layer and to an error row by the CLI. */
@@ -80,10 +83,13 @@ export function cacheKey(parts: {
   length: LengthOptions;
   samples?: number;
   mode?: GradingMode;
+  delivery?: Delivery;
 }): string {
   // Standard single-sample keys keep their original shape, so existing cache entries stay valid.
   const variant = (parts.samples ?? 1) > 1 || (parts.mode ?? "standard") !== "standard" ? [parts.samples ?? 1, parts.mode ?? "standard"] : [];
-  return sha256Hex(JSON.stringify([parts.answer, parts.principleId, parts.question, parts.model, parts.promptVersion, parts.length, ...variant]));
+  // A spoken answer's grading depends on its real length too (the model is told it).
+  const spoken = parts.delivery ? [{ delivery: parts.delivery }] : [];
+  return sha256Hex(JSON.stringify([parts.answer, parts.principleId, parts.question, parts.model, parts.promptVersion, parts.length, ...variant, ...spoken]));
 }
 
 /** The principle named by id or loose name, or an `unknown_principle` InputError listing the ids. */
@@ -91,6 +97,15 @@ export function requirePrinciple(idOrName: string): Principle {
   const principle = findPrinciple(idOrName);
   if (!principle) throw new InputError("unknown_principle", `Unknown principle "${idOrName.slice(0, 80)}". Use one of: ${PRINCIPLE_IDS.join(", ")}.`);
   return principle;
+}
+
+/** The principle and question, checked; spoken answers check them before paying for a transcription. */
+export function validateTarget(input: Pick<GradeInput, "principle" | "question">): { question: string | null; principleId: string } {
+  const question = input.question?.trim() || null;
+  if (question && question.length > MAX_QUESTION_CHARS) {
+    throw new InputError("question_too_long", `The question has ${question.length} characters; the limit is ${MAX_QUESTION_CHARS}.`);
+  }
+  return { question, principleId: requirePrinciple(input.principle).id };
 }
 
 export const MAX_STORY_ID_CHARS = 100;
@@ -104,11 +119,7 @@ export function validateInput(input: GradeInput): { answer: string; question: st
   if (answer.length > MAX_ANSWER_CHARS) {
     throw new InputError("answer_too_long", `The answer has ${answer.length} characters; the limit is ${MAX_ANSWER_CHARS} (about 20 minutes of speech). Shorten it.`, 413);
   }
-  const question = input.question?.trim() || null;
-  if (question && question.length > MAX_QUESTION_CHARS) {
-    throw new InputError("question_too_long", `The question has ${question.length} characters; the limit is ${MAX_QUESTION_CHARS}.`);
-  }
-  const principle = requirePrinciple(input.principle);
+  const { question, principleId } = validateTarget(input);
   const samples = input.samples ?? 1;
   if (!Number.isInteger(samples) || samples < 1 || samples > MAX_SAMPLES) {
     throw new InputError("invalid_samples", `samples must be a whole number from 1 to ${MAX_SAMPLES}; got ${String(samples).slice(0, 20)}.`);
@@ -119,7 +130,7 @@ export function validateInput(input: GradeInput): { answer: string; question: st
   }
   const storyId = input.storyId?.trim() || null;
   if (storyId && storyId.length > MAX_STORY_ID_CHARS) throw storyNotFound(storyId);
-  return { answer, question, principleId: principle.id, samples, mode, storyId };
+  return { answer, question, principleId, samples, mode, storyId };
 }
 
 /** The `story_not_found` error; `hint` says what to do instead. */
@@ -164,17 +175,19 @@ export function createGradingService(deps: GradingDeps) {
       // Rules are deterministic: more than one offline sample would only repeat the same scores.
       const samples = grader.mode === "llm" ? valid.samples : 1;
       // Only model gradings are cached: they cost money and vary; offline grading is instant.
+      const { delivery } = input;
       const key = grader.mode === "llm"
-        ? cacheKey({ answer, principleId, question, model: grader.model, promptVersion: grader.promptVersion, length: deps.length, samples, mode })
+        ? cacheKey({ answer, principleId, question, model: grader.model, promptVersion: grader.promptVersion, length: deps.length, samples, mode, ...(delivery ? { delivery } : {}) })
         : null;
       if (key) {
         const hit = await store.findCached(key);
         // The cache saves the model call, never the identity: the hit (perhaps another story's
         // version of the same text) is stored again as a new version of this story.
-        if (hit) return save({ ...hit, id: newId(), createdAt: now().toISOString(), storyId, meta: { ...hit.meta, cached: true, latencyMs: 0 } }, key);
+        if (hit) return save({ ...hit, id: newId(), createdAt: now().toISOString(), storyId, ...(delivery ? { delivery } : {}), meta: { ...hit.meta, cached: true, latencyMs: 0 } }, key);
       }
       const started = performance.now();
-      const analysis = analyze(answer, deps.length);
+      const typed = analyze(answer, deps.length);
+      const analysis = delivery ? withSpokenLength(typed, delivery, deps.length) : typed;
       await hooks.onAnalysis?.(analysis);
       const request = { answer, question, principle, analysis };
       const signal = hooks.signal ? { signal: hooks.signal } : {};
@@ -189,7 +202,10 @@ export function createGradingService(deps: GradingDeps) {
       let usage = outcomes.reduce<Usage | null>((total, o) => addUsage(total, o.usage), null);
       // The grader's sentence labels decide the parts (the model's in LLM mode): presence, the Action
       // I-ratio, weSentences and the quantified result are computed from them by code.
-      const { analysis: labelled, ignored } = relabel(analysis, grade.sentences ?? []);
+      const relabelled = relabel(analysis, grade.sentences ?? []);
+      const { ignored } = relabelled;
+      // Relabelling recounts the length from the words; a recording's real length stands.
+      const labelled = delivery ? withSpokenLength(relabelled.analysis, delivery, deps.length) : relabelled.analysis;
       const barRaise = mode === "bar-raiser" ? await (grader.barRaise ?? offlineBarRaise)({ ...request, analysis: labelled }, grade, signal) : null;
       usage = addUsage(usage, barRaise?.usage ?? null);
       const repaired = [...new Set([...outcomes.flatMap((o) => o.repaired ?? []), ...(barRaise?.repaired ?? [])])];
@@ -220,6 +236,7 @@ export function createGradingService(deps: GradingDeps) {
         const { barRaiser, droppedQuotes } = assembleBarRaiser(feedback, labelled, barRaise.barRaiser);
         feedback = { ...feedback, barRaiser, meta: { ...feedback.meta, droppedQuotes: feedback.meta.droppedQuotes + droppedQuotes } };
       }
+      if (delivery) feedback = { ...feedback, delivery };
       return save(feedback, key);
     },
   };

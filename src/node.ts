@@ -7,8 +7,10 @@ import { fileURLToPath } from "node:url";
 import { isLoopbackAddress, loadConfig, type Config } from "./config.js";
 import { warmUp } from "./core/nlp.js";
 import { runDoctor } from "./grader/doctor.js";
-import { graderFromConfig } from "./grader/from-config.js";
+import { graderFromConfig, rewriterFromConfig } from "./grader/from-config.js";
 import type { Grader } from "./grader/types.js";
+import type { Rewriter } from "./grader/rewriter.js";
+import { createRewriteService } from "./rewrite.js";
 import { createGradingService } from "./grading.js";
 import { createApp } from "./http/app.js";
 import { createGate, redactConsole, type Gate } from "./http/middleware/index.js";
@@ -18,15 +20,23 @@ import { createLocalBatchJobs, resumeBatches } from "./batch/service.js";
 import { openSqliteBatchStore } from "./store/sqlite-batch.js";
 import { openSqliteDriver } from "./store/sqlite-driver.js";
 import { createStoryStore } from "./store/stories.js";
+import { audioDirFor, openAudioArchive, withAudioCleanup } from "./store/audio-archive.js";
+import { createSpokenGrading } from "./spoken.js";
+import { transcriberFromConfig } from "./transcribe/from-config.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const RUBRIC_FILE = join(ROOT, "prompts", "star-rubric.md");
 export const BAR_RAISER_FILE = join(ROOT, "prompts", "bar-raiser.md");
 export const FOLLOW_UP_FILE = join(ROOT, "prompts", "followup-rubric.md");
+export const REWRITE_FILE = join(ROOT, "prompts", "rewrite.md");
 
 export async function createGrader(config: Config, fetchImpl?: typeof fetch): Promise<Grader> {
   const [rubric, barRaiser, followUp] = await Promise.all([readFile(RUBRIC_FILE, "utf8"), readFile(BAR_RAISER_FILE, "utf8"), readFile(FOLLOW_UP_FILE, "utf8")]);
   return graderFromConfig(config, { rubric, barRaiser, followUp }, fetchImpl);
+}
+
+export async function createRewriter(config: Config, fetchImpl?: typeof fetch): Promise<Rewriter> {
+  return rewriterFromConfig(config, await readFile(REWRITE_FILE, "utf8"), fetchImpl);
 }
 
 const swaggerDir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
@@ -43,7 +53,7 @@ export async function docsAsset(file: string) {
 
 /** Access, limits, logging and the grading gate (src/http/middleware), from configuration. */
 export function reliabilityDeps(config: Config): Required<Pick<AppDeps, "security" | "gate" | "secrets">> {
-  return { security: config.security, gate: createGate(config.security), secrets: [config.llm?.apiKey] };
+  return { security: config.security, gate: createGate(config.security), secrets: [config.llm?.apiKey, config.transcription?.apiKey] };
 }
 
 /** Batch rows take slots of the same gate as interactive gradings (its batch share). */
@@ -103,20 +113,26 @@ export function installShutdown(server: ServerType, deps: AppDeps, timeoutMs: nu
 /** Build the Node app's dependencies from configuration. */
 export async function createNodeDeps(config: Config): Promise<AppDeps> {
   const dbOptions = { maxMb: config.dbMaxMb };
-  const store = openSqliteStore(config.dbFile, dbOptions);
+  const sqlite = openSqliteStore(config.dbFile, dbOptions);
   // A database that opens but cannot be read or written (damaged pages, a read-only file) stops
   // the start here, with the file named, rather than answering 500 to every request later.
-  const fault = await store.health();
+  const fault = await sqlite.health();
   if (fault) {
-    await store.close();
+    await sqlite.close();
     throw fault;
   }
+  // Recordings are kept only with STARCOACH_KEEP_AUDIO=1; deleting gradings (one, or all) deletes
+  // any kept recordings with them, also those kept by an earlier run with the setting on.
+  const archive = openAudioArchive(audioDirFor(config.dbFile));
+  const store = withAudioCleanup(sqlite, archive);
   const grader = await createGrader(config);
   const stories = createStoryStore(openSqliteDriver(config.dbFile, dbOptions));
   const grading = createGradingService({ store, stories, grader, length: config.length });
+  const rewrite = createRewriteService({ store, rewriter: await createRewriter(config), length: config.length });
   const reliability = reliabilityDeps(config);
   const batches = createLocalBatchJobs({ store: openSqliteBatchStore(config.dbFile, dbOptions), grading, slot: batchSlot(reliability.gate) });
-  return { ...reliability, store, stories, coverageTarget: config.coverageTarget, grading, docsAsset, batches, doctor: () => runDoctor(config) };
+  const spoken = createSpokenGrading({ grading, transcriber: transcriberFromConfig(config), archive: config.keepAudio ? archive : null });
+  return { ...reliability, store, stories, coverageTarget: config.coverageTarget, grading, rewrite, docsAsset, batches, spoken, doctor: () => runDoctor(config) };
 }
 
 /**
@@ -127,7 +143,7 @@ export async function startServer(env: Record<string, string | undefined>): Prom
   warmUp(); // load the NLP model before the first request rather than during it
   const config = loadConfig(env);
   // Nothing printed by any module may contain the model key or the access token.
-  redactConsole([config.llm?.apiKey, config.security.apiToken]);
+  redactConsole([config.llm?.apiKey, config.transcription?.apiKey, config.security.apiToken]);
   const deps = await createNodeDeps(config);
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });

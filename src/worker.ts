@@ -6,12 +6,16 @@
  */
 import BAR_RAISER from "../prompts/bar-raiser.md";
 import FOLLOW_UP from "../prompts/followup-rubric.md";
+import REWRITE from "../prompts/rewrite.md";
 import RUBRIC from "../prompts/star-rubric.md";
 import { loadConfig } from "./config.js";
 import { warmUp } from "./core/nlp.js";
 import { runDoctor } from "./grader/doctor.js";
-import { graderFromConfig } from "./grader/from-config.js";
+import { graderFromConfig, rewriterFromConfig } from "./grader/from-config.js";
 import { createGradingService } from "./grading.js";
+import { createRewriteService } from "./rewrite.js";
+import { createSpokenGrading } from "./spoken.js";
+import { transcriberFromConfig } from "./transcribe/from-config.js";
 import { createApp, type App } from "./http/app.js";
 import type { AppDeps } from "./http/context.js";
 import { errorBody } from "./http/errors.js";
@@ -55,17 +59,21 @@ export async function createWorkerRuntime(env: WorkerEnv): Promise<WorkerRuntime
   const grader = await graderFromConfig(config, { rubric: RUBRIC, barRaiser: BAR_RAISER, followUp: FOLLOW_UP });
   const stories = createStoryStore(guardStore(d1Driver(env.DB), D1_NAME));
   const grading = createGradingService({ store, stories, grader, length: config.length });
+  const rewrite = createRewriteService({ store, rewriter: await rewriterFromConfig(config, REWRITE), length: config.length });
   const queue = env.BATCH_QUEUE;
   const deps: AppDeps = {
     // Access token, CORS, limits and logging as on Node. The rate limit and the grading gate count
     // per isolate, and Workers run many isolates: put Cloudflare's rate limiting in front for a hard cap.
     security: config.security,
     gate: createGate(config.security),
-    secrets: [config.llm?.apiKey],
+    secrets: [config.llm?.apiKey, config.transcription?.apiKey],
     store,
     stories,
     coverageTarget: config.coverageTarget,
     grading,
+    // Recordings are never kept on Workers (no file system); STARCOACH_KEEP_AUDIO has no effect there.
+    spoken: createSpokenGrading({ grading, transcriber: transcriberFromConfig(config) }),
+    rewrite,
     doctor: () => runDoctor(config),
     ...(queue ? { batches: { store: batchStore, start: (job) => enqueueJob(queue, job) } } : {}),
   };

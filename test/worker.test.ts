@@ -6,7 +6,7 @@
  */
 import { serve, type ServerType } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { createApp } from "../src/http/app.js";
 import type { AppDeps } from "../src/http/context.js";
@@ -15,6 +15,10 @@ import { BAD_REQUESTS, defineApiContract, send, type ContractTarget } from "./ap
 import { SAMPLE_ANSWER, tempDbFile } from "./support/app.js";
 import { startOpenAiServer, type OpenAiServer } from "./support/openai-server.js";
 import { startLocalWorker, type LocalWorker } from "./support/worker.js";
+
+// A fresh Worker parses the NLP model (about 5 MB of JSON) on its first request: about half a
+// second on a quiet machine, many times that on a loaded 2-core one.
+vi.setConfig({ testTimeout: 60_000 });
 
 let model: OpenAiServer;
 let worker: LocalWorker;
@@ -66,6 +70,21 @@ describe("the Worker against the Node server", () => {
     const strip = (f: any) => ({ ...f, id: null, createdAt: null, storyId: null, meta: { ...f.meta, latencyMs: null } });
     expect(w.status).toBe(200);
     expect(strip(w.body)).toEqual(strip(n.body));
+  });
+});
+
+describe("rewrites on the Worker", () => {
+  it("rewrites with the model, keeps the rewrite in D1 and serves it from there", async () => {
+    const graded = await send(worker.url, { method: "POST", path: "/v1/grade", headers: { "content-type": "application/json" }, body: JSON.stringify({ answer: `${SAMPLE_ANSWER} Rewrite.`, principle: "ownership" }) });
+    const first = await send(worker.url, { method: "POST", path: `/v1/gradings/${graded.body.id}/rewrite` });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ gradingId: graded.body.id, dropped: 0, meta: { mode: "llm", cached: false } });
+    expect(first.body.text).toContain("I analyzed two weeks of traces");
+    const calls = model.calls.length;
+    const again = await send(worker.url, { method: "POST", path: `/v1/gradings/${graded.body.id}/rewrite` });
+    expect(again.body).toEqual({ ...first.body, meta: { ...first.body.meta, cached: true } });
+    expect(model.calls.length).toBe(calls);
+    expect((await send(worker.url, { method: "POST", path: "/v1/gradings/nope/rewrite" })).status).toBe(404);
   });
 });
 

@@ -49,10 +49,13 @@ function csvFields(r: BatchResult): Array<string | number> {
   ];
 }
 
-/** One JSONL line; control characters that JSON leaves raw are \u-escaped, so printing it to a terminal is safe. */
-export function jsonlRecord(r: BatchResult): string {
+/**
+ * One JSONL line; control characters that JSON leaves raw are \u-escaped, so printing it to a terminal
+ * is safe. `extra`: more keys for a graded row (e.g. `rewrite` with the CLI's --rewrite).
+ */
+export function jsonlRecord(r: BatchResult, extra: Record<string, unknown> = {}): string {
   return r.status === "done" && r.feedback
-    ? jsonForTerminal({ id: r.rowId, feedback: r.feedback })
+    ? jsonForTerminal({ id: r.rowId, feedback: r.feedback, ...extra })
     : jsonForTerminal({ id: r.rowId, error: r.error ?? { code: "unknown", message: "No result." } });
 }
 

@@ -6,7 +6,7 @@ import { jsonForTerminal, printable } from "../core/control-chars.js";
 import type { BatchJob } from "../store/batch-types.js";
 import { openSqliteBatchStore } from "../store/sqlite-batch.js";
 import { cliConfig, CliError, EXIT, openContext, type CliContext, type CliIO } from "./context.js";
-import { emitResults, outputOptions, positiveInt, prepareOutputs, summarize, type OutputOptions } from "./grade.js";
+import { emitResults, outputOptions, positiveInt, prepareOutputs, rewritingFor, summarize, type OutputOptions } from "./grade.js";
 import { providerDeps } from "./provider.js";
 
 interface JobFlags {
@@ -86,7 +86,7 @@ export function registerBatch(program: Command, io: CliIO, setExit: (code: numbe
             await sleep(flags.pollSeconds * 1000);
           }
         }
-        await emitResults(io, ctx.batches, job.id, flags, targets);
+        await emitResults(io, ctx.batches, job.id, flags, targets, rewritingFor(ctx, 4));
         setExit(await summarize(io, ctx.batches, job.id, null));
       });
     });

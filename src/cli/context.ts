@@ -6,7 +6,8 @@ import type { Readable, Writable } from "node:stream";
 import { loadConfig, type Config } from "../config.js";
 import type { Grader } from "../grader/types.js";
 import { createGradingService, type GradingService } from "../grading.js";
-import { createGrader } from "../node.js";
+import { createGrader, createRewriter } from "../node.js";
+import { createRewriteService, type RewriteService } from "../rewrite.js";
 import { processOwner } from "../batch/lease.js";
 import type { BatchStore, JobOwner } from "../store/batch-types.js";
 import { openSqliteBatchStore } from "../store/sqlite-batch.js";
@@ -60,6 +61,8 @@ export interface CliContext {
   stories: StoryStore;
   grader: Grader;
   grading: GradingService;
+  /** Rewrites for --rewrite, by the same mode and model as the grading. */
+  rewrite: RewriteService;
   close(): Promise<void>;
 }
 
@@ -79,6 +82,7 @@ export async function openContext(io: CliIO, o: GradingOverrides): Promise<CliCo
     stories,
     grader,
     grading: createGradingService({ store, stories, grader, length: config.length }),
+    rewrite: createRewriteService({ store, rewriter: await createRewriter(config), length: config.length }),
     async close() {
       await batches.close();
       storyDb.close();

@@ -6,6 +6,7 @@ import { printable } from "../core/control-chars.js";
 import { describeOwner, otherHolder, processOwner } from "../batch/lease.js";
 import { openSqliteBatchStore } from "../store/sqlite-batch.js";
 import { openSqliteStore } from "../store/sqlite.js";
+import { audioDirFor, openAudioArchive } from "../store/audio-archive.js";
 import { cliConfig, CliError, EXIT, type CliIO } from "./context.js";
 
 interface WipeFlags {
@@ -61,6 +62,11 @@ export function registerData(program: Command, io: CliIO, setExit: (code: number
         } finally {
           await store.close();
         }
+      }
+      // Recordings kept with STARCOACH_KEEP_AUDIO=1 live beside the database.
+      if (existsSync(audioDirFor(file))) {
+        await openAudioArchive(audioDirFor(file)).removeAll();
+        io.stderr.write(`starcoach: deleted the kept recordings in ${printable(audioDirFor(file))}.\n`);
       }
       setExit(EXIT.ok);
     });

@@ -8,6 +8,7 @@ import { ownerAlive } from "../batch/lease.js";
 import { finishedResults, OUTPUT_FORMATS, resultLines, type OutputFormat } from "../batch/output.js";
 import { createProgressReporter } from "../batch/progress.js";
 import { buildReport } from "../batch/report.js";
+import { rewrittenResultLines, type Rewriting } from "../batch/rewrite-output.js";
 import { runJob } from "../batch/runner.js";
 import type { BatchStore } from "../store/batch-types.js";
 import { printable } from "../core/control-chars.js";
@@ -27,6 +28,12 @@ export interface OutputOptions {
   out?: string;
   format: OutputFormat;
   report?: string;
+  rewrite?: boolean;
+}
+
+/** With --rewrite: each graded answer's rewrite, `concurrency` at a time (model calls in LLM mode). */
+export function rewritingFor(ctx: CliContext, concurrency: number): Rewriting {
+  return { rewrite: (feedback) => ctx.rewrite.rewriteGrading(feedback), concurrency };
 }
 
 /** Results shown on a terminal: control characters in the answers' text become visible escapes. */
@@ -51,9 +58,9 @@ async function* single(text: Promise<string>): AsyncGenerator<string> {
   yield await text;
 }
 
-/** Write the job's results to --out (or stdout) and the report to --report. */
-export async function emitResults(io: CliIO, batches: BatchStore, jobId: string, o: OutputOptions, targets: OutputTargets): Promise<void> {
-  const lines = resultLines(batches, jobId, o.format);
+/** Write the job's results to --out (or stdout) and the report to --report; with --rewrite, each answer's rewrite too. */
+export async function emitResults(io: CliIO, batches: BatchStore, jobId: string, o: OutputOptions, targets: OutputTargets, rewriting?: Rewriting): Promise<void> {
+  const lines = o.rewrite && rewriting ? rewrittenResultLines(batches, jobId, o.format, rewriting) : resultLines(batches, jobId, o.format);
   if (targets.out) await writeOutput(targets.out, lines);
   else {
     await writeChunks(io.stdout, io.stdout.isTTY ? forTerminal(lines) : lines).catch((err: unknown) => {
@@ -153,7 +160,7 @@ async function gradeFile(io: CliIO, file: string, flags: GradeFlags): Promise<nu
       });
       if (last) progress.finish(last);
     }
-    await emitResults(io, ctx.batches, job.id, flags, targets);
+    await emitResults(io, ctx.batches, job.id, flags, targets, rewritingFor(ctx, flags.concurrency));
     return await summarize(io, ctx.batches, job.id, (Date.now() - started) / 1000);
   } finally {
     await ctx.close();
@@ -164,7 +171,8 @@ export function outputOptions(command: Command): Command {
   return command
     .option("-o, --out <file>", "write results to this file instead of standard output")
     .addOption(new Option("-f, --format <format>", "jsonl: one {id, feedback} or {id, error} per line; csv: one row of key figures per answer").choices(OUTPUT_FORMATS).default("jsonl"))
-    .option("--report <file>", "also write a self-contained HTML report (score distributions, principle coverage, duplicate stories, weakest answers)");
+    .option("--report <file>", "also write a self-contained HTML report (score distributions, principle coverage, duplicate stories, weakest answers)")
+    .option("--rewrite", "add a stronger version of each answer that invents nothing: `rewrite` in JSONL, a rewrite column in CSV (a model call per answer in LLM mode)");
 }
 
 export function registerGrade(program: Command, io: CliIO, setExit: (code: number) => void): void {

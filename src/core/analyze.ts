@@ -2,19 +2,12 @@
  * Deterministic analysis of one answer: every figure that can be counted is computed here, and these
  * figures are authoritative (the model is told them as facts and never asked to count).
  */
+import { DEFAULT_LENGTH, lengthVerdict, speakingSeconds, type LengthOptions, type LengthVerdict } from "./length.js";
 import { countTokens, iRatio, type TokenCounts } from "./tokens.js";
 import { statesMeasure } from "./quantities.js";
 import { labelSentences, parseAnswer, STAR_PARTS, type LabelledSentence, type SentenceLabel, type StarPart } from "./star-split.js";
 
-export interface LengthOptions {
-  wordsPerMinute: number;
-  minSeconds: number;
-  maxSeconds: number;
-}
-
-export const DEFAULT_LENGTH: LengthOptions = { wordsPerMinute: 150, minSeconds: 60, maxSeconds: 120 };
-
-export type LengthVerdict = "too_short" | "ok" | "too_long";
+export { DEFAULT_LENGTH, lengthVerdict, speakingSeconds, type LengthOptions, type LengthVerdict } from "./length.js";
 export type OwnershipVerdict = "strong" | "mixed" | "weak" | "unclear";
 
 export interface PartAnalysis {
@@ -43,16 +36,6 @@ export interface Analysis {
   quantifiedResult: boolean;
   hypothetical: boolean; // no specific past event: "I would …", "Usually I …"
   parts: Record<StarPart, PartAnalysis>;
-}
-
-export function speakingSeconds(words: number, wordsPerMinute: number): number {
-  return Math.round((words / wordsPerMinute) * 60);
-}
-
-export function lengthVerdict(seconds: number, opts: Pick<LengthOptions, "minSeconds" | "maxSeconds">): LengthVerdict {
-  if (seconds < opts.minSeconds) return "too_short";
-  if (seconds > opts.maxSeconds) return "too_long";
-  return "ok";
 }
 
 function ownershipVerdict(actionRatio: number | null, overall: number | null): OwnershipVerdict {

@@ -6,6 +6,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { BarRaiserSchema } from "./bar-raiser.js";
+import { DeliverySchema } from "./delivery.js";
 import { PRINCIPLE_IDS } from "./principles.js";
 import { SENTENCE_LABELS, STAR_PARTS } from "./star-split.js";
 
@@ -75,6 +76,7 @@ export const FeedbackSchema = z
     followUps: z.array(z.string()),
     segments: z.array(SegmentSchema).describe("Character ranges of the answer's sentences with their STAR part"),
     barRaiser: BarRaiserSchema.optional().describe("Present when graded with mode: \"bar-raiser\""),
+    delivery: DeliverySchema.optional().describe("Spoken answers only (POST /v1/grade/audio): length.speakingSeconds is then this recording's real length"),
     meta: z.object({
       mode: z.enum(["llm", "offline"]),
       model: z.string().nullable(),

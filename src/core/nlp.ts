@@ -88,6 +88,14 @@ function retagVerbsAfterSubjects(tokens: NlpToken[]): void {
   }
 }
 
+let lexiconDoc: ReturnType<WinkMethods["readDoc"]> | null = null;
+
+/** Whether `word` (lower case) is in the model's English lexicon: an ordinary word, not a name it has never seen. */
+export function inLexicon(word: string): boolean {
+  lexiconDoc ??= nlp().readDoc("");
+  return !lexiconDoc.isOOV(word);
+}
+
 /** Load the model now (servers call this at start so the first request does not pay for it). */
 export function warmUp(): void {
   nlp();

@@ -11,8 +11,8 @@ import { sentenceFeatures } from "./star-features.js";
 import { loadStarModel, SENTENCE_LABELS, type SentenceLabel, type StarModel, type StarModelJson } from "./star-model.js";
 import { splitSentences, type Sentence } from "./sentences.js";
 
-export const STAR_PARTS = ["situation", "task", "action", "result"] as const;
-export type StarPart = (typeof STAR_PARTS)[number];
+import type { StarPart } from "./star-parts.js";
+export { STAR_PARTS, type StarPart } from "./star-parts.js";
 export { SENTENCE_LABELS, type SentenceLabel };
 
 export interface ParsedSentence extends Sentence {

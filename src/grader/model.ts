@@ -35,12 +35,14 @@ export function innermost(error: unknown): unknown {
   return RetryError.isInstance(error) ? error.lastError : error;
 }
 
-function isTimeout(error: unknown): boolean {
+/** The call was aborted by its timeout (the SDK passes the AbortSignal's error through). */
+export function isTimeout(error: unknown): boolean {
   const e = error as { name?: string; cause?: { name?: string } } | null;
   return e?.name === "TimeoutError" || e?.name === "AbortError" || e?.cause?.name === "TimeoutError";
 }
 
-function retryAfterSeconds(error: APICallError): number | undefined {
+/** The provider's Retry-After in whole seconds, when it sent a usable one. */
+export function retryAfterSeconds(error: APICallError): number | undefined {
   const raw = error.responseHeaders?.["retry-after"];
   const n = raw === undefined ? NaN : Number(raw);
   return Number.isFinite(n) && n >= 0 ? Math.ceil(n) : undefined;

@@ -16,6 +16,8 @@ import { gradeStreamRoutes } from "./routes/grade-stream.js";
 import { webRoutes } from "../web/routes.js";
 import { practiceRoutes } from "../web/practice-routes.js";
 import { batchesRoutes } from "./routes/batches.js";
+import { gradeAudioRoutes } from "./routes/grade-audio.js";
+import { rewriteRoutes } from "./routes/rewrite.js";
 import { healthRoutes } from "./routes/health.js";
 import { doctorRoutes } from "./routes/doctor.js";
 import { storiesRoutes } from "./routes/stories.js";
@@ -42,8 +44,9 @@ export function createApp(deps: AppDeps) {
     maxSize: MAX_BODY_BYTES,
     onError: (c) => errorResponse(c, 413, "body_too_large", `The request body is over ${MAX_BODY_BYTES / 1024} KiB.`),
   });
-  // POST /v1/batches has its own, larger limit (routes/batches.ts).
-  app.use("/v1/*", (c, next) => (c.req.path === "/v1/batches" ? next() : v1BodyLimit(c, next)));
+  // POST /v1/batches and /v1/grade/audio have their own, larger limits (routes/batches.ts, routes/grade-audio.ts).
+  const ownLimit = new Set(["/v1/batches", "/v1/grade/audio"]);
+  app.use("/v1/*", (c, next) => (ownLimit.has(c.req.path) ? next() : v1BodyLimit(c, next)));
 
   // Browsers ask for it on every page; answer "nothing here" rather than log a 404 in the console.
   app.get("/favicon.ico", (c) => c.body(null, 204));
@@ -57,6 +60,8 @@ export function createApp(deps: AppDeps) {
   app.route("/", webRoutes);
   app.route("/", practiceRoutes);
   app.route("/", batchesRoutes);
+  app.route("/", gradeAudioRoutes);
+  app.route("/", rewriteRoutes);
   app.route("/", doctorRoutes);
   app.route("/", storiesRoutes);
   app.route("/", followupsRoutes);

@@ -1,5 +1,7 @@
 import type { DoctorReport } from "../grader/doctor.js";
 import type { GradingService } from "../grading.js";
+import type { SpokenGrading } from "../spoken.js";
+import type { RewriteService } from "../rewrite.js";
 import type { Admission } from "./middleware/admission.js";
 import type { ReliabilityDeps } from "./middleware/index.js";
 import type { BatchJob, BatchStore } from "../store/batch-types.js";
@@ -10,6 +12,8 @@ import type { Store } from "../store/types.js";
 export interface AppDeps extends ReliabilityDeps {
   grading: GradingService;
   store: Store;
+  /** Rewrites of graded answers (POST /v1/gradings/:id/rewrite); absent: rule-based rewrites. */
+  rewrite?: RewriteService;
   /** Serves the API reference UI's static files (swagger-ui-dist); absent where none are bundled. */
   docsAsset?: (file: string) => Promise<{ body: Uint8Array<ArrayBuffer>; type: string } | null>;
   /** The endpoint check behind GET /v1/doctor (src/grader/doctor.ts, from configuration); absent: 404. */
@@ -22,6 +26,8 @@ export interface AppDeps extends ReliabilityDeps {
   now?: () => Date;
   /** Batch jobs: where they are stored and how a stored job gets graded; absent where batches are off. */
   batches?: BatchJobs;
+  /** Spoken answers (POST /v1/grade/audio); absent or unavailable: 503 transcription_unavailable. */
+  spoken?: SpokenGrading;
 }
 
 /**

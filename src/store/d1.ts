@@ -4,6 +4,7 @@
  * migrations_dir at src/store/migrations), which records them in the same d1_migrations table.
  */
 import type { Feedback } from "../core/feedback.js";
+import type { Rewrite } from "../core/rewrite.js";
 import type { D1Database } from "../worker/bindings.js";
 import { guardStore } from "./faults.js";
 import { USER_TABLES, type GradingSummary, type ListOptions, type Store } from "./types.js";
@@ -77,6 +78,13 @@ export function openD1Store(db: D1Database): Store {
     async deleteGrading(id) {
       const { meta } = await db.prepare("DELETE FROM gradings WHERE id = ?1").bind(id).run();
       return meta.changes > 0;
+    },
+    async saveRewrite(id, rewrite) {
+      await db.prepare("UPDATE gradings SET rewrite = ?1 WHERE id = ?2").bind(JSON.stringify(rewrite), id).run();
+    },
+    async getRewrite(id) {
+      const row = await db.prepare("SELECT rewrite FROM gradings WHERE id = ?1").bind(id).first<{ rewrite: string | null }>();
+      return row?.rewrite ? (JSON.parse(row.rewrite) as Rewrite) : null;
     },
     async deleteAll() {
       // One atomic db.batch(): count, then empty every table. D1 manages its own storage; see

@@ -11,6 +11,7 @@ import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Feedback } from "../core/feedback.js";
+import type { Rewrite } from "../core/rewrite.js";
 import { guardStore, toStoreError } from "./faults.js";
 import { USER_TABLES, type GradingSummary, type ListOptions, type Store } from "./types.js";
 
@@ -109,6 +110,8 @@ export function openSqliteStore(file: string, options: DatabaseOptions = {}): St
     "SELECT id, created_at, feedback FROM gradings WHERE (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?",
   );
   const remove = db.prepare("DELETE FROM gradings WHERE id = ?");
+  const setRewrite = db.prepare("UPDATE gradings SET rewrite = ? WHERE id = ?");
+  const rewriteOf = db.prepare<[string], { rewrite: string | null }>("SELECT rewrite FROM gradings WHERE id = ?");
   const deleteAll = db.transaction(() => {
     const counts = {
       gradings: (db.prepare("SELECT COUNT(*) FROM gradings").pluck().get() as number),
@@ -170,6 +173,13 @@ export function openSqliteStore(file: string, options: DatabaseOptions = {}): St
       const counts = deleteAll();
       checkpoint(db);
       return counts;
+    },
+    async saveRewrite(id, rewrite) {
+      setRewrite.run(JSON.stringify(rewrite), id);
+    },
+    async getRewrite(id) {
+      const json = rewriteOf.get(id)?.rewrite;
+      return json ? (JSON.parse(json) as Rewrite) : null;
     },
     async close() {
       if (db.open) db.close();

@@ -1,5 +1,5 @@
 /**
- * The story bank's tables (migrations/0006_stories.sql), written once over the SQL driver seam so
+ * The story bank's tables (migrations/0007_stories.sql), written once over the SQL driver seam so
  * the same statements run on better-sqlite3 (Node) and D1 (Workers): stories and their principles,
  * follow-up drills under a grading, and mock interviews. The gradings themselves stay in the grading
  * store; a grading names its story in gradings.story_id.

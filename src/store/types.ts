@@ -1,5 +1,6 @@
 /** The storage port. Async so that both better-sqlite3 (Node) and D1 (Workers) can implement it. */
 import type { Feedback } from "../core/feedback.js";
+import type { Rewrite } from "../core/rewrite.js";
 import type { StoreHealth } from "./faults.js";
 
 export interface GradingSummary {
@@ -32,6 +33,9 @@ export interface Store {
   listGradings(options: ListOptions): Promise<GradingSummary[]>;
   /** Delete one grading; its text is gone from the file too (see docs/RELIABILITY.md, Data safety). */
   deleteGrading(id: string): Promise<boolean>;
+  /** Optional cache of a grading's model-written rewrite, kept in the grading's row (deleted with it). */
+  saveRewrite?(gradingId: string, rewrite: Rewrite): Promise<void>;
+  getRewrite?(gradingId: string): Promise<Rewrite | null>;
   /** Delete every stored grading (the cache with them) and every batch job with its rows. */
   deleteAll(): Promise<DeletedCounts>;
   /** Null when a small read and write just worked, else the fault (cached for about a second). */

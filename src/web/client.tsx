@@ -1,19 +1,20 @@
 /**
  * The page's only script, bundled by scripts/build.ts into dist/client/app.js and served at
  * /assets/app.js. Progressive enhancement: without it the form posts and the server renders the
- * result; with it the page stays put, counts words live, picks random questions and streams the
- * feedback in over SSE. It counts and formats with the server's own modules (core/tokens,
+ * result; with it the page stays put, counts words live, picks random questions, streams the
+ * feedback in over SSE, and records spoken answers (web/recorder.ts). It counts and formats with the server's own modules (core/tokens,
  * core/analyze, web/format) and draws the live view with the result page's components
  * (web/components.tsx), rendered by the same escaping JSX renderer as the server pages. Text from
  * users and the model is never parsed as HTML unescaped.
  */
 import type { Child } from "hono/jsx";
-import { lengthVerdict, speakingSeconds } from "../core/analyze.js";
+import { lengthVerdict, speakingSeconds } from "../core/length.js";
 import type { Feedback } from "../core/feedback.js";
 import { countTokens } from "../core/tokens.js";
 import type { PartialGrade } from "../grader/types.js";
 import { LiveParts, LiveResult, type ComputedFigures } from "./components.js";
 import { clock } from "./format.js";
+import { setUpRecorder } from "./recorder.js";
 
 /** Word count by the contract's rules (the same function the server counts with). */
 export function countWords(text: string): number {
@@ -160,31 +161,34 @@ function setUpForm(form: HTMLFormElement): void {
     return final;
   }
 
+  /** A finished grading: the server's own page fragment (so it renders in one place), and its address. */
+  const storyInput = byId<HTMLInputElement>("story-id");
+  async function showFeedback(feedback: Feedback) {
+    const html = await fetch(`/result/${encodeURIComponent(feedback.id)}?fragment=1`).then((r) => r.text());
+    const fresh = toElement(html);
+    if (fresh) replaceResult(fresh);
+    history.pushState({ id: feedback.id }, "", `/result/${encodeURIComponent(feedback.id)}`);
+    // Editing the answer now continues this story; "Grade as a new story" starts another.
+    storyInput.value = feedback.storyId;
+    byId("submit-new-story").hidden = false;
+    form.querySelector(".form-title")!.textContent = "Edit and grade again";
+    document.title = `Feedback: ${feedback.overall.score}/100 · starcoach`;
+    status.textContent = `Graded: ${feedback.overall.score}/100.`;
+    if (window.matchMedia("(max-width: 960px)").matches) byId("result").scrollIntoView({ behavior: "smooth" });
+  }
+
   form.addEventListener("submit", async (ev) => {
     const intent = (ev.submitter as HTMLButtonElement | null)?.value;
     if (intent === "random") return; // handled above, or by the server without a bank
     ev.preventDefault();
     clearError();
     const before = byId("result").cloneNode(true) as HTMLElement;
-    const storyInput = byId<HTMLInputElement>("story-id");
     const body: GradeBody = { principle: principle.value, question: question.value, answer: answer.value };
     if (storyInput.value && intent !== "new-story") body.storyId = storyInput.value;
     submit.disabled = true;
     status.textContent = "Grading…";
     try {
-      const feedback = await grade(body);
-      // The finished result is the server's own page fragment, so it renders in one place.
-      const html = await fetch(`/result/${encodeURIComponent(feedback.id)}?fragment=1`).then((r) => r.text());
-      const fresh = toElement(html);
-      if (fresh) replaceResult(fresh);
-      history.pushState({ id: feedback.id }, "", `/result/${encodeURIComponent(feedback.id)}`);
-      // Editing the answer now continues this story; "Grade as a new story" starts another.
-      storyInput.value = feedback.storyId;
-      byId("submit-new-story").hidden = false;
-      form.querySelector(".form-title")!.textContent = "Edit and grade again";
-      document.title = `Feedback: ${feedback.overall.score}/100 · starcoach`;
-      status.textContent = `Graded: ${feedback.overall.score}/100.`;
-      if (window.matchMedia("(max-width: 960px)").matches) byId("result").scrollIntoView({ behavior: "smooth" });
+      await showFeedback(await grade(body));
     } catch (err) {
       const message = err instanceof Error ? err.message : "";
       replaceResult(before);
@@ -196,6 +200,22 @@ function setUpForm(form: HTMLFormElement): void {
     }
   });
   window.addEventListener("popstate", () => location.reload());
+
+  const recorder = document.getElementById("recorder");
+  if (recorder) {
+    setUpRecorder(recorder, {
+      principle: () => principle.value,
+      question: () => question.value,
+      storyId: () => storyInput.value,
+      clearError,
+      showError,
+      async showFeedback(feedback) {
+        answer.value = feedback.answer; // the transcript, to edit and grade again as text
+        updateLive();
+        await showFeedback(feedback);
+      },
+    });
+  }
 }
 
 /**

@@ -4,10 +4,10 @@
  * Only type imports from the server side: this module is bundled into the browser script too.
  */
 import type { Feedback } from "../core/feedback.js";
-import { STAR_PARTS, type StarPart } from "../core/star-split.js";
+import { STAR_PARTS, type StarPart } from "../core/star-parts.js";
 import type { PartialGrade } from "../grader/types.js";
 import { clock, PART_LABEL, PART_LETTER, percent, signed } from "./format.js";
-import { highlightAnswer } from "./highlight.js";
+import { highlightAnswer, type SpokenMarks } from "./highlight.js";
 
 /** What the `analysis` event of POST /v1/grade/stream carries: everything counted by code. */
 export type ComputedFigures = Pick<Feedback, "ownership" | "length" | "metrics" | "segments">;
@@ -36,9 +36,12 @@ export function ScoreBar(props: { score: number; label: string }) {
   );
 }
 
-/** The answer with each sentence tagged by part, evidence quotes and Action-part "we" marked. */
-export function AnnotatedAnswer(props: { answer: string; segments: Feedback["segments"]; quotes?: readonly string[] }) {
-  const pieces = highlightAnswer(props.answer, props.segments, props.quotes ?? []);
+/**
+ * The answer with each sentence tagged by part, evidence quotes and Action-part "we" marked; for a
+ * spoken answer also its filler words and long pauses.
+ */
+export function AnnotatedAnswer(props: { answer: string; segments: Feedback["segments"]; quotes?: readonly string[]; spoken?: SpokenMarks | null }) {
+  const pieces = highlightAnswer(props.answer, props.segments, props.quotes ?? [], props.spoken ?? null);
   return (
     <p class="answer-text" id="annotated-answer">
       {pieces.map((piece) =>
@@ -49,8 +52,13 @@ export function AnnotatedAnswer(props: { answer: string; segments: Feedback["seg
             {piece.part ? <span class="seg-tag" aria-hidden="true">{PART_LETTER[piece.part]}</span> : null}
             {piece.part ? <span class="sr-only">({PART_LABEL[piece.part]}) </span> : null}
             {piece.runs.map((run) =>
-              run.evidence || run.we ? (
-                <mark class={[run.evidence ? "ev" : "", run.we ? "we" : ""].join(" ").trim()} title={run.we ? "“we” in the Action part: say what you did" : "Quoted as evidence"}>
+              run.pause !== undefined ? (
+                <span class="pause" title={`${run.pause} s of silence`}>
+                  <span aria-hidden="true">⏸ {run.pause} s</span>
+                  <span class="sr-only"> (pause of {run.pause} seconds) </span>
+                </span>
+              ) : run.evidence || run.we || run.filler ? (
+                <mark class={[run.evidence && "ev", run.we && "we", run.filler && "filler"].filter(Boolean).join(" ")} title={run.filler ? "Filler word" : run.we ? "“we” in the Action part: say what you did" : "Quoted as evidence"}>
                   {run.text}
                 </mark>
               ) : (
@@ -64,7 +72,7 @@ export function AnnotatedAnswer(props: { answer: string; segments: Feedback["seg
   );
 }
 
-export function Legend() {
+export function Legend(props: { spoken?: boolean }) {
   return (
     <ul class="legend" aria-label="Legend">
       {STAR_PARTS.map((p) => (
@@ -78,6 +86,16 @@ export function Legend() {
       <li class="chip">
         <mark class="we">we</mark> in Action
       </li>
+      {props.spoken ? (
+        <>
+          <li class="chip">
+            <mark class="filler">filler</mark>
+          </li>
+          <li class="chip">
+            <span class="pause" aria-hidden="true">⏸</span> long pause
+          </li>
+        </>
+      ) : null}
     </ul>
   );
 }
@@ -95,7 +113,7 @@ export function PartHead(props: { part: StarPart; score?: number | undefined; ch
   );
 }
 
-function LengthGauge(props: { length: Feedback["length"] }) {
+function LengthGauge(props: { length: Feedback["length"]; recorded?: boolean | undefined }) {
   const l = props.length;
   const scale = l.targetSeconds.max * 1.5;
   const pos = (s: number) => `${Math.min(100, (s / scale) * 100).toFixed(1)}%`;
@@ -104,7 +122,7 @@ function LengthGauge(props: { length: Feedback["length"] }) {
     <div class="figure" id="length-figure">
       <h3>Length</h3>
       <p class="big">
-        <span id="fig-time">{clock(l.speakingSeconds)}</span> <span class="unit">min spoken</span>
+        <span id="fig-time">{clock(l.speakingSeconds)}</span> <span class="unit">{props.recorded ? "min recorded" : "min spoken"}</span>
       </p>
       <div class="gauge" role="img" aria-label={`${l.speakingSeconds} seconds; target ${l.targetSeconds.min} to ${l.targetSeconds.max} seconds`}>
         <span class="gauge-target" style={`left:${pos(l.targetSeconds.min)};width:calc(${pos(l.targetSeconds.max)} - ${pos(l.targetSeconds.min)})`}></span>
@@ -147,13 +165,13 @@ function Numbers(props: { metrics: Feedback["metrics"] }) {
   );
 }
 
-/** Ownership, length and numbers: counted by code, so known before the model answers. */
-export function Figures(props: { figures: Pick<Feedback, "ownership" | "length" | "metrics"> }) {
+/** Ownership, length and numbers: counted by code, so known before the model answers. `recorded`: the length is a recording's. */
+export function Figures(props: { figures: Pick<Feedback, "ownership" | "length" | "metrics">; recorded?: boolean }) {
   const f = props.figures;
   return (
     <section class="figures" aria-label="Measured figures">
       <Ownership ownership={f.ownership} />
-      <LengthGauge length={f.length} />
+      <LengthGauge length={f.length} recorded={props.recorded} />
       <Numbers metrics={f.metrics} />
     </section>
   );

@@ -3,6 +3,8 @@ import { PRINCIPLES, findPrinciple } from "../core/principles.js";
 import type { BankQuestion } from "../core/questions.js";
 import type { LengthOptions } from "../core/analyze.js";
 import { MAX_ANSWER_CHARS, MAX_QUESTION_CHARS } from "../grading.js";
+import { MAX_AUDIO_SECONDS } from "../spoken.js";
+import { clock } from "./format.js";
 
 export interface FormValues {
   principle: string;
@@ -17,7 +19,49 @@ export interface FormError {
   message: string;
 }
 
-export function GradeForm(props: { values: FormValues; questions: BankQuestion[]; length: LengthOptions; error?: FormError | null; title?: string; story?: { title: string; versions: number } | null }) {
+/** Whether the server can transcribe recordings, and whether it keeps them (STARCOACH_KEEP_AUDIO). */
+export interface SpokenOptions {
+  available: boolean;
+  keepsAudio: boolean;
+}
+
+/**
+ * The record button and its controls. Hidden until the page script finds a microphone API (there is
+ * nothing to record without JavaScript); the privacy note sits beside the button.
+ */
+function Recorder(props: { spoken: SpokenOptions; targetSeconds: number }) {
+  const { spoken } = props;
+  return (
+    <div class="field recorder" id="recorder" hidden data-state="idle" data-target-seconds={String(props.targetSeconds)} data-max-seconds={String(MAX_AUDIO_SECONDS)} data-transcription={spoken.available ? "on" : "off"}>
+      <span class="label" id="recorder-label">Or say it out loud</span>
+      <div class="rec-row">
+        <button type="button" class="secondary rec-start" id="rec-start" aria-describedby="rec-privacy">
+          <span class="rec-dot" aria-hidden="true"></span> Record answer
+        </button>
+        <button type="button" class="secondary" id="rec-stop" hidden>
+          <span class="rec-square" aria-hidden="true"></span> Stop
+        </button>
+        <span class="rec-timer" id="rec-timer" role="timer" aria-labelledby="recorder-label">0:00 / {clock(props.targetSeconds)}</span>
+        <span class="rec-meter" aria-hidden="true"><span class="rec-level" id="rec-level"></span></span>
+      </div>
+      <audio id="rec-playback" controls hidden></audio>
+      <div class="rec-row" id="rec-review" hidden>
+        <button type="button" class="primary" id="rec-submit">Grade the recording</button>
+        <button type="button" class="secondary" id="rec-redo">Record again</button>
+      </div>
+      <p class="hint" id="rec-status" aria-live="polite"></p>
+      <p class="hint rec-privacy" id="rec-privacy">
+        {spoken.keepsAudio
+          ? "Recordings are kept on this server (STARCOACH_KEEP_AUDIO=1) and deleted with their grading. "
+          : "The recording is sent for transcription and not stored. "}
+        The transcript is stored like a typed answer.
+        {spoken.available ? "" : " Transcription is not set up on this server (set OPENAI_API_KEY or STARCOACH_TRANSCRIBE_BASE_URL); you can still time yourself."}
+      </p>
+    </div>
+  );
+}
+
+export function GradeForm(props: { values: FormValues; questions: BankQuestion[]; length: LengthOptions; error?: FormError | null; title?: string; spoken?: SpokenOptions | null; versionOf?: string | null; note?: string | null; story?: { title: string; versions: number } | null }) {
   const { values, error, length } = props;
   const selected = findPrinciple(values.principle) ?? PRINCIPLES[0]!;
   const answerError = error && /^answer_/.test(error.code);
@@ -44,6 +88,10 @@ export function GradeForm(props: { values: FormValues; questions: BankQuestion[]
       <div id="form-error" class="alert" role="alert" tabindex={-1} hidden={!error}>
         {error ? <><strong>Not graded: </strong>{error.message}</> : null}
       </div>
+      {props.note ? <p class="flash" id="form-note">{props.note}</p> : null}
+      {/* The grading this answer is a new version of ("Practise this version"). Hook for the story bank:
+          when gradings carry a storyId, put the story's id here as storyId so the new grading joins it. */}
+      {props.versionOf ? <input type="hidden" name="versionOf" value={props.versionOf} /> : null}
 
       <div class="field">
         <label for="principle">Leadership Principle</label>
@@ -120,6 +168,8 @@ export function GradeForm(props: { values: FormValues; questions: BankQuestion[]
           </span>
         </div>
       </div>
+
+      {props.spoken ? <Recorder spoken={props.spoken} targetSeconds={length.maxSeconds} /> : null}
 
       <div class="actions">
         <button type="submit" class="primary" name="intent" value="grade" id="submit">

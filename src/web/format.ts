@@ -1,6 +1,6 @@
 /** Small display helpers shared by the pages and kept out of the JSX. */
 import type { Band } from "../core/feedback.js";
-import type { StarPart } from "../core/star-split.js";
+import type { StarPart } from "../core/star-parts.js";
 
 export const PART_LABEL: Record<StarPart, string> = { situation: "Situation", task: "Task", action: "Action", result: "Result" };
 export const PART_LETTER: Record<StarPart, string> = { situation: "S", task: "T", action: "A", result: "R" };

@@ -1,16 +1,26 @@
 /**
  * Turns an answer plus its Feedback into runs of text for the highlighted view: each sentence with its
- * STAR part, evidence quotes marked, and every first-person plural token in the Action part marked.
+ * STAR part, evidence quotes marked, and every first-person plural token in the Action part marked;
+ * for a spoken answer also its filler words and, as empty marker runs, its long pauses.
  * Pure data; the JSX renders it, so the answer is always escaped, never parsed as HTML.
  */
 import type { Feedback } from "../core/feedback.js";
-import type { StarPart } from "../core/star-split.js";
+import type { StarPart } from "../core/star-parts.js";
 import { isFirstPersonPlural, stripToken } from "../core/tokens.js";
 
 export interface Run {
   text: string;
   evidence: boolean;
   we: boolean;
+  filler: boolean;
+  /** A marker with no text: a silence of this many seconds falls here. */
+  pause?: number;
+}
+
+/** What a spoken answer adds to the view: filler ranges and where long pauses fall. */
+export interface SpokenMarks {
+  fillers: ReadonlyArray<{ start: number; end: number }>;
+  pauses: ReadonlyArray<{ offset: number; seconds: number }>;
 }
 
 /** `part` is null for a sentence that is no STAR part (meta talk, an opinion, a hypothetical). */
@@ -40,7 +50,15 @@ export function evidenceQuotes(feedback: Pick<Feedback, "star" | "principleFit">
   return [...Object.values(feedback.star).flatMap((p) => p.evidence), ...feedback.principleFit.evidence];
 }
 
-export function highlightAnswer(answer: string, segments: Feedback["segments"], quotes: readonly string[]): Piece[] {
+/** A pause's position, moved into a sentence: one that falls between sentences goes to the end of the one before. */
+function pauseIndex(offset: number, segments: Feedback["segments"]): number {
+  const inside = segments.find((s) => s.start < offset && offset <= s.end);
+  if (inside) return offset;
+  const before = segments.filter((s) => s.end <= offset).at(-1);
+  return before ? before.end : (segments[0]?.start ?? 0);
+}
+
+export function highlightAnswer(answer: string, segments: Feedback["segments"], quotes: readonly string[], spoken: SpokenMarks | null = null): Piece[] {
   const evidence = new Uint8Array(answer.length);
   for (const quote of quotes) {
     const pattern = quotePattern(quote);
@@ -60,19 +78,34 @@ export function highlightAnswer(answer: string, segments: Feedback["segments"], 
     }
   }
 
+  const filler = new Uint8Array(answer.length);
+  for (const f of spoken?.fillers ?? []) filler.fill(1, f.start, f.end);
+  const pauses = new Map<number, number>();
+  for (const p of spoken?.pauses ?? []) {
+    const at = pauseIndex(p.offset, segments);
+    pauses.set(at, Math.max(pauses.get(at) ?? 0, p.seconds));
+  }
+
   const pieces: Piece[] = [];
   let cursor = 0;
   for (const seg of [...segments].sort((a, b) => a.start - b.start)) {
     if (seg.start < cursor || seg.end > answer.length) continue; // defensive: overlapping or stale ranges
     if (seg.start > cursor) pieces.push({ kind: "gap", text: answer.slice(cursor, seg.start) });
     const runs: Run[] = [];
+    const marker = (i: number) => {
+      const seconds = pauses.get(i);
+      if (seconds !== undefined) runs.push({ text: "", evidence: false, we: false, filler: false, pause: seconds });
+    };
     for (let i = seg.start; i < seg.end; i++) {
+      if (i > seg.start) marker(i);
       const last = runs[runs.length - 1];
       const ev = evidence[i] === 1;
       const w = we[i] === 1;
-      if (last && last.evidence === ev && last.we === w) last.text += answer[i];
-      else runs.push({ text: answer[i]!, evidence: ev, we: w });
+      const f = filler[i] === 1;
+      if (last && last.pause === undefined && last.evidence === ev && last.we === w && last.filler === f) last.text += answer[i];
+      else runs.push({ text: answer[i]!, evidence: ev, we: w, filler: f });
     }
+    marker(seg.end);
     pieces.push({ kind: "sentence", part: seg.part, runs });
     cursor = seg.end;
   }

@@ -18,9 +18,9 @@ import { answerFollowUp, requireGrading } from "../practice/drills.js";
 import type { MockRole } from "../practice/mock.js";
 import { bankOverview, deleteStory, getStory, listStories, updateStory } from "../practice/stories.js";
 import { MockDebrief, MockSetup, MockStep } from "./mock.js";
-import { gradingMissing, html, page, refusal, renderResult, type PageStatus } from "./routes.js";
+import { html, missingGrading, page, refusal, resultPage, type PageStatus } from "./routes.js";
 import { StoriesView, StoryView, type VersionDiff } from "./stories.js";
-import { diffWords } from "./word-diff.js";
+import { wordDiff } from "./word-diff.js";
 
 type C = Context<AppEnv>;
 
@@ -60,7 +60,7 @@ async function storyPage(c: C, id: string, error: string | null = null, status: 
   const gradings = await Promise.all(story.versionList.map((v) => deps.store.getGrading(v.gradingId)));
   const diffs: VersionDiff[] = story.versionList.slice(1).map((v, i) => {
     const [before, after] = [gradings[i], gradings[i + 1]];
-    return { version: v.version, ops: before && after ? diffWords(before.answer, after.answer) : null };
+    return { version: v.version, diff: before && after ? wordDiff(before.answer, after.answer) : null };
   });
   const latest = gradings[gradings.length - 1];
   const notice = c.req.query("saved") === "1" ? "Saved." : null;
@@ -103,9 +103,9 @@ practiceRoutes.post("/result/:id/followups", csrf(), async (c) => {
     return c.redirect(`/result/${encodeURIComponent(id)}#drill-${drill.id}`, 303);
   } catch (err) {
     const feedback = await c.var.deps.store.getGrading(id);
-    if (!feedback) return gradingMissing(c);
+    if (!feedback) return missingGrading(c);
     const { status, message } = failure(c, err);
-    return renderResult(c, feedback, { values, error: message }, status);
+    return resultPage(c, feedback, { drill: { values, error: message } }, status);
   }
 });
 

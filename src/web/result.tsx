@@ -7,7 +7,9 @@ import { STAR_PARTS, type StarPart } from "../core/star-split.js";
 import type { ScoreChange } from "./compare.js";
 import { AnnotatedAnswer, Delta, Figures, Legend, PartHead, ScoreBar } from "./components.js";
 import { BAND_LABEL, shortDate } from "./format.js";
+import { DeliveryCard, spokenMarks } from "./delivery.js";
 import { evidenceQuotes } from "./highlight.js";
+import { RewritePanel, type RewritePanelState } from "./rewrite-panel.js";
 
 function PartCard(props: { part: StarPart; data: Part; change?: number }) {
   const { part, data } = props;
@@ -35,7 +37,7 @@ function PartCard(props: { part: StarPart; data: Part; change?: number }) {
   );
 }
 
-export function ResultView(props: { feedback: Feedback; change?: ScoreChange | null; story?: StoryDetail | null; extra?: Child }) {
+export function ResultView(props: { feedback: Feedback; change?: ScoreChange | null; rewrite?: RewritePanelState; story?: StoryDetail | null; extra?: Child }) {
   const f = props.feedback;
   const change = props.change ?? null;
   return (
@@ -78,11 +80,13 @@ export function ResultView(props: { feedback: Feedback; change?: ScoreChange | n
 
       <section class="card annotated" aria-labelledby="annotated-title">
         <h2 id="annotated-title">Your answer, annotated</h2>
-        <Legend />
-        <AnnotatedAnswer answer={f.answer} segments={f.segments} quotes={evidenceQuotes(f)} />
+        <Legend spoken={!!f.delivery} />
+        <AnnotatedAnswer answer={f.answer} segments={f.segments} quotes={evidenceQuotes(f)} spoken={spokenMarks(f)} />
       </section>
 
-      <Figures figures={f} />
+      <Figures figures={f} recorded={!!f.delivery} />
+
+      {f.delivery ? <DeliveryCard delivery={f.delivery} /> : null}
 
       <section class="parts" aria-label="STAR parts">
         {STAR_PARTS.map((p) => (
@@ -137,6 +141,8 @@ export function ResultView(props: { feedback: Feedback; change?: ScoreChange | n
           </ul>
         </section>
       </div>
+
+      {props.rewrite ? <RewritePanel feedback={f} state={props.rewrite} /> : null}
       {props.extra}
     </section>
   );

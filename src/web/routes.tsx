@@ -1,6 +1,6 @@
 /**
  * The web pages, mounted at "/": the practice form, the result page, history. Plain form posts work
- * without JavaScript (post → redirect → result page); the script in client.js.ts enhances them.
+ * without JavaScript (post → redirect → result page); the script in client.tsx enhances them.
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
@@ -14,17 +14,19 @@ import { GradingAborted, ModelError } from "../grader/types.js";
 import { InputError } from "../grading.js";
 import { StoreError } from "../store/faults.js";
 import type { AppEnv } from "../http/context.js";
+import { rewriteService } from "../http/routes/rewrite.js";
+import type { Feedback } from "../core/feedback.js";
 import { LimitError } from "../http/errors.js";
 import { ASSETS } from "./assets.js";
 import { findPreviousVersion, scoreChange } from "./compare.js";
 import { GradeForm, type FormError, type FormValues } from "./form.js";
 import { HistoryView } from "./history.js";
 import { Layout } from "./layout.js";
-import type { Feedback } from "../core/feedback.js";
 import { listDrills } from "../practice/drills.js";
 import { getStory, listStories } from "../practice/stories.js";
 import { DrillSection, type DrillFormValues } from "./drills.js";
 import { EmptyResult, ResultView } from "./result.js";
+import type { RewritePanelState } from "./rewrite-panel.js";
 
 /** Room for the longest answer (20,000 characters, URL-encoded) plus the other fields. */
 const MAX_FORM_BYTES = 512 * 1024;
@@ -46,17 +48,29 @@ function principleOrDefault(id: string | undefined) {
   return (id && findPrinciple(id)) || PRINCIPLES[0]!;
 }
 
-function workspace(c: C, values: FormValues, result: Child, error: FormError | null = null, hasResult = false, story: { title: string; versions: number } | null = null) {
+/** A new version of a graded story ("Practise this version"): the grading it comes from and a note for the form. */
+interface VersionOf {
+  id: string;
+  note: string;
+}
+
+function workspace(c: C, values: FormValues, result: Child, error: FormError | null = null, hasResult = false, version: VersionOf | null = null, story: { title: string; versions: number } | null = null) {
   const principle = principleOrDefault(values.principle);
   return (
     // On a phone a finished result comes first; the form to edit and re-grade follows it.
     <div class={hasResult ? "workspace has-result" : "workspace"}>
       <div class="col-form">
-        <GradeForm values={{ ...values, principle: principle.id }} questions={questionsFor(principle.id)} length={c.var.deps.grading.length} error={error} title={hasResult ? "Edit and grade again" : "Practise an answer"} story={story} />
+        <GradeForm values={{ ...values, principle: principle.id }} questions={questionsFor(principle.id)} length={c.var.deps.grading.length} error={error} title={hasResult ? "Edit and grade again" : version ? "Practise the stronger version" : "Practise an answer"} versionOf={version?.id ?? null} note={version?.note ?? null} spoken={spokenOptions(c)} story={story} />
       </div>
       <div class="col-result">{result}</div>
     </div>
   );
+}
+
+/** The recorder is offered wherever the app has the spoken-answer use case (with or without a transcriber). */
+function spokenOptions(c: C) {
+  const spoken = c.var.deps.spoken;
+  return spoken ? { available: spoken.available, keepsAudio: spoken.keepsAudio } : null;
 }
 
 function formString(v: unknown): string {
@@ -76,10 +90,29 @@ webRoutes.get("/assets/:file", (c) => {
   return c.body(asset.body, 200, { "content-type": asset.type, "cache-control": "public, max-age=31536000, immutable" });
 });
 
-webRoutes.get("/", (c) => {
+webRoutes.get("/", async (c) => {
   const values = { principle: principleOrDefault(c.req.query("principle")).id, question: c.req.query("question") ?? "", answer: "" };
+  const rewriteOf = c.req.query("rewriteOf");
+  if (rewriteOf) return practiseRewrite(c, rewriteOf, values);
   return html(c, page(c, "Practise · starcoach", "practise", workspace(c, values, <EmptyResult />)));
 });
+
+/** The form prefilled with a grading's rewrite, its principle and question: a new version of the same story. */
+async function practiseRewrite(c: C, gradingId: string, fallback: FormValues) {
+  const feedback = await c.var.deps.store.getGrading(gradingId);
+  const rewrite = feedback ? await rewriteService(c.var.deps).readyRewrite(feedback) : null;
+  if (!feedback || !rewrite) {
+    const error = { code: "not_found", message: feedback ? "That grading has no stronger version yet: open its result and write one first." : "No grading with that id: it may have been deleted." };
+    return html(c, page(c, "Practise · starcoach", "practise", workspace(c, fallback, <EmptyResult />, error)), 404);
+  }
+  // The rewrite is the story's next version: the form carries the story on.
+  const values = { principle: feedback.principle.id, question: feedback.question ?? "", answer: rewrite.text, storyId: feedback.storyId };
+  const gaps = rewrite.placeholders.length;
+  const note = gaps
+    ? `The stronger version of your answer. Replace ${gaps === 1 ? "the [bracketed] gap" : `each of the ${gaps} [bracketed] gaps`} with what really happened, then grade it.`
+    : "The stronger version of your answer: read it aloud, make it yours, then grade it.";
+  return html(c, page(c, "Practise the stronger version · starcoach", "practise", workspace(c, values, <EmptyResult />, null, false, { id: feedback.id, note })));
+}
 
 /** hono's CSRF check, run after the form is read so a refusal can show the form again. */
 const sameOrigin = csrf();
@@ -144,29 +177,54 @@ webRoutes.post(
   },
 );
 
-/** The result page of `feedback`: the result (with its story and follow-up drills) beside the form to edit and grade again. */
-export async function renderResult(c: C, feedback: Feedback, drill: { values: DrillFormValues; error: string } | null = null, status: PageStatus = 200) {
-  const { store, stories } = c.var.deps;
-  const previous = await findPreviousVersion(store, feedback, stories);
-  const story = stories ? await getStory({ stories }, feedback.storyId).catch(() => null) : null;
-  const drills = stories ? await listDrills({ store, stories }, feedback.id) : [];
-  const extra = stories ? <DrillSection feedback={feedback} drills={drills} values={drill?.values ?? null} error={drill?.error ?? null} /> : null;
-  const view = <ResultView feedback={feedback} change={previous ? scoreChange(feedback, previous) : null} story={story} extra={extra} />;
-  // The script swaps this fragment in after a streamed grading, so results render in one place.
-  if (c.req.query("fragment") === "1") return html(c, view);
-  const values = { principle: feedback.principle.id, question: feedback.question ?? "", answer: feedback.answer, storyId: feedback.storyId };
-  return html(c, page(c, `Feedback ${feedback.overall.score}/100 · starcoach`, "practise", workspace(c, values, view, null, true, story)), status);
-}
-
-export function gradingMissing(c: C) {
+export function missingGrading(c: C) {
   const missing = <section class="card"><h1>Not found</h1><p>No grading with that id: it may have been deleted. <a href="/history">Back to history</a>.</p></section>;
   return html(c, page(c, "Not found · starcoach", "history", missing), 404);
 }
 
+/**
+ * The result page of `feedback`: the result (its story, the stronger version, the follow-up drills)
+ * beside the form to edit and grade again, which continues the story.
+ */
+export async function resultPage(c: C, feedback: Feedback, options: { rewrite?: RewritePanelState; drill?: { values: DrillFormValues; error: string } } = {}, status: PageStatus = 200) {
+  const { store, stories } = c.var.deps;
+  // The rules' rewrite is shown at once; a model's once it has been asked for (then from the cache).
+  const rewrite = options.rewrite ?? { rewrite: await rewriteService(c.var.deps).readyRewrite(feedback) };
+  const previous = await findPreviousVersion(store, feedback, stories);
+  const story = stories ? await getStory({ stories }, feedback.storyId).catch(() => null) : null;
+  const drills = stories ? await listDrills({ store, stories }, feedback.id) : [];
+  const extra = stories ? <DrillSection feedback={feedback} drills={drills} values={options.drill?.values ?? null} error={options.drill?.error ?? null} /> : null;
+  const view = <ResultView feedback={feedback} change={previous ? scoreChange(feedback, previous) : null} rewrite={rewrite} story={story} extra={extra} />;
+  // The script swaps this fragment in after a streamed grading, so results render in one place.
+  if (c.req.query("fragment") === "1") return html(c, view, status);
+  const values = { principle: feedback.principle.id, question: feedback.question ?? "", answer: feedback.answer, storyId: feedback.storyId };
+  return html(c, page(c, `Feedback ${feedback.overall.score}/100 · starcoach`, "practise", workspace(c, values, view, null, true, null, story)), status);
+}
+
 webRoutes.get("/result/:id", async (c) => {
   const feedback = await c.var.deps.store.getGrading(c.req.param("id"));
-  if (!feedback) return gradingMissing(c);
-  return renderResult(c, feedback);
+  if (!feedback) return missingGrading(c);
+  return resultPage(c, feedback);
+});
+
+webRoutes.post("/result/:id/rewrite", csrf(), async (c) => {
+  const feedback = await c.var.deps.store.getGrading(c.req.param("id"));
+  if (!feedback) return missingGrading(c);
+  try {
+    // A model rewrite is a model call: the same rate limit and grading slot as a grading.
+    const release = await c.var.admission.admit(c);
+    try {
+      await rewriteService(c.var.deps).rewriteGrading(feedback);
+    } finally {
+      release();
+    }
+    return c.redirect(`/result/${encodeURIComponent(feedback.id)}#rewrite`, 303);
+  } catch (err) {
+    // The result page again, with the reason in the panel: nothing is lost.
+    const { status, error } = refusal(err);
+    if (err instanceof LimitError) c.header("Retry-After", String(err.retryAfterSeconds));
+    return resultPage(c, feedback, { rewrite: { rewrite: null, error } }, status);
+  }
 });
 
 webRoutes.get("/history", async (c) => {

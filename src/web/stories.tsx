@@ -3,7 +3,8 @@ import { PRINCIPLES, principleById } from "../core/principles.js";
 import type { StoryDetail } from "../practice/bank.js";
 import type { BankOverview } from "../practice/stories.js";
 import { BAND_LABEL, shortDate } from "./format.js";
-import type { DiffOp } from "./word-diff.js";
+import { Pieces } from "./rewrite-panel.js";
+import type { DiffPiece } from "./word-diff.js";
 
 const STATUS_LABEL = { missing: "missing", thin: "thin", covered: "covered" } as const;
 
@@ -166,12 +167,13 @@ export function StoriesView(props: { overview: BankOverview; principle: string |
 
 export interface VersionDiff {
   version: number;
-  ops: DiffOp[] | null;
+  /** The previous version's words (removed ones marked) and this version's (added ones marked). */
+  diff: { before: DiffPiece[]; after: DiffPiece[] } | null;
 }
 
 export function StoryView(props: { story: StoryDetail; diffs: VersionDiff[]; suggested: string[]; error?: string | null; notice?: string | null }) {
   const s = props.story;
-  const diffs = new Map(props.diffs.map((d) => [d.version, d.ops]));
+  const diffs = new Map(props.diffs.map((d) => [d.version, d.diff]));
   return (
     <div class="story-page">
       <section class="card" aria-labelledby="story-title">
@@ -210,7 +212,7 @@ export function StoryView(props: { story: StoryDetail; diffs: VersionDiff[]; sug
               {v.version > 1 ? (
                 <details class="diff" open={v.version === s.versions}>
                   <summary>Changes from version {v.version - 1}</summary>
-                  <WordDiff ops={diffs.get(v.version) ?? null} />
+                  <WordDiff diff={diffs.get(v.version) ?? null} />
                 </details>
               ) : null}
             </li>
@@ -252,12 +254,21 @@ export function StoryView(props: { story: StoryDetail; diffs: VersionDiff[]; sug
   );
 }
 
-export function WordDiff(props: { ops: DiffOp[] | null }) {
-  if (!props.ops) return <p class="muted">Too long to compare word by word.</p>;
-  if (props.ops.every((o) => o.op === "same")) return <p class="muted">No change in the words.</p>;
+/** What changed between two versions, word by word: the earlier text with its cut words, then the new one with its added words. */
+export function WordDiff(props: { diff: VersionDiff["diff"] }) {
+  const d = props.diff;
+  if (!d) return <p class="muted">The earlier version was deleted.</p>;
+  if (d.after.every((p) => p.kind === "same") && d.before.every((p) => p.kind === "same")) return <p class="muted">No change in the words.</p>;
   return (
-    <p class="word-diff">
-      {props.ops.map((o) => (o.op === "same" ? <span>{o.text} </span> : o.op === "added" ? <><ins>{o.text}</ins> </> : <><del>{o.text}</del> </>))}
-    </p>
+    <div class="word-diff">
+      <p>
+        <span class="diff-label">Before: </span>
+        <Pieces pieces={d.before} changed="del" />
+      </p>
+      <p>
+        <span class="diff-label">After: </span>
+        <Pieces pieces={d.after} changed="ins" />
+      </p>
+    </div>
   );
 }

@@ -1,43 +1,54 @@
 /**
- * A word-level diff between two versions of an answer: the longest common subsequence of their
- * words, so the page can show what was cut and what was added. Whitespace is not compared.
+ * A word-level diff between original sentences and their rewrite, for the side-by-side view: the
+ * longest common subsequence of words (compared without case and edge punctuation). A [placeholder]
+ * is one piece of its own and never matches the original.
  */
-export type DiffOp = { op: "same" | "added" | "removed"; text: string };
+import { PLACEHOLDER } from "../core/rewrite.js";
+import { stripToken } from "../core/tokens.js";
 
-/** Above this many word pairs (about 2,000 × 2,000 words) the table would cost too much memory. */
-export const MAX_DIFF_CELLS = 4_000_000;
+export interface DiffPiece {
+  text: string;
+  kind: "same" | "changed" | "placeholder";
+}
 
-export function diffWords(before: string, after: string): DiffOp[] | null {
-  const a = before.split(/\s+/u).filter(Boolean);
-  const b = after.split(/\s+/u).filter(Boolean);
-  const n = a.length;
-  const m = b.length;
-  if ((n + 1) * (m + 1) > MAX_DIFF_CELLS) return null;
-  // lcs[i][j]: the common subsequence length of a[i..] and b[j..], in one flat table.
-  const lcs = new Uint16Array((n + 1) * (m + 1));
-  const at = (i: number, j: number) => i * (m + 1) + j;
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      lcs[at(i, j)] = a[i] === b[j] ? lcs[at(i + 1, j + 1)]! + 1 : Math.max(lcs[at(i + 1, j)]!, lcs[at(i, j + 1)]!);
+const PIECE = new RegExp(`\\s*(?:${PLACEHOLDER.source}|\\S+)`, "gu");
+const ONLY_PLACEHOLDER = new RegExp(`^\\s*${PLACEHOLDER.source}$`, "u");
+
+/** Words (and whole placeholders) with the whitespace before each kept, so pieces join back to the text. */
+function pieces(text: string): Array<{ text: string; key: string; placeholder: boolean }> {
+  return [...text.matchAll(PIECE)].map((m) => ({ text: m[0], key: stripToken(m[0].trim()).toLowerCase(), placeholder: ONLY_PLACEHOLDER.test(m[0]) }));
+}
+
+/** The two sides of the diff: `before` marks words the rewrite dropped, `after` words it added. */
+export function wordDiff(beforeText: string, afterText: string): { before: DiffPiece[]; after: DiffPiece[] } {
+  const a = pieces(beforeText);
+  const b = pieces(afterText);
+  // lcs[i][j]: length of the longest common subsequence of a[i..] and b[j..].
+  const lcs = Array.from({ length: a.length + 1 }, () => new Uint16Array(b.length + 1));
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) {
+      lcs[i]![j] = !b[j]!.placeholder && a[i]!.key === b[j]!.key ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
     }
   }
-  const ops: DiffOp[] = [];
-  const push = (op: DiffOp["op"], word: string) => {
-    const last = ops[ops.length - 1];
-    if (last?.op === op) last.text += ` ${word}`;
-    else ops.push({ op, text: word });
+  const before: DiffPiece[] = [];
+  const after: DiffPiece[] = [];
+  const push = (list: DiffPiece[], text: string, kind: DiffPiece["kind"]) => {
+    const last = list[list.length - 1];
+    if (last && last.kind === kind && kind !== "placeholder") last.text += text;
+    else list.push({ text, kind });
   };
   let i = 0;
   let j = 0;
-  while (i < n && j < m) {
-    if (a[i] === b[j]) {
-      push("same", a[i]!);
-      i++;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && !b[j]!.placeholder && a[i]!.key === b[j]!.key) {
+      push(before, a[i++]!.text, "same");
+      push(after, b[j++]!.text, "same");
+    } else if (j < b.length && (i >= a.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
+      push(after, b[j]!.text, b[j]!.placeholder ? "placeholder" : "changed");
       j++;
-    } else if (lcs[at(i + 1, j)]! >= lcs[at(i, j + 1)]!) push("removed", a[i++]!);
-    else push("added", b[j++]!);
+    } else {
+      push(before, a[i++]!.text, "changed");
+    }
   }
-  while (i < n) push("removed", a[i++]!);
-  while (j < m) push("added", b[j++]!);
-  return ops;
+  return { before, after };
 }

@@ -9,16 +9,25 @@ import type { LlmSettings } from "../../src/grader/model.js";
 import { createOfflineGrader } from "../../src/grader/offline-grader.js";
 import type { Grader } from "../../src/grader/types.js";
 import { createGradingService } from "../../src/grading.js";
+import { createLocalBatchJobs } from "../../src/batch/service.js";
 import { createApp } from "../../src/http/app.js";
-import { BAR_RAISER_FILE, docsAsset, FOLLOW_UP_FILE, RUBRIC_FILE } from "../../src/node.js";
+import type { BatchJobs } from "../../src/http/context.js";
+import { openSqliteBatchStore } from "../../src/store/sqlite-batch.js";
+import { BAR_RAISER_FILE, docsAsset, FOLLOW_UP_FILE, REWRITE_FILE, RUBRIC_FILE } from "../../src/node.js";
+import type { Rewriter } from "../../src/grader/rewriter.js";
+import { createLlmRewriter } from "../../src/grader/rewrite-llm.js";
+import { createRewriteService } from "../../src/rewrite.js";
 import { openSqliteStore } from "../../src/store/sqlite.js";
 import { openSqliteDriver } from "../../src/store/sqlite-driver.js";
 import { createStoryStore } from "../../src/store/stories.js";
+import { createSpokenGrading, type AudioArchive } from "../../src/spoken.js";
+import type { Transcriber } from "../../src/transcribe/transcriber.js";
 import { MOCK_BASE_URL } from "./openai-mock.js";
 
 export const RUBRIC = readFileSync(RUBRIC_FILE, "utf8");
 export const BAR_RAISER = readFileSync(BAR_RAISER_FILE, "utf8");
 export const FOLLOW_UP = readFileSync(FOLLOW_UP_FILE, "utf8");
+export const REWRITE_PROMPT = readFileSync(REWRITE_FILE, "utf8");
 
 export function tempDbFile(): string {
   return join(mkdtempSync(join(tmpdir(), "starcoach-test-")), "test.db");
@@ -33,17 +42,68 @@ export function llmGrader(overrides: Partial<LlmSettings> = {}): Promise<Grader>
   return createLlmGrader(testLlmSettings(overrides), RUBRIC, BAR_RAISER, FOLLOW_UP);
 }
 
-export async function buildTestApp(options: { grader?: Grader; dbFile?: string; now?: () => Date; coverageTarget?: number; security?: Partial<SecurityConfig> } = {}) {
+export function llmRewriter(overrides: { maxRetries?: number } = {}): Promise<Rewriter> {
+  return createLlmRewriter({ apiKey: "sk-test", baseURL: MOCK_BASE_URL, model: "gpt-4.1-mini", timeoutMs: 5_000, maxRetries: overrides.maxRetries ?? 2 }, REWRITE_PROMPT);
+}
+
+export async function buildTestApp(
+  options: { grader?: Grader; rewriter?: Rewriter; dbFile?: string; transcriber?: Transcriber; archive?: AudioArchive; now?: () => Date; coverageTarget?: number; security?: Partial<SecurityConfig> } = {},
+) {
   const dbFile = options.dbFile ?? tempDbFile();
   const store = openSqliteStore(dbFile);
   const stories = createStoryStore(openSqliteDriver(dbFile));
   const grader = options.grader ?? createOfflineGrader();
   const grading = createGradingService({ store, stories, grader, length: DEFAULT_LENGTH, ...(options.now ? { now: options.now } : {}) });
-  const app = createApp({ store, stories, grading, docsAsset, ...(options.security ? { security: { ...securityDefaults(), log: { enabled: false, answers: false }, ...options.security } } : {}), ...(options.now ? { now: options.now } : {}), ...(options.coverageTarget ? { coverageTarget: options.coverageTarget } : {}) });
+  const spoken = createSpokenGrading({ grading, transcriber: options.transcriber ?? null, archive: options.archive ?? null });
+  const rewrite = options.rewriter ? createRewriteService({ store, rewriter: options.rewriter, length: DEFAULT_LENGTH }) : undefined;
+  const app = createApp({
+    store,
+    stories,
+    grading,
+    docsAsset,
+    spoken,
+    ...(rewrite ? { rewrite } : {}),
+    ...(options.security ? { security: { ...securityDefaults(), log: { enabled: false, answers: false }, ...options.security } } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.coverageTarget ? { coverageTarget: options.coverageTarget } : {}),
+  });
   return { app, store, stories, grading, grader, dbFile };
 }
 
 export type TestApp = Awaited<ReturnType<typeof buildTestApp>>["app"];
+
+/**
+ * The app with batch jobs graded offline in-process, on one SQLite file. `start: "never"` stores
+ * jobs and grades none (a server that dies before grading them).
+ */
+export function buildBatchTestApp(db: string, options: { start?: "run" | "never" } = {}) {
+  const store = openSqliteStore(db);
+  const batchStore = openSqliteBatchStore(db);
+  const grading = createGradingService({ store, grader: createOfflineGrader(), length: DEFAULT_LENGTH });
+  const local = createLocalBatchJobs({ store: batchStore, grading, log: () => {} });
+  const batches: BatchJobs = options.start === "never" ? { store: batchStore, start: async () => {} } : local;
+  const app = createApp({ store, grading, batches });
+  return {
+    app,
+    local,
+    async close() {
+      local.stop();
+      await local.idle();
+      await batchStore.close();
+      await store.close();
+    },
+  };
+}
+
+/** Poll GET /v1/batches/:id until the job is done. */
+export async function waitForBatch(base: string, id: string): Promise<{ status: string; counts: Record<string, number> }> {
+  for (let i = 0; i < 200; i++) {
+    const s = (await (await fetch(`${base}/v1/batches/${id}`)).json()) as { status: string; counts: Record<string, number> };
+    if (s.status === "done") return s;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error("batch did not finish");
+}
 
 /** POST /v1/grade through the app in-process; `json` is the parsed body (Feedback or error). */
 export async function postGrade(app: TestApp, body: unknown) {

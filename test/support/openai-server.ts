@@ -2,7 +2,7 @@
  * A real HTTP mock of the OpenAI Chat Completions endpoint on a 127.0.0.1 port, for code that
  * msw/node cannot intercept (the Worker runs inside workerd, a separate process). It answers with
  * the recorded response shape (chatCompletionBody) and a grade whose quotes come from the answer
- * in the prompt, so any answer grades. Markers in the answer pick a failure:
+ * in the prompt, so any answer grades (a rewrite request gets the answer's STAR sentences back). Markers in the answer pick a failure:
  * MOCK_HTTP_500 → HTTP 500, MOCK_BAD_JSON → content that breaks the schema, MOCK_FLAKY → HTTP 503
  * the first time that answer is seen, then a normal grade. The bar-raiser review and the follow-up
  * judgement (told apart by the schema name asked for) get valid replies of their own shape.
@@ -22,6 +22,12 @@ function answerIn(body: RecordedCall["body"]): string {
   // The last fenced block: the system prompt also mentions the tags in prose.
   const blocks = [...text.matchAll(/<answer>\s*([\s\S]*?)\s*<\/answer>/g)];
   return blocks.at(-1)?.[1] ?? "";
+}
+
+/** A rewrite that restates each numbered STAR sentence of the prompt as it is (prompts/rewrite.md's format). */
+function echoRewrite(numbered: string) {
+  const sentences = [...numbered.matchAll(/^\[(\d+)\] \((situation|task|action|result)\) (.*)$/gm)].map((m) => ({ part: m[2], from: [Number(m[1])], text: m[3] }));
+  return { sentences };
 }
 
 export async function startOpenAiServer(): Promise<OpenAiServer> {
@@ -44,6 +50,9 @@ export async function startOpenAiServer(): Promise<OpenAiServer> {
         return send(503, { error: { message: "The engine is currently overloaded", type: "server_error" } });
       }
       if (answer.includes("MOCK_HTTP_500")) return send(500, { error: { message: "The server had an error", type: "server_error" } });
+      if ((body.response_format as { json_schema?: { name?: string } } | undefined)?.json_schema?.name === "star_rewrite") {
+        return send(200, chatCompletionBody(JSON.stringify(echoRewrite(answer))));
+      }
       const schema = (body.response_format?.json_schema as { name?: string } | undefined)?.name;
       const reply = schema === "bar_raiser" ? modelBarRaiser() : schema === "follow_up_judgement" ? modelFollowUp(answer) : modelGrade(answer);
       const content = answer.includes("MOCK_BAD_JSON") ? '{"situation": "nope"}' : JSON.stringify(reply);

@@ -22,6 +22,8 @@ export function cspWith(styleElementSources: readonly string[] = []): string {
     ["style-src-elem 'self'", ...styleElementSources].join(" "),
     "style-src-attr 'unsafe-inline'",
     "img-src 'self' data:",
+    // The recorder plays a recording back from a blob: URL before it is sent.
+    "media-src 'self' blob:",
     "font-src 'self'",
     "connect-src 'self'",
     "manifest-src 'self'",
@@ -40,7 +42,8 @@ const HEADERS: Record<string, string> = {
   "referrer-policy": "no-referrer",
   "cross-origin-opener-policy": "same-origin",
   "cross-origin-resource-policy": "same-origin",
-  "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+  // The page's own recorder may ask for the microphone; no other origin (or frame) may.
+  "permissions-policy": "camera=(), microphone=(self), geolocation=(), payment=(), usb=(), interest-cohort=()",
   "x-permitted-cross-domain-policies": "none",
 };
 
