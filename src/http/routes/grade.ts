@@ -3,6 +3,7 @@ import { FeedbackSchema } from "../../core/feedback.js";
 import { GRADING_MODES, MAX_ANSWER_CHARS, MAX_SAMPLES } from "../../grading.js";
 import type { AppEnv } from "../context.js";
 import { errorDoc, errorResponse } from "../errors.js";
+import { isExampleRequest } from "./docs.js";
 
 export const GradeRequestSchema = z
   .object({
@@ -47,7 +48,9 @@ gradeRoutes.openapi(gradeRoute, async (c) => {
   const release = await c.var.admission.admit(c);
   try {
     // A client that hangs up cancels the model call instead of leaving it running and stored.
-    const feedback = await c.var.deps.grading.grade(body, { signal: c.req.raw.signal });
+    const example = isExampleRequest((name) => c.req.header(name));
+    const feedback = await c.var.deps.grading.grade(body, { signal: c.req.raw.signal, save: !example });
+    if (example) c.header("x-starcoach-stored", "no");
     return c.json(feedback, 200);
   } finally {
     release();
