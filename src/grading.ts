@@ -56,8 +56,6 @@ export interface GradeHooks {
   onPartial?(partial: PartialGrade): void | Promise<void>;
   /** Fires when nobody waits for the result any more: the model calls are cancelled (GradingAborted). */
   signal?: AbortSignal;
-  /** false: grade but store nothing (an example sent from the API reference page stays out of history). */
-  save?: boolean;
 }
 
 /** The part of the story bank the grading needs: is a story known, and record a version of it. */
@@ -119,7 +117,7 @@ export function validateInput(input: GradeInput): { answer: string; question: st
     throw new InputError("answer_empty", "The answer is empty: it has no words, only spaces, punctuation or invisible characters. Paste the text of your answer.");
   }
   if (answer.length > MAX_ANSWER_CHARS) {
-    throw new InputError("answer_too_long", `The answer has ${answer.length} characters; the limit is ${MAX_ANSWER_CHARS}. Cut ${answer.length - MAX_ANSWER_CHARS} characters and try again.`, 413);
+    throw new InputError("answer_too_long", `The answer has ${answer.length} characters; the limit is ${MAX_ANSWER_CHARS} (about 20 minutes of speech). Shorten it.`, 413);
   }
   const { question, principleId } = validateTarget(input);
   const samples = input.samples ?? 1;
@@ -170,7 +168,6 @@ export function createGradingService(deps: GradingDeps) {
       const storyId = valid.storyId ?? newId();
       /** Every grading is stored as a new version of its story, the story first so no version is orphaned. */
       const save = async (feedback: Feedback, key: string | null) => {
-        if (hooks.save === false) return feedback;
         await deps.stories?.addVersion(storyId, principleId, feedback.createdAt);
         await store.saveGrading(feedback, key);
         return feedback;

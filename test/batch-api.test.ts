@@ -4,9 +4,16 @@ import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import { afterEach, describe, expect, it } from "vitest";
-import { resumeBatches } from "../src/batch/service.js";
+import { createLocalBatchJobs, resumeBatches, type LocalBatchJobs } from "../src/batch/service.js";
+import { DEFAULT_LENGTH } from "../src/core/analyze.js";
+import { createOfflineGrader } from "../src/grader/offline-grader.js";
+import { createGradingService } from "../src/grading.js";
+import { createApp } from "../src/http/app.js";
 import { MAX_BATCH_BODY_BYTES } from "../src/http/routes/batches.js";
-import { buildBatchTestApp, SAMPLE_ANSWER, tempDbFile, waitForBatch } from "./support/app.js";
+import type { BatchJobs } from "../src/http/context.js";
+import { openSqliteBatchStore } from "../src/store/sqlite-batch.js";
+import { openSqliteStore } from "../src/store/sqlite.js";
+import { SAMPLE_ANSWER, tempDbFile } from "./support/app.js";
 import { jsonLines } from "./support/cli.js";
 
 const FIXTURE = readFileSync(new URL("./fixtures/batch-answers.jsonl", import.meta.url), "utf8");
@@ -16,24 +23,40 @@ afterEach(async () => {
 });
 
 async function startServer(db: string, options: { start?: "run" | "never" } = {}) {
-  const built = buildBatchTestApp(db, options);
+  const store = openSqliteStore(db);
+  const batchStore = openSqliteBatchStore(db);
+  const grading = createGradingService({ store, grader: createOfflineGrader(), length: DEFAULT_LENGTH });
+  const local = createLocalBatchJobs({ store: batchStore, grading, log: () => {} });
+  // "never": a server that stores jobs and dies before grading them.
+  const batches: BatchJobs = options.start === "never" ? { store: batchStore, start: async () => {} } : local;
+  const app = createApp({ store, grading, batches });
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: built.app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
   });
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const handle = {
     base,
-    local: built.local,
+    local,
     async close() {
+      local.stop();
+      await local.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await built.close();
+      await batchStore.close();
+      await store.close();
     },
   };
   servers.push(handle);
   return handle;
 }
 
-const waitDone = waitForBatch;
+async function waitDone(base: string, id: string) {
+  for (let i = 0; i < 200; i++) {
+    const s = (await (await fetch(`${base}/v1/batches/${id}`)).json()) as { status: string; counts: Record<string, number> };
+    if (s.status === "done") return s;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error("batch did not finish");
+}
 
 describe("batch API", () => {
   it("takes JSONL, answers 202 with a job id, and serves status, JSONL and CSV results and the report", async () => {

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../src/core/analyze.js";
-import { QUESTIONS, questionsFor } from "../src/core/questions.js";
+import { QUESTIONS } from "../src/core/questions.js";
 import { countTokens } from "../src/core/tokens.js";
 import { ASSETS } from "../src/web/assets.js";
 import { highlightAnswer } from "../src/web/highlight.js";
@@ -47,10 +47,6 @@ describe("the page script's live word count", () => {
   runInNewContext(ASSETS["app.js"]!.body, sandbox);
   const client = sandbox.starcoach!;
 
-  it("stays small: the page script does not carry the sentence labeller or its language model", () => {
-    expect(ASSETS["app.js"]!.body.length).toBeLessThan(100_000);
-  });
-
   it("counts words exactly as the contract (server) does", () => {
     expect(client.countWords(SAMPLE_ANSWER)).toBe(countTokens(SAMPLE_ANSWER).words);
     expect(client.countWords("— $10M … “quoted” I/O U.S. -- 3")).toBe(countTokens("— $10M … “quoted” I/O U.S. -- 3").words);
@@ -75,8 +71,7 @@ describe("web pages without JavaScript (plain HTTP)", () => {
     const html = await res.text();
     expect(html.match(/<option value="[a-z-]+"[^>]*data-summary=/g)).toHaveLength(16);
     expect(html).toMatch(/<option value="dive-deep" selected=""/);
-    // The bank picker: a prompt, then every question mapped to the principle.
-    expect(html.match(/<select id="question-bank"[^>]*>(.*?)<\/select>/s)![1]!.match(/<option value="[^"]/g)).toHaveLength(QUESTIONS.filter((q) => q.principles.includes("dive-deep")).length);
+    expect(html.match(/<datalist id="question-bank">(.*?)<\/datalist>/s)![1]!.match(/<option/g)).toHaveLength(QUESTIONS.filter((q) => q.principles.includes("dive-deep")).length);
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//); // nothing from the internet
     expect(html).toMatch(/<label for="answer">/);
     const css = await app.request(html.match(/href="(\/assets\/app\.css[^"]*)"/)![1]!);
@@ -84,8 +79,7 @@ describe("web pages without JavaScript (plain HTTP)", () => {
   });
 
   it("post → redirect → result page; errors re-render the form with the text kept", async () => {
-    const ctx = await buildTestApp();
-    const { app } = ctx;
+    const { app } = await buildTestApp();
     const ok = await app.request("/grade", form({ principle: "ownership", question: "Q <i>?</i>", answer: SAMPLE_ANSWER }));
     expect(ok.status).toBe(303);
     const page = await (await app.request(ok.headers.get("location")!)).text();
@@ -99,21 +93,7 @@ describe("web pages without JavaScript (plain HTTP)", () => {
     const body = await tooLong.text();
     expect(body).toContain("limit is 20000");
     expect(body).toContain(long.slice(0, 200));
-    expect(body).toMatch(/<textarea id="question"[^>]*>\nkept question<\/textarea>/);
-
-    // A question picked from the bank without the script arrives as `bank`; a typed one wins.
-    const bankQuestion = questionsFor("ownership")[0]!.text;
-    for (const [typed, shown] of [["", bankQuestion], ["My own question", "My own question"]]) {
-      const picked = await app.request("/grade", form({ principle: "ownership", question: typed!, bank: bankQuestion, answer: SAMPLE_ANSWER }));
-      expect(picked.status).toBe(303);
-      expect((await ctx.store.getGrading(picked.headers.get("location")!.split("/").pop()!))!.question).toBe(shown);
-    }
-
-    // A better-fit button on the result page: the same answer and question, graded for that principle.
-    const refit = await app.request("/grade", form({ principle: "ownership", question: "kept question", answer: SAMPLE_ANSWER, intent: "principle:dive-deep" }));
-    expect(refit.status).toBe(303);
-    const refitted = (await ctx.store.getGrading(refit.headers.get("location")!.split("/").pop()!))!;
-    expect([refitted.principle.id, refitted.question, refitted.answer]).toEqual(["dive-deep", "kept question", SAMPLE_ANSWER]);
+    expect(body).toContain('value="kept question"');
 
     const badPrinciple = await app.request("/grade", form({ principle: "telepathy", question: "", answer: SAMPLE_ANSWER }));
     expect(badPrinciple.status).toBe(400);

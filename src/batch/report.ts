@@ -2,32 +2,32 @@
  * The batch report: one self-contained HTML file (inline CSS and SVG, no scripts, no external
  * assets). Results are folded into running aggregates as they stream from the store, so the report
  * of a large job needs little memory; only the answers compared for duplicate stories are held.
- * Every piece of user text goes through esc(). Answers are named by their opening words and
- * question, and each links to its full feedback further down (report-answer.ts).
+ * Every piece of user text goes through esc().
  */
 import { createHash } from "node:crypto";
 import type { Feedback } from "../core/feedback.js";
 import { PRINCIPLES } from "../core/principles.js";
-import { STAR_PARTS } from "../core/star-parts.js";
+import { STAR_PARTS } from "../core/star-split.js";
 import type { BatchJob, BatchStore } from "../store/batch-types.js";
 import { finishedResults } from "./output.js";
-import { answerDetails, answerName, esc, openingWords, scoreBadge, type AnswerName } from "./report-answer.js";
 import { DUPLICATE_THRESHOLD, similarPairs, type SimilarPair } from "./similarity.js";
 
 /** Answers compared for duplicate stories (the first ones in input order). */
 export const MAX_DUPLICATE_DOCS = 5_000;
-/** Up to this many graded answers, the report holds every answer's feedback; above, the ones it names. */
-export const MAX_DETAILED = 500;
 const WEAKEST = 8;
 const LISTED = 25;
 
-export { esc };
+export function esc(text: unknown): string {
+  return String(text ?? "").replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
+}
 
 const DIMENSIONS = [...STAR_PARTS, "principleFit"] as const;
 type Dimension = (typeof DIMENSIONS)[number];
 const LABEL: Record<Dimension, string> = { situation: "Situation", task: "Task", action: "Action", result: "Result", principleFit: "Principle fit" };
+const SCORE_COLORS = ["#c0392b", "#e67e22", "#f1c40f", "#7dbb42", "#27864a"];
 
-interface Brief extends AnswerName {
+interface Brief {
+  id: string;
   principleId: string;
   principleName: string;
   score: number;
@@ -41,12 +41,6 @@ interface Coverage {
   best: Brief | null;
   /** Answers for other principles whose model grading names this one as a better fit. */
   suggested: number;
-}
-
-/** A count, and the first few answers it counts (a large job keeps only those in memory). */
-interface Listed<T> {
-  count: number;
-  first: T[];
 }
 
 export interface ReportData {
@@ -63,27 +57,23 @@ export interface ReportData {
   ownership: Record<Feedback["ownership"]["verdict"], number>;
   iRatioSum: number;
   iRatioN: number;
-  weInAction: Listed<{ answer: Brief; ratio: number }>;
+  weInAction: Array<{ id: string; ratio: number }>;
   lengths: Record<Feedback["length"]["verdict"], number>;
   secondsBins: number[];
-  outOfRange: Listed<{ answer: Brief; seconds: number; verdict: Feedback["length"]["verdict"] }>;
+  outOfRange: Array<{ id: string; seconds: number; verdict: string }>;
   duplicates: Array<SimilarPair & { left: Brief; right: Brief }>;
   duplicatesCompared: number;
   errors: Array<{ id: string; code: string; message: string }>;
   errorCount: number;
-  errorCodes: Record<string, number>;
   target: { min: number; max: number } | null;
 }
 
 const SECONDS_BIN = 15;
 const SECONDS_BINS = 17; // 0–255 s, the last bin holds everything longer
 
-function brief(ordinal: number, id: string, f: Feedback): Brief {
+function brief(id: string, f: Feedback): Brief {
   return {
-    ordinal,
     id,
-    question: f.question,
-    opening: openingWords(f.answer),
     principleId: f.principle.id,
     principleName: f.principle.name,
     score: f.overall.score,
@@ -91,11 +81,6 @@ function brief(ordinal: number, id: string, f: Feedback): Brief {
     parts: { situation: f.star.situation.score, task: f.star.task.score, action: f.star.action.score, result: f.star.result.score, principleFit: f.principleFit.score },
     improvement: f.improvements[0] ?? "",
   };
-}
-
-function note<T>(listed: Listed<T>, item: T): void {
-  listed.count++;
-  if (listed.first.length < LISTED) listed.first.push(item);
 }
 
 export async function collectReportData(batches: BatchStore, jobId: string): Promise<ReportData> {
@@ -115,15 +100,14 @@ export async function collectReportData(batches: BatchStore, jobId: string): Pro
     ownership: { strong: 0, mixed: 0, weak: 0, unclear: 0 },
     iRatioSum: 0,
     iRatioN: 0,
-    weInAction: { count: 0, first: [] },
+    weInAction: [],
     lengths: { too_short: 0, ok: 0, too_long: 0 },
     secondsBins: Array(SECONDS_BINS).fill(0),
-    outOfRange: { count: 0, first: [] },
+    outOfRange: [],
     duplicates: [],
     duplicatesCompared: 0,
     errors: [],
     errorCount: 0,
-    errorCodes: {},
     target: null,
   };
   const docs: Array<{ key: number; text: string }> = [];
@@ -132,13 +116,11 @@ export async function collectReportData(batches: BatchStore, jobId: string): Pro
   for await (const r of finishedResults(batches, jobId)) {
     if (r.status !== "done" || !r.feedback) {
       d.failed++;
-      const code = r.error?.code ?? "unknown";
-      d.errorCodes[code] = (d.errorCodes[code] ?? 0) + 1;
-      if (d.errors.length < 200) d.errors.push({ id: r.rowId, code, message: r.error?.message ?? "" });
+      if (d.errors.length < 200) d.errors.push({ id: r.rowId, code: r.error?.code ?? "unknown", message: r.error?.message ?? "" });
       continue;
     }
     const f = r.feedback;
-    const b = brief(r.ordinal, r.rowId, f);
+    const b = brief(r.rowId, f);
     d.graded++;
     d.overallSum += b.score;
     d.overallBins[Math.min(9, Math.floor(b.score / 10))]!++;
@@ -160,11 +142,11 @@ export async function collectReportData(batches: BatchStore, jobId: string): Pro
       d.iRatioSum += f.ownership.iRatio;
       d.iRatioN++;
     }
-    if (f.ownership.actionIRatio !== null && f.ownership.actionIRatio < 0.5) note(d.weInAction, { answer: b, ratio: f.ownership.actionIRatio });
+    if (f.ownership.actionIRatio !== null && f.ownership.actionIRatio < 0.5) d.weInAction.push({ id: r.rowId, ratio: f.ownership.actionIRatio });
     d.lengths[f.length.verdict]++;
     d.target ??= f.length.targetSeconds;
     d.secondsBins[Math.min(SECONDS_BINS - 1, Math.floor(f.length.speakingSeconds / SECONDS_BIN))]!++;
-    if (f.length.verdict !== "ok") note(d.outOfRange, { answer: b, seconds: f.length.speakingSeconds, verdict: f.length.verdict });
+    if (f.length.verdict !== "ok") d.outOfRange.push({ id: r.rowId, seconds: f.length.speakingSeconds, verdict: f.length.verdict });
     if (docs.length < MAX_DUPLICATE_DOCS) {
       docs.push({ key: briefs.length, text: f.answer });
       briefs.push(b);
@@ -177,61 +159,29 @@ export async function collectReportData(batches: BatchStore, jobId: string): Pro
   return d;
 }
 
-/** The answers the report names somewhere (their feedback is always included). */
-function namedAnswers(d: ReportData): Set<number> {
-  const named = new Set<number>();
-  for (const c of d.coverage.values()) if (c.best) named.add(c.best.ordinal);
-  for (const b of d.weakest) named.add(b.ordinal);
-  for (const p of d.duplicates.slice(0, 50)) named.add(p.left.ordinal).add(p.right.ordinal);
-  for (const w of d.weInAction.first) named.add(w.answer.ordinal);
-  for (const o of d.outOfRange.first) named.add(o.answer.ordinal);
-  return named;
-}
-
-/**
- * The full feedback of every answer (or, for a large job, of the answers the report names), in
- * input order: a second pass over the results, so memory stays bounded.
- */
-export async function collectAnswerDetails(batches: BatchStore, d: ReportData): Promise<Map<number, string>> {
-  const all = d.graded <= MAX_DETAILED;
-  const named = namedAnswers(d);
-  const details = new Map<number, string>();
-  for await (const r of finishedResults(batches, d.job.id)) {
-    if (r.status !== "done" || !r.feedback || !(all || named.has(r.ordinal))) continue;
-    details.set(r.ordinal, answerDetails({ ordinal: r.ordinal, id: r.rowId, question: r.feedback.question, opening: openingWords(r.feedback.answer) }, r.feedback));
-  }
-  return details;
-}
-
 // ---------------------------------------------------------------- rendering
 
 const pct = (n: number, total: number) => (total ? `${Math.round((n / total) * 100)}%` : "–");
-const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, "0")}`;
-
-/** Score colours 0–4 with the text colour each needs for 4.5:1 contrast (dark on the light ones). */
-const SCORE_FILL = ["#b42318", "#b54708", "#fde68a", "#bbf7d0", "#166534"];
-const SCORE_TEXT = ["#ffffff", "#ffffff", "#1d2733", "#1d2733", "#ffffff"];
 
 function stackedBar(counts: number[], width = 420, height = 22): string {
   const total = counts.reduce((a, b) => a + b, 0);
-  const label = counts.map((c, s) => `score ${s}: ${c}`).join(", ");
-  if (!total) return `<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="no data"></svg>`;
+  if (!total) return `<svg width="${width}" height="${height}" role="img" aria-label="no data"></svg>`;
   let x = 0;
   const rects = counts
     .map((c, score) => {
       const w = (c / total) * width;
       const rect = c
-        ? `<rect x="${x.toFixed(1)}" y="0" width="${w.toFixed(1)}" height="${height}" fill="${SCORE_FILL[score]}"><title>score ${score}: ${c} (${pct(c, total)})</title></rect>` +
-          (w > 22 ? `<text x="${(x + w / 2).toFixed(1)}" y="${height / 2 + 4}" text-anchor="middle" class="bar-label" fill="${SCORE_TEXT[score]}">${c}</text>` : "")
+        ? `<rect x="${x.toFixed(1)}" y="0" width="${w.toFixed(1)}" height="${height}" fill="${SCORE_COLORS[score]}"><title>score ${score}: ${c} (${pct(c, total)})</title></rect>` +
+          (w > 22 ? `<text x="${(x + w / 2).toFixed(1)}" y="${height / 2 + 4}" text-anchor="middle" class="bar-label">${c}</text>` : "")
         : "";
       x += w;
       return rect;
     })
     .join("");
-  return `<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="${label}">${rects}</svg>`;
+  return `<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${counts.map((c, s) => `score ${s}: ${c}`).join(", ")}">${rects}</svg>`;
 }
 
-function histogram(bins: number[], labels: string[], description: string, opts: { highlight?: (i: number) => boolean; width?: number; height?: number } = {}): string {
+function histogram(bins: number[], labels: string[], opts: { highlight?: (i: number) => boolean; width?: number; height?: number } = {}): string {
   const width = opts.width ?? 520;
   const height = opts.height ?? 140;
   const max = Math.max(1, ...bins);
@@ -245,61 +195,34 @@ function histogram(bins: number[], labels: string[], description: string, opts: 
         `<text x="${(i * bw + bw / 2).toFixed(1)}" y="${height - 4}" text-anchor="middle" class="small">${esc(labels[i])}</text>`;
     })
     .join("");
-  const spoken = bins.map((c, i) => `${labels[i]}: ${c}`).join(", ");
-  return `<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(`${description}: ${spoken}`)}">${bars}</svg>`;
+  return `<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="histogram">${bars}</svg>`;
 }
 
-function scoreCell(score: number, max: 4 | 100, label: string): string {
-  return `<td class="cell" data-label="${label}">${scoreBadge(score, max)}</td>`;
+function scoreCell(score: number | null, max = 4): string {
+  if (score === null) return `<td class="cell none">–</td>`;
+  const level = max === 4 ? score : Math.min(4, Math.floor(score / 20));
+  return `<td class="cell" style="background:${SCORE_COLORS[level]}">${score}</td>`;
 }
 
-/** How ready a principle is, from its best answer. Words unlike the score bands, so the two never clash. */
-const COVERAGE_STATUS = {
-  ready: "its best answer scores 80 or more and fits the principle well (fit 3 or 4).",
-  usable: "its best answer scores 60–79, or fits the principle only partly (fit 2).",
-  "needs work": "its best answer scores under 60, or hardly shows the principle (fit 0 or 1).",
-  missing: "no answer targets it.",
-} as const;
-type CoverageStatus = keyof typeof COVERAGE_STATUS;
-
-function coverageStatus(c: Coverage): CoverageStatus {
-  if (!c.answers || !c.best) return "missing";
-  if (c.best.score >= 80 && c.best.parts.principleFit >= 3) return "ready";
-  if (c.best.score >= 60 && c.best.parts.principleFit >= 2) return "usable";
-  return "needs work";
+function coverageStatus(c: Coverage): { label: string; cls: string } {
+  if (!c.answers || !c.best) return { label: "missing", cls: "missing" };
+  if (c.best.score >= 80 && c.best.parts.principleFit >= 3) return { label: "strong", cls: "strong" };
+  if (c.best.score >= 60 && c.best.parts.principleFit >= 2) return { label: "covered", cls: "covered" };
+  return { label: "weak", cls: "weak" };
 }
-
-const statusClass = (s: CoverageStatus) => `st-${s.replace(" ", "-")}`;
 
 const CSS = `
-body{font:15px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1d2733;margin:0;background:#f6f7f9}
+body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1d2733;margin:0;background:#f6f7f9}
 main{max-width:1060px;margin:0 auto;padding:24px}
-h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 8px;border-bottom:2px solid #dde3ea;padding-bottom:4px}h4{margin:12px 0 4px}
-a{color:#1d4ed8}.meta,.note{color:#4b5868;font-size:13px}.small{font-size:11px;fill:#334}.bar-label{font-size:11px;font-weight:600}
-.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(140px,1fr));gap:12px;margin:16px 0}.card{background:#fff;border:1px solid #dde3ea;border-radius:8px;padding:10px 14px;min-width:120px}
+h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 8px;border-bottom:2px solid #dde3ea;padding-bottom:4px}
+.meta{color:#5b6b7c;font-size:13px}.small{font-size:11px;fill:#334}.bar-label{font-size:11px;fill:#fff;font-weight:600}
+.cards{display:flex;gap:12px;flex-wrap:wrap;margin:16px 0}.card{background:#fff;border:1px solid #dde3ea;border-radius:8px;padding:10px 14px;min-width:120px}
 .card b{display:block;font-size:22px}
-.toc{display:flex;flex-wrap:wrap;gap:4px 14px;padding:0;list-style:none;font-size:14px}
 table{border-collapse:collapse;background:#fff;width:100%;margin:8px 0}th,td{border:1px solid #dde3ea;padding:5px 8px;text-align:left;vertical-align:top;font-size:14px}
-th{background:#eef2f6}td.cell{text-align:center;width:60px}td.best{min-width:14em}.none{color:#4b5868}
-.badge{display:inline-block;min-width:2.2em;padding:1px 6px;border-radius:4px;font-weight:600;text-align:center}
-.s0{background:#b42318;color:#fff}.s1{background:#b54708;color:#fff}.s2{background:#fde68a;color:#1d2733}.s3{background:#bbf7d0;color:#1d2733}.s4{background:#166534;color:#fff}
-.status{font-weight:600}.st-ready{color:#166534}.st-usable{color:#3f6212}.st-needs-work{color:#9a3412}.st-missing{color:#b42318}
-.legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:6px;font-size:13px}
-svg.chart{display:block;width:100%;max-width:520px;height:auto}
-.parts td:first-child{width:110px}
-details.answer{background:#fff;border:1px solid #dde3ea;border-radius:8px;margin:6px 0;padding:6px 10px}
-details.answer summary{cursor:pointer}.answer-body{scroll-margin-top:4em}
-blockquote{margin:8px 0;padding:6px 12px;border-left:3px solid #dde3ea;white-space:pre-wrap;overflow-wrap:anywhere}
-ol.next li{margin-bottom:6px}
-@media (max-width:600px){
-main{padding:12px}
-table.stack,table.stack tbody,table.stack tr,table.stack th[scope=row],table.stack td{display:block;width:auto}
-table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
-table.stack tr{border:1px solid #dde3ea;border-radius:6px;margin:8px 0;padding:4px 8px;background:#fff}
-table.stack th[scope=row],table.stack td{border:0;padding:3px 0;text-align:left;background:none}
-table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:#4b5868}
-}
+th{background:#eef2f6}td.cell{text-align:center;color:#fff;font-weight:600;width:44px}td.none{color:#99a;background:#f1f1f1;font-weight:400}
+.status{font-weight:600;text-transform:uppercase;font-size:12px}.strong{color:#27864a}.covered{color:#5c8f2a}.weak{color:#c46a00}.missing{color:#b03a2e}
+.legend span{display:inline-block;padding:1px 8px;margin-right:4px;color:#fff;border-radius:3px;font-size:12px}
+.note{color:#5b6b7c;font-size:13px}.parts td:first-child{width:110px}
 `;
 
 /**
@@ -309,80 +232,43 @@ table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:600
  */
 export const REPORT_STYLE_SOURCE = `'sha256-${createHash("sha256").update(CSS).digest("base64")}'`;
 
-/** "a, b, c, … (12 more)" for the listed items of a count. */
-function listed<T>(l: Listed<T>, show: (item: T) => string): string {
-  const more = l.count - l.first.length;
-  return `<ul>${l.first.map((item) => `<li>${show(item)}</li>`).join("")}</ul>${more > 0 ? `<p class="note">and ${more} more (see the results file).</p>` : ""}`;
-}
-
-/** What to work on, most useful first, each pointing at the part of the report that shows why. */
-function nextSteps(d: ReportData, name: (b: Brief) => string): string[] {
-  const steps: string[] = [];
-  if (d.failed) {
-    const codes = Object.entries(d.errorCodes).map(([code, n]) => `${esc(code)} ×${n}`).join(", ");
-    steps.push(`Fix the ${d.failed} row${d.failed === 1 ? "" : "s"} that could not be graded (${codes}) and run the file again: <a href="#errors">rows not graded</a>.`);
-  }
-  const missing = PRINCIPLES.filter((p) => !d.coverage.get(p.id)?.answers);
-  if (missing.length) steps.push(`Prepare a story for ${missing.length === 1 ? "the principle" : `the ${missing.length} principles`} with no answer: ${missing.map((p) => esc(p.name)).join(", ")}.`);
-  const needWork = PRINCIPLES.filter((p) => coverageStatus(d.coverage.get(p.id)!) === "needs work");
-  if (needWork.length) steps.push(`Strengthen your best story for ${needWork.map((p) => `${esc(p.name)} (${d.coverage.get(p.id)!.best!.score})`).join(", ")}: <a href="#coverage">coverage</a>.`);
-  for (const b of d.weakest.slice(0, 3).filter((w) => w.score < 60)) {
-    steps.push(`Rework ${name(b)} — ${esc(b.principleName)}, ${b.score}/100${b.improvement ? `: ${esc(b.improvement)}` : "."}`);
-  }
-  const pairs = d.duplicates.length;
-  if (pairs) steps.push(`${pairs === 1 ? "Two answers tell the same story: tell a different one in either" : `${pairs} pairs of answers tell the same story: tell a different one in one answer of each pair`}: <a href="#duplicates">duplicate stories</a>.`);
-  if (d.weInAction.count) steps.push(`Say what you did, with “I”, in the Action part of ${d.weInAction.count} answer${d.weInAction.count === 1 ? "" : "s"} where “we” outnumbers “I”: <a href="#ownership">“I” and “we”</a>.`);
-  const { too_long: long, too_short: short } = d.lengths;
-  const target = d.target ?? { min: 60, max: 120 };
-  const answers = (n: number) => `${n} answer${n === 1 ? "" : "s"}`;
-  const cut = long ? `cut ${answers(long)} to under ${clock(target.max)} spoken` : "";
-  const expand = short ? `expand ${answers(short)} to at least ${clock(target.min)} spoken` : "";
-  if (long || short) steps.push(`${[cut, expand].filter(Boolean).join("; ").replace(/^./, (c) => c.toUpperCase())}: <a href="#length">length</a>.`);
-  if (!steps.length) steps.push("Every principle has a ready answer: practise telling them aloud, and prepare for the follow-up questions in each answer's feedback.");
-  return steps;
-}
-
-export function renderReport(d: ReportData, details: ReadonlyMap<number, string> = new Map()): string {
+export function renderReport(d: ReportData): string {
   const total = d.graded + d.failed;
   const mean = d.graded ? Math.round(d.overallSum / d.graded) : null;
   const covered = [...d.coverage.values()].filter((c) => c.answers > 0).length;
   const missing = PRINCIPLES.filter((p) => !d.coverage.get(p.id)?.answers);
-  const name = (b: AnswerName, principle?: string) => answerName(b, details.has(b.ordinal), principle ? { principle } : {});
-  const legend = `<ul class="legend" aria-label="Score colours">${SCORE_FILL.map((_, s) => `<li>${scoreBadge(s, 4)}</li>`).join("")}<li>part scores 0–4; overall scores 0–100 take the colour of their fifth (0–19 as 0, … 80–100 as 4)</li></ul>`;
+  const legend = `<p class="legend">${SCORE_COLORS.map((c, s) => `<span style="background:${c}">${s}</span>`).join("")} part scores 0–4 (overall 0–100 coloured in steps of 20)</p>`;
 
   const parts = DIMENSIONS.map((p) => {
     const counts = d.partCounts[p];
     const n = counts.reduce((a, b) => a + b, 0);
     const avg = n ? (counts.reduce((a, c, s) => a + c * s, 0) / n).toFixed(2) : "–";
-    return `<tr><th scope="row" data-label="Part">${LABEL[p]}</th><td data-label="How many answers scored 0, 1, 2, 3, 4">${stackedBar(counts)}</td><td data-label="Mean score">${avg}</td></tr>`;
+    return `<tr><td>${LABEL[p]}</td><td>${stackedBar(counts)}</td><td>mean ${avg}</td></tr>`;
   }).join("");
 
   const matrix = PRINCIPLES.map((p) => {
     const c = d.coverage.get(p.id)!;
     const s = coverageStatus(c);
     const best = c.best;
-    const scores = best
-      ? `${scoreCell(best.score, 100, "Best overall score")}${DIMENSIONS.map((dim) => scoreCell(best.parts[dim], 4, `${LABEL[dim]} (best answer)`)).join("")}<td class="best" data-label="Best answer">${name(best)}</td>`
-      : `<td colspan="${DIMENSIONS.length + 2}" class="none">No answer targets this principle yet.</td>`;
-    return `<tr><th scope="row" data-label="Principle">${esc(p.name)}</th><td data-label="Answers">${c.answers}</td>${scores}<td data-label="Suggested by other answers">${c.suggested}</td><td class="status ${statusClass(s)}" data-label="Status">${s}</td></tr>`;
+    return `<tr><td>${esc(p.name)}</td><td>${c.answers}</td>${scoreCell(best?.score ?? null, 100)}${DIMENSIONS.map((dim) => scoreCell(best ? best.parts[dim] : null)).join("")}<td>${best ? esc(best.id) : ""}</td><td>${c.suggested || ""}</td><td class="status ${s.cls}">${s.label}</td></tr>`;
   }).join("");
 
   const dupRows = d.duplicates
     .slice(0, 50)
     .map(
       (p) =>
-        `<tr><td data-label="Answer">${name(p.left, p.left.principleName)}</td><td data-label="Similar answer">${name(p.right, p.right.principleName)}</td>` +
-        `<td data-label="Similarity">${Math.round(p.similarity * 100)}%</td><td data-label="Principles">${p.left.principleId === p.right.principleId ? "same principle" : "different principles"}</td><td data-label="Shared terms">${p.shared.map(esc).join(", ")}</td></tr>`,
+        `<tr><td>${esc(p.left.id)}<br><span class="note">${esc(p.left.principleName)}</span></td><td>${esc(p.right.id)}<br><span class="note">${esc(p.right.principleName)}</span></td>` +
+        `<td>${Math.round(p.similarity * 100)}%</td><td>${p.left.principleId === p.right.principleId ? "same principle" : "different principles"}</td><td>${p.shared.map(esc).join(", ")}</td></tr>`,
     )
     .join("");
 
   const weakest = d.weakest
-    .map((b) => `<tr><td data-label="Answer">${name(b)}</td><td data-label="Principle">${esc(b.principleName)}</td><td data-label="Overall score">${scoreBadge(b.score, 100)}</td><td data-label="Band">${esc(b.band)}</td><td data-label="Top improvement">${esc(b.improvement)}</td></tr>`)
+    .map((b) => `<tr><td>${esc(b.id)}</td><td>${esc(b.principleName)}</td>${scoreCell(b.score, 100)}<td>${esc(b.band)}</td><td>${esc(b.improvement)}</td></tr>`)
     .join("");
 
   const secondsLabels = d.secondsBins.map((_, i) => (i === SECONDS_BINS - 1 ? `${i * SECONDS_BIN}+` : `${i * SECONDS_BIN}`));
   const target = d.target ?? { min: 60, max: 120 };
-  const errorCodes = Object.entries(d.errorCodes).map(([code, n]) => `${esc(code)} ×${n}`).join(", ");
+  const list = (items: string[]) => (items.length > LISTED ? `${items.slice(0, LISTED).join(", ")}, … (${items.length - LISTED} more)` : items.join(", "));
 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -392,56 +278,45 @@ export function renderReport(d: ReportData, details: ReadonlyMap<number, string>
 <p class="meta">Job ${esc(d.job.id)} · ${esc(d.job.mode === "llm" ? `model ${d.job.model ?? ""}` : "offline (rule-based) grading")} · prompt ${esc(d.job.promptVersion)} · generated ${esc(d.generatedAt)}</p>
 <div class="cards">
 <div class="card"><b>${d.graded}</b>graded of ${total}</div>
-<div class="card"><b>${d.failed}</b>rows not graded</div>
-<div class="card"><b>${mean ?? "–"}</b>mean overall score (0–100)</div>
-<div class="card"><b>${covered}/16</b>principles with an answer</div>
+<div class="card"><b>${d.failed}</b>failed rows</div>
+<div class="card"><b>${mean ?? "–"}</b>mean overall score</div>
+<div class="card"><b>${covered}/16</b>principles covered</div>
 <div class="card"><b>${d.duplicates.length}</b>possible duplicate stories</div>
 </div>
-<nav aria-label="Sections"><ul class="toc"><li><a href="#distribution">Scores</a></li><li><a href="#coverage">Coverage</a></li><li><a href="#duplicates">Duplicates</a></li><li><a href="#weakest">Weakest answers</a></li><li><a href="#ownership">“I” and “we”</a></li><li><a href="#length">Length</a></li><li><a href="#errors">Rows not graded</a></li><li><a href="#answers">Every answer</a></li><li><a href="#next">What to do next</a></li></ul></nav>
-<p>Bands: ${Object.entries(d.bands).map(([b, n]) => `${esc(b)} ${n}`).join(" · ")}. <span class="note">A band comes from the overall score: weak under 40, developing 40–59, solid 60–79, strong 80 and over.</span></p>
+<p>Bands: ${Object.entries(d.bands).map(([b, n]) => `${esc(b)} ${n}`).join(" · ")}</p>
 
 <h2 id="distribution">Score distribution per STAR part</h2>
 ${legend}
-<table class="parts stack"><thead><tr><th scope="col">Part</th><th scope="col">How many answers scored 0, 1, 2, 3, 4</th><th scope="col">Mean score (0–4)</th></tr></thead><tbody>${parts}</tbody></table>
-<p>Overall scores (0–100), answers per band of ten:</p>
-${histogram(d.overallBins, d.overallBins.map((_, i) => `${i * 10}`), "Answers per overall score, in bands of ten")}
+<table class="parts"><tbody>${parts}</tbody></table>
+<p>Overall scores (0–100):</p>
+${histogram(d.overallBins, d.overallBins.map((_, i) => `${i * 10}`))}
 
 <h2 id="coverage">Coverage of the 16 Leadership Principles</h2>
-<p>${covered} of 16 principles have at least one answer.${missing.length ? ` Missing: ${missing.map((p) => esc(p.name)).join(", ")}.` : ""} The scores are those of the best answer for each principle. “Suggested by other answers” counts answers for other principles whose grading names this principle as a better fit.</p>
-<p>The status says how ready each principle is; it uses its own words, not the bands above:</p>
-<ul>${Object.entries(COVERAGE_STATUS).map(([s, text]) => `<li><span class="status ${statusClass(s as CoverageStatus)}">${s}</span> — ${esc(text)}</li>`).join("")}</ul>
-<table id="coverage-matrix" class="stack"><thead><tr><th scope="col">Principle</th><th scope="col">Answers</th><th scope="col">Best overall score</th>${DIMENSIONS.map((p) => `<th scope="col">${LABEL[p]}</th>`).join("")}<th scope="col">Best answer</th><th scope="col">Suggested by other answers</th><th scope="col">Status</th></tr></thead><tbody>${matrix}</tbody></table>
+<p>${covered} of 16 principles have at least one answer.${missing.length ? ` Missing: ${missing.map((p) => esc(p.name)).join(", ")}.` : ""} Scores are those of the best answer for each principle. "Suggested by" counts answers for other principles whose grading names this principle as a better fit.</p>
+<table id="coverage-matrix"><thead><tr><th>Principle</th><th>Answers</th><th>Best</th>${DIMENSIONS.map((p) => `<th>${LABEL[p].slice(0, 3)}</th>`).join("")}<th>Best answer</th><th>Suggested by</th><th>Status</th></tr></thead><tbody>${matrix}</tbody></table>
 
 <h2 id="duplicates">Duplicate stories</h2>
 <p class="note">Prepare one story per principle. Pairs of answers whose text similarity (TF-IDF cosine over content words, computed by code) is at least ${Math.round(DUPLICATE_THRESHOLD * 100)}%, among the first ${d.duplicatesCompared} graded answers.</p>
-${d.duplicates.length ? `<table id="duplicate-pairs" class="stack"><thead><tr><th scope="col">Answer</th><th scope="col">Similar answer</th><th scope="col">Similarity</th><th scope="col">Principles</th><th scope="col">Shared terms</th></tr></thead><tbody>${dupRows}</tbody></table>` : "<p>No two answers tell the same story.</p>"}
+${d.duplicates.length ? `<table id="duplicate-pairs"><thead><tr><th>Answer</th><th>Similar answer</th><th>Similarity</th><th></th><th>Shared terms</th></tr></thead><tbody>${dupRows}</tbody></table>` : "<p>No two answers tell the same story.</p>"}
 
 <h2 id="weakest">Weakest answers</h2>
-<table class="stack"><thead><tr><th scope="col">Answer</th><th scope="col">Principle</th><th scope="col">Overall score</th><th scope="col">Band</th><th scope="col">Top improvement</th></tr></thead><tbody>${weakest}</tbody></table>
+<table><thead><tr><th>Answer</th><th>Principle</th><th>Score</th><th>Band</th><th>Top improvement</th></tr></thead><tbody>${weakest}</tbody></table>
 
-<h2 id="ownership">“I” and “we”</h2>
-<p>Ownership verdicts: ${Object.entries(d.ownership).map(([v, n]) => `${esc(v)} ${n}`).join(" · ")}. Mean share of “I” among I and we: ${d.iRatioN ? `${Math.round((d.iRatioSum / d.iRatioN) * 100)}%` : "–"}.</p>
-${d.weInAction.count ? `<p>Answers where “we” outnumbers “I” in the Action part (say what you did), with the share of “I” there:</p>${listed(d.weInAction, (w) => `${name(w.answer)} — ${Math.round(w.ratio * 100)}% “I”`)}` : `<p>No answer has “we” outnumbering “I” in the Action part.</p>`}
+<h2 id="ownership">"I" and "we"</h2>
+<p>Ownership verdicts: ${Object.entries(d.ownership).map(([v, n]) => `${esc(v)} ${n}`).join(" · ")}. Mean I-ratio: ${d.iRatioN ? `${Math.round((d.iRatioSum / d.iRatioN) * 100)}%` : "–"}.</p>
+<p>${d.weInAction.length ? `Answers where "we" outnumbers "I" in the Action part (say what you did): ${esc(list(d.weInAction.map((w) => `${w.id} (${Math.round(w.ratio * 100)}%)`)))}` : `No answer has "we" outnumbering "I" in the Action part.`}</p>
 
 <h2 id="length">Length</h2>
-<p>Speaking time at the configured rate: ${d.lengths.ok} within ${clock(target.min)}–${clock(target.max)}, ${d.lengths.too_short} too short, ${d.lengths.too_long} too long.</p>
-${histogram(d.secondsBins, secondsLabels, "Answers per speaking time, in steps of 15 seconds", { highlight: (i) => i * SECONDS_BIN >= target.min && i * SECONDS_BIN < target.max })}
-${d.outOfRange.count ? `<p>Out of the target:</p>${listed(d.outOfRange, (o) => `${name(o.answer)} — ${clock(o.seconds)} spoken, ${o.verdict.replace("_", " ")}`)}` : ""}
+<p>Speaking time at the configured rate: ${d.lengths.ok} within ${target.min}–${target.max} s, ${d.lengths.too_short} too short, ${d.lengths.too_long} too long.</p>
+${histogram(d.secondsBins, secondsLabels, { highlight: (i) => i * SECONDS_BIN >= target.min && i * SECONDS_BIN < target.max })}
+${d.outOfRange.length ? `<p>Out of range: ${esc(list(d.outOfRange.map((o) => `${o.id} (${o.seconds} s, ${o.verdict.replace("_", " ")})`)))}</p>` : ""}
 
 <h2 id="errors">Rows not graded</h2>
-${d.errors.length ? `<p>By error code: ${errorCodes}.</p><table class="stack"><thead><tr><th scope="col">Row id</th><th scope="col">Error code</th><th scope="col">Message</th></tr></thead><tbody>${d.errors.map((e) => `<tr><td data-label="Row id">${esc(e.id)}</td><td data-label="Error code">${esc(e.code)}</td><td data-label="Message">${esc(e.message)}</td></tr>`).join("")}</tbody></table>${d.errorCount > d.errors.length ? `<p class="note">First ${d.errors.length} of ${d.errorCount} shown.</p>` : ""}` : "<p>Every row was graded.</p>"}
-
-<h2 id="answers">Every answer and its feedback</h2>
-<p class="note">${details.size === d.graded ? "Open an answer to read its full feedback." : `The ${details.size} answers named in this report, of ${d.graded}; the results file holds every answer's feedback.`}</p>
-${[...details.values()].join("\n")}
-
-<h2 id="next">What to do next</h2>
-<ol class="next">${nextSteps(d, (b) => answerName(b, details.has(b.ordinal), { inline: true })).map((s) => `<li>${s}</li>`).join("")}</ol>
+${d.errors.length ? `<table><thead><tr><th>Id</th><th>Code</th><th>Message</th></tr></thead><tbody>${d.errors.map((e) => `<tr><td>${esc(e.id)}</td><td>${esc(e.code)}</td><td>${esc(e.message)}</td></tr>`).join("")}</tbody></table>${d.errorCount > d.errors.length ? `<p class="note">First ${d.errors.length} of ${d.errorCount} shown.</p>` : ""}` : "<p>Every row was graded.</p>"}
 </main></body></html>
 `;
 }
 
 export async function buildReport(batches: BatchStore, jobId: string): Promise<string> {
-  const data = await collectReportData(batches, jobId);
-  return renderReport(data, await collectAnswerDetails(batches, data));
+  return renderReport(await collectReportData(batches, jobId));
 }

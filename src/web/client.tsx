@@ -12,8 +12,8 @@ import { lengthVerdict, speakingSeconds } from "../core/length.js";
 import type { Feedback } from "../core/feedback.js";
 import { countTokens } from "../core/tokens.js";
 import type { PartialGrade } from "../grader/types.js";
-import { draftFromStream, ResultBody, type ComputedFigures } from "./components.js";
-import { bankPrompt, clock, number, REFIT_INTENT } from "./format.js";
+import { LiveParts, LiveResult, type ComputedFigures } from "./components.js";
+import { clock } from "./format.js";
 import { setUpRecorder } from "./recorder.js";
 
 /** Word count by the contract's rules (the same function the server counts with). */
@@ -30,19 +30,6 @@ interface GradeBody {
   answer: string;
   /** The story an edited answer continues; absent: a new story. */
   storyId?: string;
-}
-
-/** How long typing must pause before the word count is announced. */
-const SPEAK_AFTER_MS = 1200;
-
-/** A refusal with the API's error code, so the page knows which field it is about. */
-class Refusal extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 function byId<T extends HTMLElement = HTMLElement>(id: string): T {
@@ -68,16 +55,6 @@ function replaceResult(node: HTMLElement): void {
   byId("result").replaceWith(node);
 }
 
-/** Bring the result's top (the score) into view when it is above the screen or low on it. */
-function revealResult(): void {
-  const result = byId("result");
-  result.closest(".workspace")?.classList.add("has-result"); // on a phone the result now comes first
-  const top = result.getBoundingClientRect().top;
-  if (top >= 0 && top <= window.innerHeight / 3) return;
-  const smooth = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-  result.scrollIntoView({ block: "start", behavior: smooth ? "smooth" : "auto" });
-}
-
 /** One SSE frame ("event: x\ndata: …") into its name and data. */
 function parseEvent(raw: string): { event: string; data: string } {
   let event = "message";
@@ -91,119 +68,63 @@ function parseEvent(raw: string): { event: string; data: string } {
 
 function setUpForm(form: HTMLFormElement): void {
   const principle = byId<HTMLSelectElement>("principle");
+  const question = byId<HTMLInputElement>("question");
   const answer = byId<HTMLTextAreaElement>("answer");
-  const question = byId<HTMLTextAreaElement>("question");
-  const bank = byId<HTMLSelectElement>("question-bank");
+  const bank = byId<HTMLDataListElement>("question-bank");
   const errorBox = byId("form-error");
   const submit = byId<HTMLButtonElement>("submit");
   const status = byId("submit-status");
   const wpm = Number(form.dataset.wpm) || 150;
   const minSeconds = Number(form.dataset.minSeconds) || 60;
   const maxSeconds = Number(form.dataset.maxSeconds) || 120;
-  const maxChars = Number(form.dataset.maxChars) || 20_000;
 
   // Live length against the target, by the server's counting and verdict rules.
-  const liveHint = byId("live-words").textContent ?? "";
   function updateLive() {
     const words = countWords(answer.value);
-    if (!words) {
-      // Nothing typed yet is not "too short": keep the neutral hint, no colour.
-      byId("live-words").textContent = liveHint;
-      byId("live-fill").style.width = "0";
-      byId("answer-stats").className = "live";
-      return;
-    }
     const secs = speakingSeconds(words, wpm);
     const verdict = lengthVerdict(secs, { minSeconds, maxSeconds });
     const target = `${clock(minSeconds)}–${clock(maxSeconds)}`;
     const note = verdict === "ok" ? `within the ${target} target` : verdict === "too_long" ? `over the ${clock(maxSeconds)} target: cut` : `aim for ${target}`;
-    // Near and over the character limit the counter says so: nothing is cut, the server refuses it.
-    const chars = answer.value.length;
-    const over = chars > maxChars;
-    const limit = over
-      ? ` · ${number(chars)} characters: ${number(chars - maxChars)} over the ${number(maxChars)} limit, shorten it`
-      : chars > maxChars * 0.9 ? ` · ${number(chars)} of ${number(maxChars)} characters` : "";
-    byId("live-words").textContent = `${words} ${words === 1 ? "word" : "words"} · about ${clock(secs)} spoken · ${note}${limit}`;
+    byId("live-words").textContent = `${words} ${words === 1 ? "word" : "words"} · about ${clock(secs)} spoken · ${note}`;
     byId("live-fill").style.width = `${Math.min(100, (secs / (maxSeconds * 1.5)) * 100)}%`;
-    byId("answer-stats").className = `live verdict-${over ? "too_long" : verdict}`;
-    if (over) answer.setAttribute("aria-invalid", "true");
-    else if (errorBox.hidden) answer.removeAttribute("aria-invalid");
+    byId("answer-stats").className = `live verdict-${verdict}`;
   }
   answer.addEventListener("input", updateLive);
-  // A screen reader hears the count once typing pauses, not on every keystroke.
-  let speakTimer: ReturnType<typeof setTimeout> | undefined;
-  answer.addEventListener("input", () => {
-    clearTimeout(speakTimer);
-    speakTimer = setTimeout(() => {
-      byId("answer-stats-spoken").textContent = byId("live-words").textContent;
-    }, SPEAK_AFTER_MS);
-  });
   updateLive();
 
-  // The question field grows with its text where CSS cannot size it (no field-sizing support).
-  const fitQuestion = () => {
-    if (CSS.supports("field-sizing", "content")) return;
-    question.style.height = "auto";
-    question.style.height = `${question.scrollHeight + 2}px`;
-  };
-  question.addEventListener("input", () => {
-    fitQuestion();
-    if (bank.value && bank.value !== question.value) bank.value = "";
-  });
-  fitQuestion();
-
-  // Question bank for the chosen principle: picking one puts it, in full, into the question field.
-  const useQuestion = (text: string) => {
-    question.value = text;
-    bank.value = Array.from(bank.options, (o) => o.value).includes(text) ? text : "";
-    fitQuestion();
-    // The focus stays where it is (on a phone, focusing the field would open the keyboard); a
-    // screen reader hears the new question instead.
-    byId("question-status").textContent = `Question: ${text}`;
-  };
-  bank.addEventListener("change", () => {
-    if (bank.value) useQuestion(bank.value);
-  });
+  // Question bank for the chosen principle.
+  let questions = Array.from(bank.options, (o) => o.value);
   principle.addEventListener("change", () => {
     byId("principle-summary").textContent = principle.selectedOptions[0]?.dataset.summary ?? "";
     fetch(`/v1/questions?principle=${encodeURIComponent(principle.value)}`)
       .then((r) => (r.ok ? (r.json() as Promise<Array<{ text: string }>>) : []))
       .then((list) => {
-        const option = (value: string, text: string) => Object.assign(document.createElement("option"), { value, text });
-        bank.replaceChildren(option("", bankPrompt(list.length)), ...list.map((q) => option(q.text, q.text)));
-        bank.value = list.some((q) => q.text === question.value) ? question.value : "";
+        questions = list.map((q) => q.text);
+        bank.replaceChildren(...questions.map((q) => Object.assign(document.createElement("option"), { value: q })));
+        byId("bank-count").textContent = String(questions.length);
       })
       .catch(() => {});
   });
   byId("random-question").addEventListener("click", (ev) => {
-    const questions = Array.from(bank.options, (o) => o.value).filter(Boolean);
     if (!questions.length) return; // fall back to the server round trip
     ev.preventDefault();
     const pool = questions.length > 1 ? questions.filter((q) => q !== question.value) : questions;
-    useQuestion(pool[Math.floor(Math.random() * pool.length)] ?? question.value);
+    question.value = pool[Math.floor(Math.random() * pool.length)] ?? question.value;
+    question.focus();
   });
 
-  function showError(message: string, code = "") {
+  function showError(message: string) {
     const strong = document.createElement("strong");
     strong.textContent = "Not graded: ";
     errorBox.replaceChildren(strong, document.createTextNode(message));
-    errorBox.dataset.code = code;
     errorBox.hidden = false;
     errorBox.focus();
   }
-  // An error about the answer ("empty", "too long") goes once the answer is edited: it no longer applies.
-  answer.addEventListener("input", () => {
-    if (!errorBox.hidden && (errorBox.dataset.code ?? "").startsWith("answer_")) clearError();
-  });
   function clearError() {
     errorBox.hidden = true;
     errorBox.textContent = "";
-    delete errorBox.dataset.code;
-    if (answer.value.length <= maxChars) answer.removeAttribute("aria-invalid");
+    answer.removeAttribute("aria-invalid");
   }
-
-  /** A principle's name from the picker, or null for an id it does not list. */
-  const principleName = (id: string): string | null => Array.from(principle.options).find((o) => o.value === id)?.text ?? null;
 
   async function grade(body: GradeBody): Promise<Feedback> {
     const res = await fetch("/v1/grade/stream", {
@@ -213,17 +134,10 @@ function setUpForm(form: HTMLFormElement): void {
     });
     if (res.status === 401) throw new Error("You are signed out of this server (it may have restarted). Sign in again in another tab, then press Get feedback: your text is still here.");
     if (!(res.headers.get("content-type") ?? "").startsWith("text/event-stream") || !res.body) {
-      const json = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-      throw json?.error ? new Refusal(json.error.code, json.error.message) : new Error(`The server answered with HTTP ${res.status}.`);
+      const json = (await res.json().catch(() => null)) as { error?: { message: string } } | null;
+      throw new Error(json?.error ? json.error.message : `The server answered with HTTP ${res.status}.`);
     }
-    // The live view is the result view itself, redrawn as the model writes (components.tsx).
-    const chosen = { id: body.principle, name: principle.selectedOptions[0]?.text ?? body.principle };
-    let figures: ComputedFigures | null = null;
-    const draw = (partial: PartialGrade | null) => {
-      if (!figures) return;
-      const draft = draftFromStream({ answer: body.answer, principle: chosen, question: body.question.trim() || null, figures, partial, isPrinciple: (id) => principleName(id) !== null });
-      replaceResult(render(<ResultBody draft={draft} nameOf={(id) => principleName(id) ?? id} />, "result"));
-    };
+    const context = (principle.selectedOptions[0]?.text ?? body.principle) + (body.question ? ` · ${body.question}` : "");
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = "";
     let final: Feedback | null = null;
@@ -237,15 +151,9 @@ function setUpForm(form: HTMLFormElement): void {
         buffer = buffer.slice(idx + 2);
         if (!ev.data) continue;
         const payload: unknown = JSON.parse(ev.data);
-        if (ev.event === "analysis") {
-          figures = payload as ComputedFigures;
-          draw(null);
-          revealResult();
-        } else if (ev.event === "partial") draw(payload as PartialGrade);
-        else if (ev.event === "error") {
-          const { error } = payload as { error: { code: string; message: string } };
-          throw new Refusal(error.code, error.message);
-        }
+        if (ev.event === "analysis") replaceResult(render(<LiveResult answer={body.answer} context={context} figures={payload as ComputedFigures} />, "result"));
+        else if (ev.event === "partial") document.getElementById("live-parts")?.replaceWith(render(<LiveParts partial={payload as PartialGrade} />, "live-parts"));
+        else if (ev.event === "error") throw new Error((payload as { error: { message: string } }).error.message);
         else if (ev.event === "feedback") final = payload as Feedback;
       }
     }
@@ -266,20 +174,13 @@ function setUpForm(form: HTMLFormElement): void {
     form.querySelector(".form-title")!.textContent = "Edit and grade again";
     document.title = `Feedback: ${feedback.overall.score}/100 · starcoach`;
     status.textContent = `Graded: ${feedback.overall.score}/100.`;
-    revealResult();
-    // The focus moves to the result's heading, so the keyboard and a screen reader continue there.
-    document.getElementById("result-title")?.focus({ preventScroll: true });
+    if (window.matchMedia("(max-width: 960px)").matches) byId("result").scrollIntoView({ behavior: "smooth" });
   }
 
   form.addEventListener("submit", async (ev) => {
-    const intent = (ev.submitter as HTMLButtonElement | null)?.value ?? "";
+    const intent = (ev.submitter as HTMLButtonElement | null)?.value;
     if (intent === "random") return; // handled above, or by the server without a bank
     ev.preventDefault();
-    if (intent.startsWith(REFIT_INTENT)) {
-      // A better-fitting principle from the result: pick it, then grade the same answer for it.
-      principle.value = intent.slice(REFIT_INTENT.length);
-      principle.dispatchEvent(new Event("change"));
-    }
     clearError();
     const before = byId("result").cloneNode(true) as HTMLElement;
     const body: GradeBody = { principle: principle.value, question: question.value, answer: answer.value };
@@ -290,11 +191,10 @@ function setUpForm(form: HTMLFormElement): void {
       await showFeedback(await grade(body));
     } catch (err) {
       const message = err instanceof Error ? err.message : "";
-      const code = err instanceof Refusal ? err.code : "";
       replaceResult(before);
-      if (code.startsWith("answer_")) answer.setAttribute("aria-invalid", "true");
+      if (/answer/i.test(message)) answer.setAttribute("aria-invalid", "true");
       status.textContent = "";
-      showError(message || "Something went wrong; your text is still here, try again.", code);
+      showError(message || "Something went wrong; your text is still here, try again.");
     } finally {
       submit.disabled = false;
     }

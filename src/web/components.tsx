@@ -1,15 +1,12 @@
 /**
  * Pieces of the result view that the server page (result.tsx) and the page script's live view
- * (client.tsx) both render, so a streamed grading looks like the finished page from its first event.
+ * (client.ts) both render, so a streamed grading looks like the finished page from its first event.
  * Only type imports from the server side: this module is bundled into the browser script too.
  */
-import type { Child } from "hono/jsx";
 import type { Feedback } from "../core/feedback.js";
-import { quoteGrounder } from "../core/score.js";
 import { STAR_PARTS, type StarPart } from "../core/star-parts.js";
 import type { PartialGrade } from "../grader/types.js";
-import type { ScoreChange } from "./compare.js";
-import { BAND_LABEL, clock, PART_LABEL, PART_LETTER, percent, REFIT_INTENT, shortDate, signed } from "./format.js";
+import { clock, PART_LABEL, PART_LETTER, percent, signed } from "./format.js";
 import { highlightAnswer, type SpokenMarks } from "./highlight.js";
 
 /** What the `analysis` event of POST /v1/grade/stream carries: everything counted by code. */
@@ -180,248 +177,44 @@ export function Figures(props: { figures: Pick<Feedback, "ownership" | "length" 
   );
 }
 
-/** A part as the view draws it: finished, or still being written by the model (fields missing). */
-export interface PartView {
-  present: boolean;
-  score?: number | undefined;
-  feedback?: string | undefined;
-  fix?: string | null | undefined;
-  evidence: readonly string[];
-}
-
-/**
- * What the result view draws: a finished grading, or one whose model half is still streaming. The
- * counted half (answer, segments, figures) is complete from the first event on.
- */
-export interface ResultDraft {
-  id?: string;
-  createdAt?: string;
-  principle: Feedback["principle"];
-  question: string | null;
-  answer: string;
-  segments: Feedback["segments"];
-  figures: Pick<Feedback, "ownership" | "length" | "metrics">;
-  /** Absent while the model is writing. */
-  overall?: Feedback["overall"];
-  star: Record<StarPart, PartView>;
-  principleFit: { score?: number | undefined; rationale?: string | undefined; evidence: readonly string[]; betterFits: readonly string[] };
-  improvements: readonly string[];
-  followUps: readonly string[];
-  meta?: Pick<Feedback["meta"], "mode" | "model" | "cached" | "notice">;
-  /** A spoken answer's filler words and long pauses, marked in the annotated answer. */
-  spoken?: SpokenMarks | null;
-  /** The length is a recording's, not an estimate. */
-  recorded?: boolean;
-}
-
-/** A finished grading as the view draws it. */
-export function draftOf(f: Feedback): ResultDraft {
-  return { ...f, figures: f, star: f.star, principleFit: f.principleFit };
-}
-
-const strings = (list: readonly (string | undefined)[] | undefined): string[] => (list ?? []).filter((x): x is string => typeof x === "string" && x.length > 0);
-
-/**
- * A grading mid-stream: the counted figures, and whatever the model has written so far. Its quotes
- * are kept only where they occur in the answer (as the final grounding does), and better fits only
- * once they name a principle.
- */
-export function draftFromStream(args: {
-  answer: string;
-  principle: Feedback["principle"];
-  question: string | null;
-  figures: ComputedFigures;
-  partial: PartialGrade | null;
-  isPrinciple: (id: string) => boolean;
-}): ResultDraft {
-  const { partial, figures } = args;
-  const ground = quoteGrounder(args.answer);
-  const part = (p: StarPart): PartView => {
-    const g = partial?.[p];
-    return {
-      present: figures.segments.some((s) => s.part === p), // decided by code, as in the final Feedback
-      score: typeof g?.score === "number" ? g.score : undefined,
-      feedback: g?.feedback,
-      fix: g?.fix,
-      evidence: ground(strings(g?.evidence)).kept,
-    };
-  };
-  const fit = partial?.principleFit;
-  return {
-    principle: args.principle,
-    question: args.question,
-    answer: args.answer,
-    segments: figures.segments,
-    figures,
-    star: { situation: part("situation"), task: part("task"), action: part("action"), result: part("result") },
-    principleFit: {
-      score: typeof fit?.score === "number" ? fit.score : undefined,
-      rationale: fit?.rationale,
-      evidence: ground(strings(fit?.evidence)).kept,
-      betterFits: strings(fit?.betterFits).filter(args.isPrinciple),
-    },
-    improvements: strings(partial?.improvements),
-    followUps: strings(partial?.followUps),
-  };
-}
-
-function EvidenceList(props: { quotes: readonly string[]; label?: string }) {
-  if (!props.quotes.length) return null;
+/** The S/T/A/R cards while the model writes: each fills in as its feedback and score arrive. */
+export function LiveParts(props: { partial: PartialGrade | null }) {
   return (
-    <ul class="evidence" aria-label={props.label}>
-      {props.quotes.map((q) => (
-        <li>
-          <q>{q}</q>
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-function PartCard(props: { part: StarPart; data: PartView; change?: number | undefined }) {
-  const { part, data } = props;
-  return (
-    <article class={`card part part-${part}`} data-part={part} aria-labelledby={`part-${part}-title`}>
-      <PartHead part={part} score={data.score} change={props.change} />
-      {!data.present ? <p class="missing">Missing from the answer.</p> : null}
-      <p class="part-feedback">{data.feedback ?? ""}</p>
-      {data.fix ? (
-        <p class="fix">
-          <strong>Fix: </strong>
-          {data.fix}
-        </p>
-      ) : null}
-      <EvidenceList quotes={data.evidence} label="Evidence quoted from your answer" />
-    </article>
-  );
-}
-
-function ScoreHead(props: { draft: ResultDraft; change: ScoreChange | null; story?: Child }) {
-  const { draft, change } = props;
-  const overall = draft.overall;
-  const meta = draft.meta;
-  return (
-    <header class="card score-head">
-      <div class={overall ? `dial band-${overall.band}` : "dial"} role="img" aria-label={overall ? `Overall score ${overall.score} of 100` : "Overall score: grading"}>
-        <span class="dial-num" id={overall ? "overall-score" : undefined}>{overall ? overall.score : "…"}</span>
-        <span class="dial-of">/100</span>
-      </div>
-      <div class="score-text">
-        <h2 id="result-title" tabindex={-1}>{overall ? BAND_LABEL[overall.band] : "Grading…"}</h2>
-        {props.story}
-        <p class="context">
-          <strong>{draft.principle.name}</strong>
-          {draft.question ? <> · {draft.question}</> : <> · no question given</>}
-        </p>
-        <p class="meta">
-          {meta && draft.createdAt ? (
-            <>
-              {shortDate(draft.createdAt)} · {meta.mode === "llm" ? `${meta.model}${meta.cached ? " (cached)" : ""}` : "rule-based"}
-            </>
-          ) : (
-            // About as long as the date and model line it turns into, so the card keeps its height.
-            "Grading now · the model is writing"
-          )}
-          {change ? (
-            <>
-              {" "}· <Delta change={change.overall} label="Overall score" /> since the <a href={`/result/${change.previousId}`}>previous version</a>
-            </>
-          ) : null}
-        </p>
-      </div>
-      {/* Inside the score card, not a banner above it, so the score stays at the top of the column. */}
-      {meta && (meta.mode === "offline" || meta.notice) ? (
-        <p class="notice" role="note" id="mode-notice">
-          <strong>{meta.mode === "offline" ? "Offline mode: " : ""}</strong>
-          {/* The notice names the mode itself ("Offline mode: …"); the label above already says it. */}
-          {meta.notice?.replace(/^Offline mode:\s*/i, "") ?? "Rule-based feedback only."}
-        </p>
-      ) : null}
-    </header>
-  );
-}
-
-function FitCard(props: { draft: ResultDraft; change: ScoreChange | null; nameOf: (id: string) => string; streaming: boolean }) {
-  const { draft, nameOf } = props;
-  const fit = draft.principleFit;
-  return (
-    <section class="card fit" aria-labelledby="fit-title">
-      <header class="part-head">
-        <h2 id="fit-title">Fit with {draft.principle.name}</h2>
-        <Delta change={props.change?.principleFit} label="Principle fit" />
-        {fit.score === undefined ? null : <ScoreBar score={fit.score} label="Principle fit" />}
-      </header>
-      <p class="fit-rationale">{fit.rationale ?? ""}</p>
-      <EvidenceList quotes={fit.evidence} />
-      {fit.betterFits.length ? (
-        <div class="refit">
-          <p id="refit-title">This story may show these better. Grade the same answer for:</p>
-          {/* Buttons of the grade form (form="grade-form"), so they post its answer and question. */}
-          <ul aria-labelledby="refit-title">
-            {fit.betterFits.map((id) => (
-              <li>
-                <button type="submit" form="grade-form" name="intent" value={`${REFIT_INTENT}${id}`} class="button-link" disabled={props.streaming}>
-                  <span class="sr-only">Grade this answer for </span>
-                  {nameOf(id)}
-                </button>
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+    <section class="parts" id="live-parts" aria-label="STAR parts">
+      {STAR_PARTS.map((part) => {
+        const grade = props.partial?.[part];
+        return (
+          <article class={`card part part-${part}`} data-part={part} aria-labelledby={`part-${part}-title`}>
+            <PartHead part={part} score={typeof grade?.score === "number" ? grade.score : undefined} />
+            <p class="part-feedback" id={`live-${part}-feedback`}>{grade?.feedback ?? ""}</p>
+          </article>
+        );
+      })}
     </section>
   );
 }
 
-/**
- * The result view, the same while it streams and once it is final: every section is there from the
- * first event, and the model's words fill in, so nothing moves or changes style when it finishes.
- */
-export function ResultBody(props: { draft: ResultDraft; change?: ScoreChange | null; nameOf: (id: string) => string; afterFigures?: Child; story?: Child; children?: Child }) {
-  const { draft } = props;
-  const change = props.change ?? null;
-  const streaming = draft.overall === undefined;
-  const quotes = [...STAR_PARTS.flatMap((p) => draft.star[p].evidence), ...draft.principleFit.evidence];
+/** The result area from the `analysis` event on: the counted figures now, the model's words as they stream. */
+export function LiveResult(props: { answer: string; context: string; figures: ComputedFigures }) {
   return (
-    <section class={streaming ? "result streaming" : "result"} id="result" aria-labelledby="result-title" aria-busy={streaming ? "true" : undefined} data-id={draft.id}>
-      <ScoreHead draft={draft} change={change} story={props.story} />
-
+    <section class="result streaming" id="result" aria-busy="true" aria-labelledby="result-title">
+      <header class="card score-head">
+        <div class="dial" role="img" aria-label="Overall score: grading">
+          <span class="dial-num">…</span>
+        </div>
+        <div class="score-text">
+          <h2 id="result-title">Grading…</h2>
+          <p class="context">{props.context}</p>
+        </div>
+      </header>
       <section class="card annotated" aria-labelledby="annotated-title">
         <h2 id="annotated-title">Your answer, annotated</h2>
-        <Legend spoken={!!draft.spoken} />
-        <AnnotatedAnswer answer={draft.answer} segments={draft.segments} quotes={quotes} spoken={draft.spoken ?? null} />
+        <Legend />
+        <AnnotatedAnswer answer={props.answer} segments={props.figures.segments} />
       </section>
-
-      <Figures figures={draft.figures} recorded={draft.recorded ?? false} />
-      {props.afterFigures}
-
-      <section class="parts" aria-label="STAR parts">
-        {STAR_PARTS.map((p) => (
-          <PartCard part={p} data={draft.star[p]} change={change?.parts[p]} />
-        ))}
-      </section>
-
-      <FitCard draft={draft} change={change} nameOf={props.nameOf} streaming={streaming} />
-
-      <div class="two">
-        <section class="card" aria-labelledby="improve-title">
-          <h2 id="improve-title">Top improvements</h2>
-          <ol class="improvements">
-            {draft.improvements.map((t) => (
-              <li>{t}</li>
-            ))}
-          </ol>
-        </section>
-        <section class="card" aria-labelledby="followups-title">
-          <h2 id="followups-title">Follow-up questions to prepare</h2>
-          <ul class="followups">
-            {draft.followUps.map((t) => (
-              <li>{t}</li>
-            ))}
-          </ul>
-        </section>
-      </div>
-      {props.children}
+      <Figures figures={props.figures} />
+      <LiveParts partial={null} />
     </section>
   );
 }
+

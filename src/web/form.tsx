@@ -4,7 +4,7 @@ import type { BankQuestion } from "../core/questions.js";
 import type { LengthOptions } from "../core/analyze.js";
 import { MAX_ANSWER_CHARS, MAX_QUESTION_CHARS } from "../grading.js";
 import { MAX_AUDIO_SECONDS } from "../spoken.js";
-import { bankPrompt, clock } from "./format.js";
+import { clock } from "./format.js";
 
 export interface FormValues {
   principle: string;
@@ -18,9 +18,6 @@ export interface FormError {
   code: string;
   message: string;
 }
-
-/** What the counter says before anything is typed (neutral: nothing is wrong yet). */
-const LIVE_HINT = "Word count and speaking time appear as you type";
 
 /** Whether the server can transcribe recordings, and whether it keeps them (STARCOACH_KEEP_AUDIO). */
 export interface SpokenOptions {
@@ -79,7 +76,6 @@ export function GradeForm(props: { values: FormValues; questions: BankQuestion[]
       data-wpm={String(length.wordsPerMinute)}
       data-min-seconds={String(length.minSeconds)}
       data-max-seconds={String(length.maxSeconds)}
-      data-max-chars={String(MAX_ANSWER_CHARS)}
     >
       <h1 class="form-title">{props.title ?? "Practise an answer"}</h1>
       {/* "Edit and grade again" continues this story as a new version; the page script keeps it current. */}
@@ -89,7 +85,7 @@ export function GradeForm(props: { values: FormValues; questions: BankQuestion[]
           Version {props.story.versions + 1} of <a href={`/stories/${encodeURIComponent(values.storyId ?? "")}`}>{props.story.title}</a>
         </p>
       ) : null}
-      <div id="form-error" class="alert" role="alert" tabindex={-1} hidden={!error} data-code={error?.code}>
+      <div id="form-error" class="alert" role="alert" tabindex={-1} hidden={!error}>
         {error ? <><strong>Not graded: </strong>{error.message}</> : null}
       </div>
       {props.note ? <p class="flash" id="form-note">{props.note}</p> : null}
@@ -122,32 +118,31 @@ export function GradeForm(props: { values: FormValues; questions: BankQuestion[]
 
       <div class="field">
         <label for="question">Interview question <span class="optional">(optional)</span></label>
-        {/* A multi-line field that grows with its text, so a long question is read in full. */}
-        <textarea
-          id="question"
-          name="question"
-          rows={2}
-          maxlength={MAX_QUESTION_CHARS}
-          placeholder="Type your own, or pick one from the bank below"
-          aria-invalid={questionError ? "true" : undefined}
-          autocomplete="off"
-        >
-          {"\n" + values.question}
-        </textarea>
-        <div class="row bank-row">
-          <select id="question-bank" name="bank" aria-label="Question bank for this principle">
-            <option value="">{bankPrompt(props.questions.length)}</option>
-            {props.questions.map((q) => (
-              <option value={q.text} selected={q.text === values.question}>
-                {q.text}
-              </option>
-            ))}
-          </select>
+        <div class="row">
+          <input
+            id="question"
+            name="question"
+            type="text"
+            list="question-bank"
+            maxlength={MAX_QUESTION_CHARS}
+            value={values.question}
+            placeholder="Pick from the bank or type your own"
+            aria-describedby="question-hint"
+            aria-invalid={questionError ? "true" : undefined}
+            autocomplete="off"
+          />
           <button type="submit" class="secondary" name="intent" value="random" id="random-question" formnovalidate>
             Random question
           </button>
         </div>
-        <p id="question-status" class="sr-only" aria-live="polite"></p>
+        <datalist id="question-bank">
+          {props.questions.map((q) => (
+            <option value={q.text}></option>
+          ))}
+        </datalist>
+        <p id="question-hint" class="hint">
+          <span id="bank-count">{props.questions.length}</span> questions in the bank for this principle.
+        </p>
       </div>
 
       <div class="field">
@@ -155,7 +150,8 @@ export function GradeForm(props: { values: FormValues; questions: BankQuestion[]
         <textarea
           id="answer"
           name="answer"
-          rows={9}
+          rows={14}
+          maxlength={MAX_ANSWER_CHARS}
           placeholder="In my last role… My task was… I… As a result…"
           aria-describedby="answer-stats"
           aria-invalid={answerError ? "true" : undefined}
@@ -164,15 +160,13 @@ export function GradeForm(props: { values: FormValues; questions: BankQuestion[]
           {/* The HTML parser drops one leading newline in a textarea; this one keeps the answer's own. */}
           {"\n" + values.answer}
         </textarea>
-        {/* Not a live region: it changes on every keystroke. The sr-only one below speaks on a pause. */}
-        <div class="live" id="answer-stats">
-          <span id="live-words">{LIVE_HINT}</span>
+        <div class="live" id="answer-stats" aria-live="polite">
+          <span id="live-words">Word count and speaking time appear as you type</span>
           <span class="live-bar" aria-hidden="true">
             <span class="live-target" style={`left:${(length.minSeconds / (length.maxSeconds * 1.5)) * 100}%;width:${((length.maxSeconds - length.minSeconds) / (length.maxSeconds * 1.5)) * 100}%`}></span>
             <span class="live-fill" id="live-fill"></span>
           </span>
         </div>
-        <p class="sr-only" id="answer-stats-spoken" aria-live="polite"></p>
       </div>
 
       {props.spoken ? <Recorder spoken={props.spoken} targetSeconds={length.maxSeconds} /> : null}

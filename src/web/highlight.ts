@@ -46,6 +46,10 @@ function quotePattern(quote: string): RegExp | null {
   return new RegExp(source, "gu");
 }
 
+export function evidenceQuotes(feedback: Pick<Feedback, "star" | "principleFit">): string[] {
+  return [...Object.values(feedback.star).flatMap((p) => p.evidence), ...feedback.principleFit.evidence];
+}
+
 /** A pause's position, moved into a sentence: one that falls between sentences goes to the end of the one before. */
 function pauseIndex(offset: number, segments: Feedback["segments"]): number {
   const inside = segments.find((s) => s.start < offset && offset <= s.end);

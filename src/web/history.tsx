@@ -1,39 +1,9 @@
 /**
- * Past gradings, grouped under their story (versions numbered): open one, delete one (plain POST
- * forms, so it works without JavaScript). A table on wide screens; under 600 px each row is drawn as
- * a card (style.css), so nothing is off screen.
+ * Past gradings, grouped under their story (newest first, versions numbered): open one, delete one
+ * (a plain POST form, so it works without JavaScript).
  */
 import type { GradingSummary } from "../store/types.js";
-import { readableDate } from "./format.js";
-
-/** Spoken after "Open" / "Delete", so every row's buttons have their own name. */
-function rowName(g: GradingSummary): string {
-  return `grading of ${readableDate(g.createdAt)}, ${g.principle.name}`;
-}
-
-function RowActions(props: { item: GradingSummary }) {
-  const g = props.item;
-  const name = rowName(g);
-  return (
-    <td class="row-actions">
-      <a class="button-link" href={`/result/${encodeURIComponent(g.id)}`}>
-        Open<span class="sr-only"> {name}</span>
-      </a>
-      {/* Deleting asks first: the details element opens the confirmation without any script. */}
-      <details class="confirm-delete">
-        <summary class="button-link danger">
-          Delete<span class="sr-only"> {name}</span>
-        </summary>
-        <form method="post" action={`/history/${encodeURIComponent(g.id)}/delete`} class="confirm-box">
-          <span>Delete for good?</span>
-          <button type="submit" class="danger-solid">
-            Yes, delete<span class="sr-only"> {name}</span>
-          </button>
-        </form>
-      </details>
-    </td>
-  );
-}
+import { shortDate } from "./format.js";
 
 /** Where a grading sits in the story bank. */
 export interface VersionOf {
@@ -61,7 +31,7 @@ function groupByStory(items: GradingSummary[], versionOf: ReadonlyMap<string, Ve
 }
 
 export function HistoryView(props: { items: GradingSummary[]; nextBefore: string | null; notice?: string | null; versionOf?: ReadonlyMap<string, VersionOf> }) {
-  const versionOf = props.versionOf ?? new Map<string, VersionOf>();
+  const groups = groupByStory(props.items, props.versionOf ?? new Map());
   return (
     <section class="card history" aria-labelledby="history-title">
       <h1 id="history-title">History</h1>
@@ -75,47 +45,56 @@ export function HistoryView(props: { items: GradingSummary[]; nextBefore: string
           Nothing graded yet. <a href="/">Practise an answer</a>.
         </p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Date</th>
-              <th scope="col">Principle</th>
-              <th scope="col">Question</th>
-              <th scope="col" class="num">Score</th>
-              <th scope="col"><span class="sr-only">Actions</span></th>
-            </tr>
-          </thead>
-          {groupByStory(props.items, versionOf).map(({ story, items }) => (
-          <tbody class="story-group" data-story={story?.storyId}>
-            {story ? (
-              <tr class="story-row">
-                <th scope="colgroup" colspan={5}>
-                  <a href={`/stories/${encodeURIComponent(story.storyId)}`}>{story.title}</a>{" "}
-                  <span class="muted small">
-                    · {story.versions} {story.versions === 1 ? "version" : "versions"}
-                    {story.versions > 1 ? <> · <a href={`/stories/${encodeURIComponent(story.storyId)}#versions`}>compare versions</a></> : null}
-                  </span>
-                </th>
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Date</th>
+                <th scope="col">Principle</th>
+                <th scope="col">Question</th>
+                <th scope="col" class="num">Score</th>
+                <th scope="col"><span class="sr-only">Actions</span></th>
               </tr>
-            ) : null}
-            {items.map((g) => (
-              <tr data-id={g.id}>
-                <td class="date">
-                  {readableDate(g.createdAt)}
-                  {versionOf.get(g.id) ? <span class="muted small"> · v{versionOf.get(g.id)!.version}</span> : null}
-                </td>
-                <td class="principle">{g.principle.name}</td>
-                <td class="q">{g.question ?? <span class="muted">no question</span>}</td>
-                <td class="num score">
-                  <span class={`score-pill band-${g.overall.band}`}>{g.overall.score}</span>
-                  {g.mode === "offline" ? <span class="muted small"> offline</span> : null}
-                </td>
-                <RowActions item={g} />
-              </tr>
+            </thead>
+            {groups.map(({ story, items }) => (
+            <tbody class="story-group" data-story={story?.storyId}>
+              {story ? (
+                <tr class="story-row">
+                  <th scope="colgroup" colspan={5}>
+                    <a href={`/stories/${encodeURIComponent(story.storyId)}`}>{story.title}</a>{" "}
+                    <span class="muted small">
+                      · {story.versions} {story.versions === 1 ? "version" : "versions"}
+                      {story.versions > 1 ? <> · <a href={`/stories/${encodeURIComponent(story.storyId)}#versions`}>compare versions</a></> : null}
+                    </span>
+                  </th>
+                </tr>
+              ) : null}
+              {items.map((g) => (
+                <tr data-id={g.id}>
+                  <td class="nowrap">
+                    {shortDate(g.createdAt)}
+                    {props.versionOf?.get(g.id) ? <span class="muted small"> · v{props.versionOf.get(g.id)!.version}</span> : null}
+                  </td>
+                  <td>{g.principle.name}</td>
+                  <td class="q">{g.question ?? <span class="muted">no question</span>}</td>
+                  <td class="num">
+                    <span class={`score-pill band-${g.overall.band}`}>{g.overall.score}</span>
+                    {g.mode === "offline" ? <span class="muted small"> offline</span> : null}
+                  </td>
+                  <td class="row-actions">
+                    <a href={`/result/${encodeURIComponent(g.id)}`} aria-label={`Open grading of ${shortDate(g.createdAt)}`}>Open</a>
+                    <form method="post" action={`/history/${encodeURIComponent(g.id)}/delete`} class="inline delete-form">
+                      <button type="submit" class="link danger" aria-label={`Delete grading of ${shortDate(g.createdAt)}`}>
+                        Delete
+                      </button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
             ))}
-          </tbody>
-          ))}
-        </table>
+          </table>
+        </div>
       )}
       {props.nextBefore ? (
         <p>

@@ -19,7 +19,6 @@ import type { Feedback } from "../core/feedback.js";
 import { LimitError } from "../http/errors.js";
 import { ASSETS } from "./assets.js";
 import { findPreviousVersion, scoreChange } from "./compare.js";
-import { REFIT_INTENT } from "./format.js";
 import { GradeForm, type FormError, type FormValues } from "./form.js";
 import { HistoryView } from "./history.js";
 import { Layout } from "./layout.js";
@@ -151,13 +150,7 @@ webRoutes.post(
   }),
   async (c) => {
     const form = await c.req.parseBody();
-    // Without the script, a question picked from the bank arrives as `bank`; a typed one wins.
-    const question = formString(form.question).trim() ? formString(form.question) : formString(form.bank);
-    const intent = formString(form.intent);
-    // "This story may show these better": the same answer and question, graded for that principle.
-    const principle = intent.startsWith(REFIT_INTENT) ? intent.slice(REFIT_INTENT.length) : formString(form.principle);
-    // A re-grade for a better-fitting principle is the same story: its next version serves that principle too.
-    const values: FormValues = { principle, question, answer: formString(form.answer), storyId: formString(form.storyId) };
+    const values: FormValues = { principle: formString(form.principle), question: formString(form.question), answer: formString(form.answer), storyId: formString(form.storyId) };
     // Every refusal shows the form again with exactly what was typed: an error never loses the answer.
     const again = (status: PageStatus, error: FormError) => html(c, page(c, "Not graded · starcoach", "practise", workspace(c, values, <EmptyResult />, error)), status);
     if (await crossSite(c)) return again(403, CROSS_SITE);

@@ -12,7 +12,6 @@ import { GradingAborted, ModelError, type PartialGrade } from "../../grader/type
 import { InputError, validateInput } from "../../grading.js";
 import { StoreError } from "../../store/faults.js";
 import type { AppEnv } from "../context.js";
-import { isExampleRequest } from "./docs.js";
 import { describeIssues, errorDoc, errorBody, errorResponse } from "../errors.js";
 import { GradeRequestSchema } from "./grade.js";
 
@@ -66,8 +65,6 @@ gradeStreamRoutes.post("/v1/grade/stream", async (c) => {
   const canStream = Boolean(grading.grader.gradeStream);
   // The request's signal fires when the client disconnects: the model call is cancelled with it.
   const signal = c.req.raw.signal;
-  const save = !isExampleRequest((name) => c.req.header(name)); // "Try it out" on /docs: not stored
-  if (!save) c.header("x-starcoach-stored", "no");
   return streamSSE(c, async (stream) => {
     let lastPartial = 0;
     let pending: PartialGrade | null = null;
@@ -84,11 +81,10 @@ gradeStreamRoutes.post("/v1/grade/stream", async (c) => {
         canStream
           ? {
               signal,
-              save,
               onAnalysis: (analysis) => stream.writeSSE({ event: "analysis", data: JSON.stringify(computedFigures(analysis)) }),
               onPartial: sendPartial,
             }
-          : { signal, save },
+          : { signal },
       );
       if (pending) await stream.writeSSE({ event: "partial", data: JSON.stringify(pending) });
       await stream.writeSSE({ event: "feedback", data: JSON.stringify(feedback), id: feedback.id });

@@ -3,7 +3,6 @@ import { FeedbackSchema } from "../../core/feedback.js";
 import { GRADING_MODES, MAX_ANSWER_CHARS, MAX_SAMPLES } from "../../grading.js";
 import type { AppEnv } from "../context.js";
 import { errorDoc, errorResponse } from "../errors.js";
-import { isExampleRequest } from "./docs.js";
 
 export const GradeRequestSchema = z
   .object({
@@ -48,9 +47,7 @@ gradeRoutes.openapi(gradeRoute, async (c) => {
   const release = await c.var.admission.admit(c);
   try {
     // A client that hangs up cancels the model call instead of leaving it running and stored.
-    const example = isExampleRequest((name) => c.req.header(name));
-    const feedback = await c.var.deps.grading.grade(body, { signal: c.req.raw.signal, save: !example });
-    if (example) c.header("x-starcoach-stored", "no");
+    const feedback = await c.var.deps.grading.grade(body, { signal: c.req.raw.signal });
     return c.json(feedback, 200);
   } finally {
     release();
