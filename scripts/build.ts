@@ -15,7 +15,7 @@
  * stripping (Node 24), so it imports nothing but node:* and esbuild.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
@@ -74,9 +74,12 @@ export async function buildNode(): Promise<{ cli: number }> {
   });
   for (const file of result.outputFiles) writeAtomic(file.path, file.text);
   // src/store/sqlite.ts reads its migrations from the folder next to the running module. Files are
-  // only ever added to that folder, so they are copied over (each atomically), never removed first.
+  // copied over (each atomically), never removed first; afterwards a file no longer in the source
+  // (a migration renamed on a branch) is removed, or a database would get it applied twice.
   const migrations = join(ROOT, "src", "store", "migrations");
-  for (const name of readdirSync(migrations)) writeAtomic(join(DIST, "migrations", name), readFileSync(join(migrations, name), "utf8"));
+  const sources = readdirSync(migrations);
+  for (const name of sources) writeAtomic(join(DIST, "migrations", name), readFileSync(join(migrations, name), "utf8"));
+  for (const name of readdirSync(join(DIST, "migrations"))) if (name.endsWith(".sql") && !sources.includes(name)) rmSync(join(DIST, "migrations", name));
   return { cli: result.outputFiles.find((f) => f.path.endsWith("cli.js"))?.contents.length ?? 0 };
 }
 

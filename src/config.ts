@@ -33,6 +33,8 @@ const EnvSchema = z.object({
   STARCOACH_WPM: intFrom(150, 60, 400),
   STARCOACH_MIN_SECONDS: intFrom(60, 0, 3600),
   STARCOACH_MAX_SECONDS: intFrom(120, 1, 3600),
+  // Story bank: how many distinct stories per principle count as covered.
+  STARCOACH_COVERAGE_TARGET: intFrom(2, 1, 10),
   // Reliability and security (docs/RELIABILITY.md).
   STARCOACH_API_TOKEN: z.string().min(16, "use at least 16 characters (e.g. `openssl rand -hex 32`)").optional(),
   STARCOACH_RATE_LIMIT: intFrom(30, 0, 100_000),
@@ -143,6 +145,8 @@ export interface Config {
     maxOutputTokens?: number;
   } | null;
   length: { wordsPerMinute: number; minSeconds: number; maxSeconds: number };
+  /** Distinct stories per principle that the story bank counts as covered. */
+  coverageTarget: number;
   /**
    * Where spoken answers are transcribed: STARCOACH_TRANSCRIBE_BASE_URL, else the model endpoint
    * when a key is set (`explicit: false`); null when neither is configured, and then
@@ -206,6 +210,7 @@ export function loadConfig(env: Record<string, string | undefined>, runtime: Run
           ...(e.STARCOACH_MAX_OUTPUT_TOKENS ? { maxOutputTokens: e.STARCOACH_MAX_OUTPUT_TOKENS } : {}),
         },
     length: { wordsPerMinute: e.STARCOACH_WPM, minSeconds: e.STARCOACH_MIN_SECONDS, maxSeconds: e.STARCOACH_MAX_SECONDS },
+    coverageTarget: e.STARCOACH_COVERAGE_TARGET,
     // A transcription endpoint or key of its own turns transcription on even in offline mode (a
     // local speech-to-text server needs no model key); otherwise it follows the model's key.
     transcription: e.STARCOACH_TRANSCRIBE_BASE_URL || e.STARCOACH_TRANSCRIBE_API_KEY || (e.OPENAI_API_KEY && !offline)

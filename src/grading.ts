@@ -31,6 +31,8 @@ export interface GradeInput {
   /** Model calls whose scores are reduced to median + spread (1–5; offline mode always uses 1). */
   samples?: number;
   mode?: GradingMode;
+  /** Continue this story as a new version; absent: the grading starts a new story. */
+  storyId?: string | null;
   /** Spoken answers: the recording's delivery figures; its real length replaces the estimated one. */
   delivery?: Delivery;
 }
@@ -38,7 +40,7 @@ export interface GradeInput {
 /** Bad input with a stable code, mapped to a 4xx by the HTTP layer and to an error row by the CLI. */
 export class InputError extends AppError {
   override name = "InputError";
-  constructor(code: string, message: string, status: 400 | 404 | 413 | 415 = 400) {
+  constructor(code: string, message: string, status: 400 | 404 | 409 | 413 | 415 = 400) {
     super(code, message, status);
   }
 }
@@ -55,8 +57,16 @@ export interface GradeHooks {
   save?: boolean;
 }
 
+/** The part of the story bank the grading needs: is a story known, and record a version of it. */
+export interface StoryVersions {
+  exists(storyId: string): Promise<boolean>;
+  addVersion(storyId: string, principleId: string, at: string): Promise<void>;
+}
+
 export interface GradingDeps {
   store: Store;
+  /** Where stories are kept; without it (an in-memory evaluation) gradings still get a story id. */
+  stories?: StoryVersions;
   grader: Grader;
   length: LengthOptions;
   now?: () => Date;
@@ -101,7 +111,9 @@ export function validateTarget(input: Pick<GradeInput, "principle" | "question">
   return { question, principleId: requirePrinciple(input.principle).id };
 }
 
-export function validateInput(input: GradeInput): { answer: string; question: string | null; principleId: string; samples: number; mode: GradingMode } {
+export const MAX_STORY_ID_CHARS = 100;
+
+export function validateInput(input: GradeInput): { answer: string; question: string | null; principleId: string; samples: number; mode: GradingMode; storyId: string | null } {
   const answer = input.answer;
   // Zero-width characters, NULs or punctuation alone would be "graded" with 0 words.
   if (!hasVisibleWord(answer)) {
@@ -119,7 +131,14 @@ export function validateInput(input: GradeInput): { answer: string; question: st
   if (!GRADING_MODES.includes(mode)) {
     throw new InputError("invalid_mode", `mode must be one of: ${GRADING_MODES.join(", ")}.`);
   }
-  return { answer, question, principleId, samples, mode };
+  const storyId = input.storyId?.trim() || null;
+  if (storyId && storyId.length > MAX_STORY_ID_CHARS) throw storyNotFound(storyId);
+  return { answer, question, principleId, samples, mode, storyId };
+}
+
+/** The `story_not_found` error; `hint` says what to do instead. */
+export function storyNotFound(storyId: string, hint = "Leave storyId out to start a new story."): InputError {
+  return new InputError("story_not_found", `No story with id "${storyId.slice(0, 100)}": it may have been deleted.${hint ? ` ${hint}` : ""}`, 404);
 }
 
 function addUsage(total: Usage | null, more: Usage | null): Usage | null {
@@ -136,13 +155,27 @@ export function createGradingService(deps: GradingDeps) {
   const now = deps.now ?? (() => new Date());
   const newId = deps.newId ?? (() => crypto.randomUUID());
   const { grader, store } = deps;
+  /** A storyId that names no stored story is refused (404 story_not_found) before anything runs. */
+  const requireStory = async (storyId: string | null | undefined) => {
+    if (storyId && !(await deps.stories?.exists(storyId))) throw storyNotFound(storyId);
+  };
 
   return {
     grader,
     length: deps.length,
+    requireStory,
     async grade(input: GradeInput, hooks: GradeHooks = {}): Promise<Feedback> {
       const { answer, question, principleId, mode, ...valid } = validateInput(input);
       const principle = findPrinciple(principleId)!;
+      await requireStory(valid.storyId);
+      const storyId = valid.storyId ?? newId();
+      /** Every grading is stored as a new version of its story, the story first so no version is orphaned (unless the caller keeps it out of history). */
+      const save = async (feedback: Feedback, key: string | null) => {
+        if (hooks.save === false) return feedback;
+        await deps.stories?.addVersion(storyId, principleId, feedback.createdAt);
+        await store.saveGrading(feedback, key);
+        return feedback;
+      };
       // Rules are deterministic: more than one offline sample would only repeat the same scores.
       const samples = grader.mode === "llm" ? valid.samples : 1;
       // Only model gradings are cached: they cost money and vary; offline grading is instant.
@@ -152,7 +185,9 @@ export function createGradingService(deps: GradingDeps) {
         : null;
       if (key) {
         const hit = await store.findCached(key);
-        if (hit) return { ...hit, meta: { ...hit.meta, cached: true } };
+        // The cache saves the model call, never the identity: the hit (perhaps another story's
+        // version of the same text) is stored again as a new version of this story.
+        if (hit) return save({ ...hit, id: newId(), createdAt: now().toISOString(), storyId, ...(delivery ? { delivery } : {}), meta: { ...hit.meta, cached: true, latencyMs: 0 } }, key);
       }
       const started = performance.now();
       const typed = analyze(answer, deps.length);
@@ -182,6 +217,7 @@ export function createGradingService(deps: GradingDeps) {
         ...(aggregated ? { spread: aggregated.spread } : {}),
         id: newId(),
         createdAt: now().toISOString(),
+        storyId,
         answer,
         question,
         principle,
@@ -205,8 +241,7 @@ export function createGradingService(deps: GradingDeps) {
         feedback = { ...feedback, barRaiser, meta: { ...feedback.meta, droppedQuotes: feedback.meta.droppedQuotes + droppedQuotes } };
       }
       if (delivery) feedback = { ...feedback, delivery };
-      if (hooks.save !== false) await store.saveGrading(feedback, key);
-      return feedback;
+      return save(feedback, key);
     },
   };
 }

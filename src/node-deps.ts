@@ -26,11 +26,12 @@ import { transcriberFromConfig } from "./transcribe/from-config.js";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const RUBRIC_FILE = join(ROOT, "prompts", "star-rubric.md");
 export const BAR_RAISER_FILE = join(ROOT, "prompts", "bar-raiser.md");
+export const FOLLOW_UP_FILE = join(ROOT, "prompts", "followup-rubric.md");
 export const REWRITE_FILE = join(ROOT, "prompts", "rewrite.md");
 
 export async function createGrader(config: Config, fetchImpl?: typeof fetch): Promise<Grader> {
-  const [rubric, barRaiser] = await Promise.all([readFile(RUBRIC_FILE, "utf8"), readFile(BAR_RAISER_FILE, "utf8")]);
-  return graderFromConfig(config, { rubric, barRaiser }, fetchImpl);
+  const [rubric, barRaiser, followUp] = await Promise.all([readFile(RUBRIC_FILE, "utf8"), readFile(BAR_RAISER_FILE, "utf8"), readFile(FOLLOW_UP_FILE, "utf8")]);
+  return graderFromConfig(config, { rubric, barRaiser, followUp }, fetchImpl);
 }
 
 export async function createRewriter(config: Config, fetchImpl?: typeof fetch): Promise<Rewriter> {
@@ -65,7 +66,7 @@ export function batchSlot(gate: Gate) {
 /** Build the Node app's dependencies from configuration. */
 export async function createNodeDeps(config: Config): Promise<AppDeps> {
   // One connection for the gradings and the batch jobs.
-  const { store: sqlite, batches: batchStore } = openSqlite(config.dbFile, { maxMb: config.dbMaxMb });
+  const { store: sqlite, batches: batchStore, stories } = openSqlite(config.dbFile, { maxMb: config.dbMaxMb });
   // A database that opens but cannot be read or written (damaged pages, a read-only file) stops
   // the start here, with the file named, rather than answering 500 to every request later.
   const fault = await sqlite.health();
@@ -78,10 +79,10 @@ export async function createNodeDeps(config: Config): Promise<AppDeps> {
   const archive = openAudioArchive(audioDirFor(config.dbFile));
   const store = withAudioCleanup(sqlite, archive);
   const grader = await createGrader(config);
-  const grading = createGradingService({ store, grader, length: config.length });
+  const grading = createGradingService({ store, stories, grader, length: config.length });
   const rewrite = createRewriteService({ store, rewriter: await createRewriter(config), length: config.length });
   const reliability = reliabilityDeps(config);
   const batches = createLocalBatchJobs({ store: batchStore, grading, slot: batchSlot(reliability.gate) });
   const spoken = createSpokenGrading({ grading, transcriber: transcriberFromConfig(config), archive: config.keepAudio ? archive : null });
-  return { ...reliability, store, grading, rewrite, docsAsset, batches, spoken, doctor: () => runDoctor(config) };
+  return { ...reliability, store, stories, coverageTarget: config.coverageTarget, grading, rewrite, docsAsset, batches, spoken, doctor: () => runDoctor(config) };
 }

@@ -112,8 +112,8 @@ export function createSpokenGrading(deps: SpokenGradingDeps) {
         durationSeconds,
         timedWords: transcript.words,
       });
-      // storyId rides along for the grading use case to record once it knows stories; until then it is ignored.
-      const input: GradeInput & { storyId?: string } = {
+      // With a storyId the spoken answer is the story's next version.
+      const input: GradeInput = {
         answer: transcript.text,
         principle: recording.principle,
         question: recording.question ?? null,

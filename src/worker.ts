@@ -5,6 +5,7 @@
  * batch runner. Nothing here may import src/node.ts or any node:* module.
  */
 import BAR_RAISER from "../prompts/bar-raiser.md";
+import FOLLOW_UP from "../prompts/followup-rubric.md";
 import REWRITE from "../prompts/rewrite.md";
 import RUBRIC from "../prompts/star-rubric.md";
 import { loadConfig } from "./config.js";
@@ -49,10 +50,10 @@ function stringVars(env: WorkerEnv): Record<string, string> {
 export async function createWorkerRuntime(env: WorkerEnv): Promise<WorkerRuntime> {
   const vars = stringVars(env);
   const config = loadConfig(vars, "workers");
-  const { store, batches: batchStore } = openD1(env.DB);
+  const { store, batches: batchStore, stories } = openD1(env.DB);
   // The same grader as on Node (graderFromConfig), from the prompt files bundled as Text modules.
-  const grader = await graderFromConfig(config, { rubric: RUBRIC, barRaiser: BAR_RAISER });
-  const grading = createGradingService({ store, grader, length: config.length });
+  const grader = await graderFromConfig(config, { rubric: RUBRIC, barRaiser: BAR_RAISER, followUp: FOLLOW_UP });
+  const grading = createGradingService({ store, stories, grader, length: config.length });
   const rewrite = createRewriteService({ store, rewriter: await rewriterFromConfig(config, REWRITE), length: config.length });
   const queue = env.BATCH_QUEUE;
   const deps: AppDeps = {
@@ -62,6 +63,8 @@ export async function createWorkerRuntime(env: WorkerEnv): Promise<WorkerRuntime
     gate: createGate(config.security),
     secrets: [config.llm?.apiKey, config.transcription?.apiKey],
     store,
+    stories,
+    coverageTarget: config.coverageTarget,
     grading,
     // Recordings are never kept on Workers (no file system); STARCOACH_KEEP_AUDIO has no effect there.
     spoken: createSpokenGrading({ grading, transcriber: transcriberFromConfig(config) }),

@@ -46,6 +46,12 @@ export const BAD_REQUESTS: BadRequest[] = [
   { name: "answer too long", ...grade({ answer: "word ".repeat(4001), principle: "ownership" }), status: 413, code: "answer_too_long" },
   { name: "body over the limit", ...grade({ answer: "x".repeat(300 * 1024), principle: "ownership" }), status: 413, code: "body_too_large" },
   { name: "not JSON", method: "POST", path: "/v1/grade", headers: { "content-type": "text/plain" }, body: "hello", status: 415, code: "unsupported_media_type" },
+  { name: "unknown story on grading", ...grade({ answer: SAMPLE_ANSWER, principle: "ownership", storyId: "no-such-story" }), status: 404, code: "story_not_found" },
+  { name: "unknown story", method: "GET", path: "/v1/stories/no-such-story", status: 404, code: "story_not_found" },
+  { name: "unknown principle on a story", method: "PATCH", path: "/v1/stories/no-such-story", headers: JSON_HEADERS, body: JSON.stringify({ principles: ["be-nice"] }), status: 404, code: "story_not_found" },
+  { name: "drill on an unknown grading", method: "POST", path: "/v1/gradings/no-such-grading/followups", headers: JSON_HEADERS, body: JSON.stringify({ question: "Why?", answer: "Because." }), status: 404, code: "not_found" },
+  { name: "unknown mock interview", method: "GET", path: "/v1/mocks/no-such-mock", status: 404, code: "mock_not_found" },
+  { name: "mock with too many questions", method: "POST", path: "/v1/mocks", headers: JSON_HEADERS, body: JSON.stringify({ count: 9 }), status: 400, code: "invalid_count" },
   { name: "unknown grading", method: "GET", path: "/v1/gradings/does-not-exist", status: 404, code: "not_found" },
   { name: "bad list limit", method: "GET", path: "/v1/gradings?limit=0", status: 400, code: "invalid_request" },
   { name: "unknown route", method: "GET", path: "/v1/nothing-here", status: 404, code: "not_found" },
@@ -130,8 +136,46 @@ export function defineApiContract(runtime: string, target: () => ContractTarget)
       const second = await post({ answer, principle: "ownership" });
       expect(second.status).toBe(200);
       expect(target().model.calls.length).toBe(calls);
-      expect(second.body.id).toBe(first.body.id);
       expect(second.body.meta.cached).toBe(true);
+      expect(second.body.overall).toEqual(first.body.overall);
+      // The cache saves the model call, not the identity: a new story, with its own stored version.
+      expect(second.body.id).not.toBe(first.body.id);
+      expect(second.body.storyId).not.toBe(first.body.storyId);
+      expect((await get(`/v1/gradings/${second.body.id}`)).body).toEqual(second.body);
+    });
+
+    it("records a cache hit as a version of the requested story, not of the story it came from", async () => {
+      const answer = `${SAMPLE_ANSWER} (story cache check)`;
+      const a = await post({ answer, principle: "ownership" });
+      const b = await post({ answer: `${SAMPLE_ANSWER} (another draft)`, principle: "ownership" });
+      const calls = target().model.calls.length;
+      const again = await post({ answer, principle: "ownership", storyId: b.body.storyId });
+      expect(target().model.calls.length).toBe(calls);
+      expect(again.body).toMatchObject({ storyId: b.body.storyId, meta: { cached: true } });
+      const storyA = await get(`/v1/stories/${a.body.storyId}`);
+      const storyB = await get(`/v1/stories/${b.body.storyId}`);
+      expect(storyA.body.versionList.map((v: { gradingId: string }) => v.gradingId)).toEqual([a.body.id]);
+      expect(storyB.body.versionList.map((v: { gradingId: string }) => v.gradingId)).toEqual([b.body.id, again.body.id]);
+    });
+
+    it("keeps stories: versions, the bank, coverage and deletion", async () => {
+      const first = await post({ answer: `${SAMPLE_ANSWER} (story v1)`, principle: "dive-deep" });
+      const second = await post({ answer: `${SAMPLE_ANSWER} (story v2)`, principle: "dive-deep", storyId: first.body.storyId });
+      expect(second.body.storyId).toBe(first.body.storyId);
+      const list = await get("/v1/stories");
+      expect(list.status).toBe(200);
+      const mine = list.body.stories.find((s: { id: string }) => s.id === first.body.storyId);
+      expect(mine).toMatchObject({ versions: 2, principles: ["dive-deep"], last: { gradingId: second.body.id } });
+      const patched = await send(target().baseUrl, { method: "PATCH", path: `/v1/stories/${first.body.storyId}`, headers: JSON_HEADERS, body: JSON.stringify({ title: "Checkout timeouts", principles: ["dive-deep", "earn-trust"] }) });
+      expect(patched.status).toBe(200);
+      expect(patched.body).toMatchObject({ title: "Checkout timeouts", principles: ["earn-trust", "dive-deep"], trend: [first.body.overall.score, second.body.overall.score] });
+      const cov = await get("/v1/coverage");
+      expect(cov.status).toBe(200);
+      expect(cov.body.principles).toHaveLength(16);
+      expect(cov.body.principles.find((p: { id: string }) => p.id === "earn-trust").storyIds).toContain(first.body.storyId);
+      expect((await send(target().baseUrl, { method: "DELETE", path: `/v1/stories/${first.body.storyId}` })).status).toBe(204);
+      expect((await get(`/v1/gradings/${second.body.id}`)).status).toBe(404);
+      expect((await get(`/v1/stories/${first.body.storyId}`)).status).toBe(404);
     });
 
     it("pages through history newest first and deletes a grading", async () => {
@@ -154,6 +198,33 @@ export function defineApiContract(runtime: string, target: () => ContractTarget)
       const del = await send(target().baseUrl, { method: "DELETE", path: `/v1/gradings/${ids[0]}` });
       expect(del.status).toBe(204);
       expect((await get(`/v1/gradings/${ids[0]}`)).status).toBe(404);
+    });
+
+    it("judges a follow-up drill through the model and stores it under the grading", async () => {
+      const graded = await post({ answer: `${SAMPLE_ANSWER} (drill)`, principle: "dive-deep" });
+      const answer = "I ranked the fixes by the share of timeouts each removed. The index covered 80% of them.";
+      const req = { method: "POST", path: `/v1/gradings/${graded.body.id}/followups`, headers: JSON_HEADERS, body: JSON.stringify({ question: graded.body.followUps[0], answer }) };
+      const res = await send(target().baseUrl, req);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ gradingId: graded.body.id, answersQuestion: true, consistent: true, score: 3, evidence: ["I ranked the fixes by the share of timeouts each removed."], meta: { mode: "llm" } });
+      expect((await get(`/v1/gradings/${graded.body.id}/followups`)).body.followups).toEqual([res.body]);
+      const empty = await send(target().baseUrl, { ...req, body: JSON.stringify({ question: "Why?", answer: " " }) });
+      expect([empty.status, empty.body.error.code]).toEqual([400, "answer_empty"]);
+    });
+
+    it("runs a one-question mock interview to its debrief", async () => {
+      const start = await send(target().baseUrl, { method: "POST", path: "/v1/mocks", headers: JSON_HEADERS, body: JSON.stringify({ role: "software-engineer", count: 1 }) });
+      expect(start.status).toBe(201);
+      const id = start.body.id;
+      const answered = await send(target().baseUrl, { method: "POST", path: `/v1/mocks/${id}/answers`, headers: JSON_HEADERS, body: JSON.stringify({ index: 0, answer: `${SAMPLE_ANSWER} (mock)`, elapsedSeconds: 100 }) });
+      expect(answered.status).toBe(200);
+      expect(answered.body.answers[0]).toMatchObject({ elapsedSeconds: 100, overrun: false, followUp: { question: "Who else did you have to convince?" } });
+      const drilled = await send(target().baseUrl, { method: "POST", path: `/v1/mocks/${id}/answers/0/followup`, headers: JSON_HEADERS, body: JSON.stringify({ answer: "I convinced my manager with the traces. She agreed within a day.", elapsedSeconds: 35 }) });
+      expect(drilled.status).toBe(200);
+      const finished = await send(target().baseUrl, { method: "POST", path: `/v1/mocks/${id}/finish` });
+      expect(finished.status).toBe(200);
+      expect(finished.body.debrief.principles[0]).toMatchObject({ signal: "yes", reasons: ["The actions are the candidate's own and the result is measured.", "The follow-up held up (3/4)."] });
+      expect((await get(`/v1/mocks/${id}`)).body).toEqual(finished.body);
     });
 
     it("maps a failing model to 502 model_unavailable", async () => {

@@ -127,10 +127,18 @@ describe("a spoken answer is transcribed, measured and graded like a typed one",
     expect(stt.calls[0]!.file.name).toBe("audio.webm");
   });
 
-  it("storyId is accepted with the upload", async () => {
+  it("a recording with storyId is the story's next version; an unknown story is refused before transcribing", async () => {
     stt.reply({ kind: "transcript", text: TRANSCRIPT });
-    const { status } = await post(ctx.app, upload(silentWav(5, 8_000), { principle: "ownership", storyId: "importer-2025" }));
-    expect(status).toBe(200);
+    const first = await post(ctx.app, upload(silentWav(5, 8_000), { principle: "ownership" }));
+    expect(first.status).toBe(200);
+    stt.reply({ kind: "transcript", text: TRANSCRIPT });
+    const second = await post(ctx.app, upload(silentWav(5, 8_000), { principle: "ownership", storyId: first.json.storyId }));
+    expect(second.status).toBe(200);
+    expect(second.json.storyId).toBe(first.json.storyId);
+    const calls = stt.calls.length;
+    const unknown = await post(ctx.app, upload(silentWav(5, 8_000), { principle: "ownership", storyId: "importer-2025" }));
+    expect([unknown.status, unknown.json.error.code]).toEqual([404, "story_not_found"]);
+    expect(stt.calls).toHaveLength(calls);
   });
 });
 

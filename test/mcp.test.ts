@@ -59,10 +59,10 @@ describe("starcoach mcp (offline, no OPENAI_API_KEY)", () => {
     await s?.close();
   });
 
-  it("introduces itself and lists the three tools (story_coverage waits for the story bank)", async () => {
+  it("introduces itself and lists the four tools", async () => {
     expect(s.client.getServerVersion()?.name).toBe("starcoach");
     const { tools } = await s.client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(["grade_answer", "list_principles", "suggest_question"]);
+    expect(tools.map((t) => t.name).sort()).toEqual(["grade_answer", "list_principles", "story_coverage", "suggest_question"]);
     const grade = tools.find((t) => t.name === "grade_answer")!;
     expect(grade.inputSchema.required).toEqual(["answer", "principle"]);
     expect(Object.keys(grade.inputSchema.properties ?? {})).toEqual(["answer", "principle", "question"]);
@@ -117,6 +117,19 @@ describe("starcoach mcp (offline, no OPENAI_API_KEY)", () => {
     const wrongType = await call(s, "grade_answer", { answer: 42, principle: "ownership" });
     expect(wrongType.isError).toBe(true);
     expect(textOf(wrongType)).toMatch(/Input validation error.*answer/);
+  });
+
+  it("reports story coverage: the graded answer's principle has one story, the others none", async () => {
+    const r = await call(s, "story_coverage");
+    expect(r.isError).toBeFalsy();
+    const coverage = r.structuredContent as { target: number; principles: Array<{ id: string; stories: number; status: string; bestScore: number | null }> };
+    expect(coverage.target).toBe(2);
+    expect(coverage.principles.map((p) => p.id)).toEqual(PRINCIPLE_IDS);
+    // The grade_answer test above graded one answer for Have Backbone.
+    const backbone = coverage.principles.find((p) => p.id === "have-backbone-disagree-and-commit")!;
+    expect(backbone).toMatchObject({ stories: 1, status: "thin", bestScore: expect.any(Number) });
+    expect(coverage.principles.filter((p) => p.status === "missing")).toHaveLength(15);
+    expect(textOf(r)).toContain("Thin: Have Backbone; Disagree and Commit (1).");
   });
 
   it("lists the 16 principles", async () => {

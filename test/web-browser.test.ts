@@ -252,7 +252,7 @@ describe.skipIf(SKIP)("web form in a real browser", () => {
     await page.screenshot({ path: `${OUT}/regrade.png` });
 
     await page.goto(`${base}/history`);
-    const rows = () => page.$$eval("tbody tr", (els) => els.map((e) => e.getAttribute("data-id")));
+    const rows = () => page.$$eval("tbody tr[data-id]", (els) => els.map((e) => e.getAttribute("data-id")));
     expect((await rows()).slice(0, 2)).toEqual([secondId, firstId]);
     expect(await page.textContent(`tr[data-id="${secondId}"]`)).toContain(question);
     expect(await page.textContent(`tr[data-id="${secondId}"] .score-pill`)).toBe(String(second.overall.score));

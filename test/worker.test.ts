@@ -27,7 +27,8 @@ let node: { server: ServerType; deps: AppDeps; baseUrl: string };
 
 beforeAll(async () => {
   model = await startOpenAiServer();
-  const vars = { OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: model.baseURL, STARCOACH_MODEL_RETRIES: "0" };
+  // No rate limit: the contract suite grades more than the default 30 answers a minute.
+  const vars = { OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: model.baseURL, STARCOACH_MODEL_RETRIES: "0", STARCOACH_RATE_LIMIT: "0" };
   worker = await startLocalWorker(vars);
   target = { baseUrl: worker.url, model };
   // The Node server with the same settings, to compare answers byte for byte.
@@ -66,7 +67,7 @@ describe("the Worker against the Node server", () => {
     const body = { answer: `${SAMPLE_ANSWER} Parity.`, principle: "earn-trust", question: "When did you earn trust?" };
     const req = { method: "POST", path: "/v1/grade", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
     const [w, n] = await Promise.all([send(worker.url, req), send(node.baseUrl, req)]);
-    const strip = (f: any) => ({ ...f, id: null, createdAt: null, meta: { ...f.meta, latencyMs: null } });
+    const strip = (f: any) => ({ ...f, id: null, createdAt: null, storyId: null, meta: { ...f.meta, latencyMs: null } });
     expect(w.status).toBe(200);
     expect(strip(w.body)).toEqual(strip(n.body));
   });

@@ -11,6 +11,7 @@ import { createRewriteService, type RewriteService } from "../rewrite.js";
 import { processOwner } from "../batch/lease.js";
 import type { BatchStore, JobOwner } from "../store/batch-types.js";
 import { openSqlite } from "../store/sqlite.js";
+import type { StoryStore } from "../store/stories.js";
 import type { Store } from "../store/types.js";
 
 export interface CliIO {
@@ -55,6 +56,7 @@ export interface CliContext {
   owner: JobOwner;
   store: Store;
   batches: BatchStore;
+  stories: StoryStore;
   grader: Grader;
   grading: GradingService;
   /** Rewrites for --rewrite, by the same mode and model as the grading. */
@@ -64,7 +66,7 @@ export interface CliContext {
 
 export async function openContext(io: CliIO, o: GradingOverrides): Promise<CliContext> {
   const config = cliConfig(io.env, o);
-  const { store, batches, close } = openSqlite(config.dbFile, { maxMb: config.dbMaxMb });
+  const { store, batches, stories, close } = openSqlite(config.dbFile, { maxMb: config.dbMaxMb });
   const grader = await createGrader(config);
   if (grader.mode === "offline" && !o.offline) io.stderr.write("starcoach: no OPENAI_API_KEY set, grading offline (rule-based). Use --offline to silence this note.\n");
   return {
@@ -72,8 +74,9 @@ export async function openContext(io: CliIO, o: GradingOverrides): Promise<CliCo
     owner: processOwner("cli"),
     store,
     batches,
+    stories,
     grader,
-    grading: createGradingService({ store, grader, length: config.length }),
+    grading: createGradingService({ store, stories, grader, length: config.length }),
     rewrite: createRewriteService({ store, rewriter: await createRewriter(config), length: config.length }),
     close,
   };

@@ -32,7 +32,7 @@ export async function serveMcp(io: CliIO, flags: GradingOverrides): Promise<numb
   });
   const restoreRedaction = redactConsole([ctx.config.llm?.apiKey]);
   const log = (message: string) => io.stderr.write(`starcoach: ${message}\n`);
-  const server = createMcpServer({ grading: ctx.grading, version: pkg.version, log });
+  const server = createMcpServer({ grading: ctx.grading, stories: ctx.stories, coverageTarget: ctx.config.coverageTarget, version: pkg.version, log });
   const transport = drainable(new StdioServerTransport(io.stdin, io.stdout));
   const closed = new Promise<void>((resolve) => {
     server.server.onclose = resolve;

@@ -39,6 +39,7 @@ export const FeedbackSchema = z
     principle: z.object({ id: z.string(), name: z.string() }),
     question: z.string().nullable(),
     answer: z.string().describe("The graded answer, as submitted"),
+    storyId: z.string().describe("The story this grading is a version of (GET /v1/stories/{id})"),
     overall: z.object({ score: z.number().int().min(0).max(100), band: z.enum(BANDS) }),
     star: z.object({ situation: PartSchema, task: PartSchema, action: PartSchema, result: PartSchema }),
     ownership: z.object({

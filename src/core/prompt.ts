@@ -39,8 +39,8 @@ export function sentencesBlock(a: Analysis): string {
 }
 
 /** Keep the answer inside its fence: a closing tag in the answer cannot end the data block. */
-export function fenceAnswer(answer: string): string {
-  return answer.replace(/<\s*\/?\s*answer\s*>/gi, (tag) => tag.replace("<", "‹").replace(">", "›"));
+export function fenceAnswer(answer: string, tag = "answer"): string {
+  return answer.replace(new RegExp(`<\\s*\\/?\\s*${tag}\\s*>`, "gi"), (t) => t.replace("<", "‹").replace(">", "›"));
 }
 
 /** `extra` fills template-specific placeholders (e.g. {{first_pass}} in the bar-raiser prompt). */

@@ -13,6 +13,7 @@ export interface AssembleInput {
   spread?: Record<Scored, Spread>;
   id: string;
   createdAt: string;
+  storyId: string;
   answer: string;
   question: string | null;
   principle: Principle;
@@ -98,6 +99,7 @@ export function assembleFeedback(input: AssembleInput): Feedback {
     principle: { id: input.principle.id, name: input.principle.name },
     question: input.question,
     answer,
+    storyId: input.storyId,
     overall: { score, band: band(score) },
     star,
     ownership: figures.ownership,

@@ -12,13 +12,15 @@ import type { Grader } from "./types.js";
 export interface PromptTemplates {
   rubric: string;
   barRaiser: string;
+  /** prompts/followup-rubric.md; without it follow-up drills are judged by the rules. */
+  followUp?: string;
 }
 
 export async function graderFromConfig(config: Config, prompts: PromptTemplates, fetchImpl?: typeof fetch): Promise<Grader> {
   if (!config.llm) return createOfflineGrader();
   const settings = { ...config.llm, ...(fetchImpl ? { fetch: fetchImpl } : {}) };
   // Streaming only adds gradeStream (used by the web page); grade() is the plain LLM grader.
-  return withStreaming(await createLlmGrader(settings, prompts.rubric, prompts.barRaiser), settings, prompts.rubric);
+  return withStreaming(await createLlmGrader(settings, prompts.rubric, prompts.barRaiser, prompts.followUp), settings, prompts.rubric);
 }
 
 /** The rewriter for the same configuration: rules without a key, else the model with prompts/rewrite.md. */

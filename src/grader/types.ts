@@ -3,7 +3,9 @@ import { AppError } from "../errors.js";
 import type { DeepPartial } from "ai";
 import type { Analysis } from "../core/analyze.js";
 import type { ModelBarRaiser } from "../core/bar-raiser.js";
-import type { ModelGrade } from "../core/feedback.js";
+import type { Contradiction } from "../core/consistency.js";
+import type { Feedback, ModelGrade } from "../core/feedback.js";
+import type { ModelFollowUp } from "../core/followup.js";
 import type { Principle } from "../core/principles.js";
 import type { Repair } from "./repair.js";
 
@@ -49,6 +51,23 @@ export interface BarRaiseOutcome {
   repaired?: Repair[];
 }
 
+/** A follow-up drill to judge: the graded story, the follow-up question and the candidate's answer to it. */
+export interface FollowUpRequest {
+  story: Feedback;
+  principle: Principle;
+  question: string;
+  answer: string;
+  analysis: Analysis;
+  /** Conflicts with the story found by code (core/consistency.ts), shown to the model to confirm. */
+  computed: Contradiction[];
+}
+
+export interface FollowUpOutcome {
+  judgement: ModelFollowUp;
+  usage: Usage | null;
+  promptVersion: string;
+}
+
 export interface Grader {
   readonly mode: "llm" | "offline";
   readonly model: string | null;
@@ -58,6 +77,8 @@ export interface Grader {
   grade(request: GradeRequest, options?: GradeOptions): Promise<GradeOutcome>;
   /** The stricter bar-raiser pass over an answer already graded (`firstPass`); rule-based when absent. */
   barRaise?(request: GradeRequest, firstPass: ModelGrade, options?: GradeOptions): Promise<BarRaiseOutcome>;
+  /** Judge a follow-up drill answer; rule-based when absent (src/grader/followup.ts). */
+  followUp?(request: FollowUpRequest): Promise<FollowUpOutcome>;
   /** Optional: the same grading, reporting the model's partial output as it streams (llm-stream.ts). */
   gradeStream?(request: GradeRequest, onPartial: (partial: PartialGrade) => void | Promise<void>, options?: GradeOptions): Promise<GradeOutcome>;
 }

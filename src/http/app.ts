@@ -14,11 +14,15 @@ import { principlesRoutes } from "./routes/principles.js";
 import { questionsRoutes } from "./routes/questions.js";
 import { gradeStreamRoutes } from "./routes/grade-stream.js";
 import { webRoutes } from "../web/routes.js";
+import { practiceRoutes } from "../web/practice-routes.js";
 import { batchesRoutes } from "./routes/batches.js";
 import { gradeAudioRoutes } from "./routes/grade-audio.js";
 import { rewriteRoutes } from "./routes/rewrite.js";
 import { healthRoutes } from "./routes/health.js";
 import { doctorRoutes } from "./routes/doctor.js";
+import { storiesRoutes } from "./routes/stories.js";
+import { followupsRoutes } from "./routes/followups.js";
+import { mocksRoutes } from "./routes/mocks.js";
 
 /** Far above the longest answer (20,000 characters, up to 80 KB of UTF-8) plus JSON overhead. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -54,10 +58,14 @@ export function createApp(deps: AppDeps) {
   app.route("/", questionsRoutes);
   app.route("/", gradeStreamRoutes);
   app.route("/", webRoutes);
+  app.route("/", practiceRoutes);
   app.route("/", batchesRoutes);
   app.route("/", gradeAudioRoutes);
   app.route("/", rewriteRoutes);
   app.route("/", doctorRoutes);
+  app.route("/", storiesRoutes);
+  app.route("/", followupsRoutes);
+  app.route("/", mocksRoutes);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {

@@ -7,6 +7,7 @@ import type { Gate } from "./middleware/concurrency.js";
 import type { SpokenGrading } from "../spoken.js";
 import type { RewriteService } from "../rewrite.js";
 import type { BatchJob, BatchStore } from "../store/batch-types.js";
+import type { StoryStore } from "../store/stories.js";
 import type { Store } from "../store/types.js";
 
 /** What the reliability middleware (middleware/index.ts) is given; each has a default. */
@@ -39,6 +40,12 @@ export interface AppDeps extends ReliabilityDeps {
   docsAsset?: (file: string) => Promise<{ body: Uint8Array<ArrayBuffer>; type: string } | null>;
   /** The endpoint check behind GET /v1/doctor (src/grader/doctor.ts, from configuration); absent: 404. */
   doctor?: () => Promise<DoctorReport>;
+  /** The story bank, drills and mock interviews (src/store/stories.ts); absent: those routes answer 404. */
+  stories?: StoryStore;
+  /** Stories per principle for full coverage (STARCOACH_COVERAGE_TARGET, default 2). */
+  coverageTarget?: number;
+  /** The clock for drills and mock timings; tests pass their own to simulate time. */
+  now?: () => Date;
   /** Batch jobs: where they are stored and how a stored job gets graded; absent where batches are off. */
   batches?: BatchJobs;
   /** Spoken answers (POST /v1/grade/audio); absent or unavailable: 503 transcription_unavailable. */

@@ -11,8 +11,8 @@
  * instead of showing their code. The success content of grade_answer is the Feedback of
  * POST /v1/grade (schema: FeedbackSchema, published in /openapi.json).
  *
- * Not here yet: story_coverage (which principles the candidate's stories cover) comes with the
- * story bank, which does not exist yet.
+ * story_coverage reads the story bank: every principle with the number of the candidate's stories
+ * that serve it, so an assistant can say which principles still need a story.
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
@@ -20,12 +20,18 @@ import { z } from "zod";
 import { PRINCIPLES } from "../core/principles.js";
 import { questionsFor } from "../core/questions.js";
 import { MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, requirePrinciple, type GradingService } from "../grading.js";
+import { storyCoverage } from "../practice/stories.js";
+import type { StoryStore } from "../store/stories.js";
 import { errorResult, toolError, toolResult } from "./results.js";
 import { pickQuestion } from "./suggest.js";
 import { feedbackSummary } from "./summary.js";
 
 export interface McpDeps {
   grading: GradingService;
+  /** The story bank behind story_coverage. */
+  stories: StoryStore;
+  /** Stories per principle that count as covered (STARCOACH_COVERAGE_TARGET). */
+  coverageTarget: number;
   /** Reported to the client in the handshake (the package version). */
   version: string;
   /** Diagnostics; the CLI writes them to standard error, never to standard output (the protocol). */
@@ -37,7 +43,7 @@ export const MAX_TOOL_INPUT_ELEMENTS = 64;
 
 const INSTRUCTIONS = [
   "starcoach grades STAR answers to behavioural interview questions against Amazon's 16 Leadership Principles.",
-  "Call list_principles for the principle ids, suggest_question for a question to practise, and grade_answer on the candidate's draft;",
+  "Call list_principles for the principle ids, story_coverage for the principles the candidate still lacks a story for, suggest_question for a question to practise, and grade_answer on the candidate's draft;",
   "read the scores and the top improvements back to the candidate and let them revise and grade again.",
 ].join(" ");
 
@@ -122,6 +128,35 @@ export function createMcpServer(deps: McpDeps): McpServer {
           principle: found ? { id: found.id, name: found.name } : null,
           candidates: candidates.length,
         });
+      }),
+  );
+
+  server.registerTool(
+    "story_coverage",
+    {
+      title: "Story coverage of the principles",
+      description: [
+        "Which of the 16 Leadership Principles the candidate's story bank covers: for each, the number of distinct stories that serve it,",
+        "the best overall score among them and a status (missing, thin: fewer than the target, covered). Every graded answer is a story;",
+        "grade_answer adds to the bank. Use it to pick the next principle to practise.",
+      ].join(" "),
+      outputSchema: {
+        target: z.number().int(),
+        principles: z.array(z.object({ id: z.string(), name: z.string(), stories: z.number().int(), bestScore: z.number().int().nullable(), status: z.enum(["missing", "thin", "covered"]), storyIds: z.array(z.string()) })),
+      },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    () =>
+      call(async () => {
+        const coverage = await storyCoverage({ stories: deps.stories, coverageTarget: deps.coverageTarget });
+        const line = (status: string) => coverage.principles.filter((p) => p.status === status).map((p) => `${p.name} (${p.stories})`);
+        const text = [
+          `Target: ${coverage.target} stories per principle.`,
+          `Covered: ${line("covered").join(", ") || "none"}.`,
+          `Thin: ${line("thin").join(", ") || "none"}.`,
+          `Missing: ${line("missing").join(", ") || "none"}.`,
+        ].join("\n");
+        return toolResult(text, { ...coverage });
       }),
   );
 

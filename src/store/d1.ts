@@ -9,17 +9,18 @@ import { batchStore, type SqlBatchStore } from "./batches.js";
 import type { D1Database } from "./d1-types.js";
 import { d1Driver, type SqlDatabase } from "./driver.js";
 import { gradingStore } from "./gradings.js";
+import { storyStore, type StoryStore } from "./stories.js";
 import type { Store } from "./types.js";
 
 /** How D1 faults are named in messages (a Worker has no file path). */
 export const D1_NAME = "D1 database DB";
 
-export function openD1(binding: D1Database, now?: () => string): { store: Store; batches: SqlBatchStore } {
+export function openD1(binding: D1Database, now?: () => string): { store: Store; batches: SqlBatchStore; stories: StoryStore } {
   const database: SqlDatabase = {
     sql: d1Driver(binding),
     name: D1_NAME,
     // A D1 binding has no connection to close.
     close: async () => {},
   };
-  return { store: gradingStore(database), batches: batchStore(database, now) };
+  return { store: gradingStore(database), batches: batchStore(database, now), stories: storyStore(database) };
 }

@@ -39,8 +39,8 @@ export function gradingStore(db: SqlDatabase): Store {
       async saveGrading(f, cacheKey) {
         await sql.run(
           `INSERT INTO gradings
-          (id, created_at, principle_id, question, answer, mode, model, prompt_version, input_tokens, output_tokens, overall_score, cache_key, feedback)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          (id, created_at, principle_id, question, answer, mode, model, prompt_version, input_tokens, output_tokens, overall_score, cache_key, feedback, story_id)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [
             f.id,
             f.createdAt,
@@ -55,6 +55,7 @@ export function gradingStore(db: SqlDatabase): Store {
             f.overall.score,
             cacheKey,
             JSON.stringify(f),
+            f.storyId,
           ],
         );
       },

@@ -15,6 +15,7 @@ import { batchStore, type SqlBatchStore } from "./batches.js";
 import { betterSqliteDriver, type SqlDatabase } from "./driver.js";
 import { toStoreError } from "./faults.js";
 import { gradingStore } from "./gradings.js";
+import { storyStore, type StoryStore } from "./stories.js";
 import type { Store } from "./types.js";
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), "migrations");
@@ -92,6 +93,7 @@ export function checkpoint(db: Database.Database): void {
 export interface SqliteStores {
   store: Store;
   batches: SqlBatchStore;
+  stories: StoryStore;
   /** Closes the one connection both stores use (closing either store does the same). */
   close(): Promise<void>;
 }
@@ -113,5 +115,5 @@ export function openSqlite(file: string, options: DatabaseOptions = {}): SqliteS
       if (db.open) db.close();
     },
   };
-  return { store: gradingStore(database), batches: batchStore(database), close: database.close };
+  return { store: gradingStore(database), batches: batchStore(database), stories: storyStore(database), close: database.close };
 }

@@ -13,7 +13,7 @@ export interface GradingSummary {
 }
 
 /** Tables holding user data, children first: what "delete everything" empties. */
-export const USER_TABLES = ["batch_rows", "batch_jobs", "gradings"] as const;
+export const USER_TABLES = ["batch_rows", "batch_jobs", "drills", "mocks", "story_principles", "stories", "gradings"] as const;
 
 export interface DeletedCounts {
   gradings: number;

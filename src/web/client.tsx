@@ -29,6 +29,8 @@ interface GradeBody {
   principle: string;
   question: string;
   answer: string;
+  /** The story an edited answer continues; absent: a new story. */
+  storyId?: string;
 }
 
 /** How long typing must pause before the word count is announced. */
@@ -313,11 +315,16 @@ function setUpForm(form: HTMLFormElement): void {
   }
 
   /** A finished grading: the server's own page fragment (so it renders in one place), and its address. */
+  const storyInput = byId<HTMLInputElement>("story-id");
   async function showFeedback(feedback: Feedback) {
     const html = await fetch(`/result/${encodeURIComponent(feedback.id)}?fragment=1`).then((r) => r.text());
     const fresh = toElement(html);
     if (fresh) replaceResult(fresh);
     history.pushState({ id: feedback.id }, "", `/result/${encodeURIComponent(feedback.id)}`);
+    // Editing the answer now continues this story; "Grade as a new story" starts another.
+    storyInput.value = feedback.storyId;
+    byId("submit-new-story").hidden = false;
+    form.querySelector(".form-title")!.textContent = "Edit and grade again";
     document.title = `Feedback: ${feedback.overall.score}/100 · starcoach`;
     status.textContent = `Graded: ${feedback.overall.score}/100.`;
     revealResult();
@@ -337,6 +344,7 @@ function setUpForm(form: HTMLFormElement): void {
     clearError();
     const before = byId("result").cloneNode(true) as HTMLElement;
     const body: GradeBody = { principle: principle.value, question: question.value, answer: answer.value };
+    if (storyInput.value && intent !== "new-story") body.storyId = storyInput.value;
     submit.disabled = true;
     status.textContent = "Grading…";
     try {
@@ -359,6 +367,7 @@ function setUpForm(form: HTMLFormElement): void {
     setUpRecorder(recorder, {
       principle: () => principle.value,
       question: () => question.value,
+      storyId: () => storyInput.value,
       clearError,
       showError,
       async showFeedback(feedback) {
@@ -370,8 +379,57 @@ function setUpForm(form: HTMLFormElement): void {
   }
 }
 
+/**
+ * A countdown for an answer ([data-timer] = the target in seconds): it starts when the page shows
+ * the question, or when the candidate first types into the form's [data-timer-start] field; past
+ * zero it counts the overrun. On submit the seconds taken go into the form's elapsedSeconds field.
+ */
+export function setUpTimer(el: HTMLElement): void {
+  const target = Number(el.dataset.timer) || 120;
+  const display = el.querySelector(".timer-clock")!;
+  const note = el.querySelector(".timer-note")!;
+  const hidden = el.querySelector<HTMLInputElement>('input[name="elapsedSeconds"]');
+  const form = el.closest("form");
+  const starter = form?.querySelector<HTMLElement>("[data-timer-start]");
+  let started: number | null = null;
+  let announced = false;
+  const elapsed = () => (started === null ? 0 : (Date.now() - started) / 1000);
+  const tick = () => {
+    const left = target - Math.floor(elapsed());
+    display.textContent = left >= 0 ? clock(left) : `+${clock(-left)}`;
+    el.classList.toggle("over", left < 0);
+    if (left < 0 && !announced) {
+      announced = true;
+      note.textContent = "Time is up: finish your sentence. The overrun is recorded.";
+      note.setAttribute("role", "status");
+    }
+  };
+  const start = () => {
+    if (started !== null) return;
+    started = Date.now();
+    el.classList.add("running");
+    tick();
+    setInterval(tick, 250);
+  };
+  if (starter) {
+    starter.addEventListener("focus", start, { once: true });
+    starter.addEventListener("input", start, { once: true });
+  } else start();
+  form?.addEventListener("submit", () => {
+    // Not started (nothing typed): leave it empty, and the server's clock decides.
+    if (hidden && started !== null) hidden.value = String(Math.round(elapsed() * 10) / 10);
+  });
+}
+
 if (typeof document !== "undefined") {
   const form = document.getElementById("grade-form");
   if (form instanceof HTMLFormElement) setUpForm(form);
+  document.querySelectorAll<HTMLElement>("[data-timer]").forEach(setUpTimer);
+  // Destructive buttons ask first.
+  document.querySelectorAll<HTMLButtonElement>("button[data-confirm]").forEach((b) =>
+    b.addEventListener("click", (ev) => {
+      if (!window.confirm(b.dataset.confirm ?? "Are you sure?")) ev.preventDefault();
+    }),
+  );
   setUpRewrite();
 }

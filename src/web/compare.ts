@@ -1,9 +1,10 @@
 /**
- * "Re-grading an edited answer shows the change per part": find the previous grading of the same
- * principle + question, and the score differences against it.
+ * "Re-grading an edited answer shows the change per part": find the previous version of the story
+ * (or, without a story bank, of the same principle + question) and the score differences against it.
  */
 import type { Feedback } from "../core/feedback.js";
 import { STAR_PARTS, type StarPart } from "../core/star-split.js";
+import type { StoryStore } from "../store/stories.js";
 import type { Store } from "../store/types.js";
 
 const PAGE = 100;
@@ -14,8 +15,16 @@ function sameQuestion(a: string | null, b: string | null): boolean {
   return norm(a) === norm(b);
 }
 
-/** The newest grading older than `current` for the same principle and question, with a different answer. */
-export async function findPreviousVersion(store: Store, current: Feedback): Promise<Feedback | null> {
+/**
+ * The version before `current` in its story. Without a story bank: the newest grading older than
+ * `current` for the same principle and question, with a different answer.
+ */
+export async function findPreviousVersion(store: Store, current: Feedback, stories?: Pick<StoryStore, "versions">): Promise<Feedback | null> {
+  if (stories) {
+    const versions = await stories.versions(current.storyId);
+    const at = versions.findIndex((v) => v.gradingId === current.id);
+    return at > 0 ? store.getGrading(versions[at - 1]!.gradingId) : null;
+  }
   let before: string | undefined = current.id;
   for (let scanned = 0; scanned < MAX_SCANNED; scanned += PAGE) {
     const page = await store.listGradings({ limit: PAGE, ...(before ? { before } : {}) });

@@ -296,7 +296,7 @@ function PartCard(props: { part: StarPart; data: PartView; change?: number | und
   );
 }
 
-function ScoreHead(props: { draft: ResultDraft; change: ScoreChange | null }) {
+function ScoreHead(props: { draft: ResultDraft; change: ScoreChange | null; story?: Child }) {
   const { draft, change } = props;
   const overall = draft.overall;
   const meta = draft.meta;
@@ -308,6 +308,7 @@ function ScoreHead(props: { draft: ResultDraft; change: ScoreChange | null }) {
       </div>
       <div class="score-text">
         <h2 id="result-title" tabindex={-1}>{overall ? BAND_LABEL[overall.band] : "Grading…"}</h2>
+        {props.story}
         <p class="context">
           <strong>{draft.principle.name}</strong>
           {draft.question ? <> · {draft.question}</> : <> · no question given</>}
@@ -376,14 +377,14 @@ function FitCard(props: { draft: ResultDraft; change: ScoreChange | null; nameOf
  * The result view, the same while it streams and once it is final: every section is there from the
  * first event, and the model's words fill in, so nothing moves or changes style when it finishes.
  */
-export function ResultBody(props: { draft: ResultDraft; change?: ScoreChange | null; nameOf: (id: string) => string; afterFigures?: Child; children?: Child }) {
+export function ResultBody(props: { draft: ResultDraft; change?: ScoreChange | null; nameOf: (id: string) => string; afterFigures?: Child; story?: Child; children?: Child }) {
   const { draft } = props;
   const change = props.change ?? null;
   const streaming = draft.overall === undefined;
   const quotes = [...STAR_PARTS.flatMap((p) => draft.star[p].evidence), ...draft.principleFit.evidence];
   return (
     <section class={streaming ? "result streaming" : "result"} id="result" aria-labelledby="result-title" aria-busy={streaming ? "true" : undefined} data-id={draft.id}>
-      <ScoreHead draft={draft} change={change} />
+      <ScoreHead draft={draft} change={change} story={props.story} />
 
       <section class="card annotated" aria-labelledby="annotated-title">
         <h2 id="annotated-title">Your answer, annotated</h2>

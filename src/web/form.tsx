@@ -10,6 +10,8 @@ export interface FormValues {
   principle: string;
   question: string;
   answer: string;
+  /** The story an edited answer continues; empty: a new story. */
+  storyId?: string;
 }
 
 export interface FormError {
@@ -62,7 +64,7 @@ function Recorder(props: { spoken: SpokenOptions; targetSeconds: number }) {
   );
 }
 
-export function GradeForm(props: { values: FormValues; questions: BankQuestion[]; length: LengthOptions; error?: FormError | null; title?: string; spoken?: SpokenOptions | null; versionOf?: string | null; note?: string | null }) {
+export function GradeForm(props: { values: FormValues; questions: BankQuestion[]; length: LengthOptions; error?: FormError | null; title?: string; spoken?: SpokenOptions | null; versionOf?: string | null; note?: string | null; story?: { title: string; versions: number } | null }) {
   const { values, error, length } = props;
   const selected = findPrinciple(values.principle) ?? PRINCIPLES[0]!;
   const answerError = error && /^answer_/.test(error.code);
@@ -80,6 +82,13 @@ export function GradeForm(props: { values: FormValues; questions: BankQuestion[]
       data-max-chars={String(MAX_ANSWER_CHARS)}
     >
       <h1 class="form-title">{props.title ?? "Practise an answer"}</h1>
+      {/* "Edit and grade again" continues this story as a new version; the page script keeps it current. */}
+      <input type="hidden" name="storyId" id="story-id" value={values.storyId ?? ""} />
+      {props.story ? (
+        <p class="hint" id="story-note">
+          Version {props.story.versions + 1} of <a href={`/stories/${encodeURIComponent(values.storyId ?? "")}`}>{props.story.title}</a>
+        </p>
+      ) : null}
       <div id="form-error" class="alert" role="alert" tabindex={-1} hidden={!error} data-code={error?.code}>
         {error ? <><strong>Not graded: </strong>{error.message}</> : null}
       </div>
@@ -169,6 +178,9 @@ export function GradeForm(props: { values: FormValues; questions: BankQuestion[]
       <div class="actions">
         <button type="submit" class="primary" name="intent" value="grade" id="submit">
           Get feedback
+        </button>
+        <button type="submit" class="secondary" name="intent" value="new-story" id="submit-new-story" hidden={!values.storyId}>
+          Grade as a new story
         </button>
         <span class="hint" id="submit-status" aria-live="polite"></span>
       </div>

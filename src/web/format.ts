@@ -16,10 +16,7 @@ export const BAND_LABEL: Record<Band, string> = {
 export const REFIT_INTENT = "principle:";
 
 /** 108 → "1:48" */
-export function clock(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
-}
+export { clock } from "../core/clock.js";
 
 /** 20000 → "20,000" (fixed separators, the same on every machine). */
 export function number(n: number): string {

@@ -1,6 +1,7 @@
 /**
- * Past gradings: open one, delete one (plain POST forms, so it works without JavaScript). A table
- * on wide screens; under 600 px each row is drawn as a card (style.css), so nothing is off screen.
+ * Past gradings, grouped under their story (versions numbered): open one, delete one (plain POST
+ * forms, so it works without JavaScript). A table on wide screens; under 600 px each row is drawn as
+ * a card (style.css), so nothing is off screen.
  */
 import type { GradingSummary } from "../store/types.js";
 import { readableDate } from "./format.js";
@@ -34,7 +35,33 @@ function RowActions(props: { item: GradingSummary }) {
   );
 }
 
-export function HistoryView(props: { items: GradingSummary[]; nextBefore: string | null; notice?: string | null }) {
+/** Where a grading sits in the story bank. */
+export interface VersionOf {
+  storyId: string;
+  title: string;
+  version: number;
+  versions: number;
+}
+
+/** The page's gradings in groups of one story each, in the order the stories first appear. */
+function groupByStory(items: GradingSummary[], versionOf: ReadonlyMap<string, VersionOf>): Array<{ story: VersionOf | null; items: GradingSummary[] }> {
+  const groups: Array<{ story: VersionOf | null; items: GradingSummary[] }> = [];
+  const byStory = new Map<string, GradingSummary[]>();
+  for (const item of items) {
+    const story = versionOf.get(item.id) ?? null;
+    const existing = story ? byStory.get(story.storyId) : undefined;
+    if (existing) existing.push(item);
+    else {
+      const group = { story, items: [item] };
+      groups.push(group);
+      if (story) byStory.set(story.storyId, group.items);
+    }
+  }
+  return groups;
+}
+
+export function HistoryView(props: { items: GradingSummary[]; nextBefore: string | null; notice?: string | null; versionOf?: ReadonlyMap<string, VersionOf> }) {
+  const versionOf = props.versionOf ?? new Map<string, VersionOf>();
   return (
     <section class="card history" aria-labelledby="history-title">
       <h1 id="history-title">History</h1>
@@ -58,10 +85,25 @@ export function HistoryView(props: { items: GradingSummary[]; nextBefore: string
               <th scope="col"><span class="sr-only">Actions</span></th>
             </tr>
           </thead>
-          <tbody>
-            {props.items.map((g) => (
+          {groupByStory(props.items, versionOf).map(({ story, items }) => (
+          <tbody class="story-group" data-story={story?.storyId}>
+            {story ? (
+              <tr class="story-row">
+                <th scope="colgroup" colspan={5}>
+                  <a href={`/stories/${encodeURIComponent(story.storyId)}`}>{story.title}</a>{" "}
+                  <span class="muted small">
+                    · {story.versions} {story.versions === 1 ? "version" : "versions"}
+                    {story.versions > 1 ? <> · <a href={`/stories/${encodeURIComponent(story.storyId)}#versions`}>compare versions</a></> : null}
+                  </span>
+                </th>
+              </tr>
+            ) : null}
+            {items.map((g) => (
               <tr data-id={g.id}>
-                <td class="date">{readableDate(g.createdAt)}</td>
+                <td class="date">
+                  {readableDate(g.createdAt)}
+                  {versionOf.get(g.id) ? <span class="muted small"> · v{versionOf.get(g.id)!.version}</span> : null}
+                </td>
                 <td class="principle">{g.principle.name}</td>
                 <td class="q">{g.question ?? <span class="muted">no question</span>}</td>
                 <td class="num score">
@@ -72,6 +114,7 @@ export function HistoryView(props: { items: GradingSummary[]; nextBefore: string
               </tr>
             ))}
           </tbody>
+          ))}
         </table>
       )}
       {props.nextBefore ? (

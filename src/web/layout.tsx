@@ -3,7 +3,7 @@ import type { Child } from "hono/jsx";
 import type { Grader } from "../grader/types.js";
 import { ASSET_VERSION } from "./assets.js";
 
-export function Layout(props: { title: string; grader: Pick<Grader, "mode" | "model">; active?: "practise" | "history"; children: Child }) {
+export function Layout(props: { title: string; grader: Pick<Grader, "mode" | "model">; active?: "practise" | "history" | "stories" | "mock"; children: Child }) {
   const { grader } = props;
   return (
     <html lang="en">
@@ -23,6 +23,8 @@ export function Layout(props: { title: string; grader: Pick<Grader, "mode" | "mo
           </a>
           <nav aria-label="Main">
             <a href="/" aria-current={props.active === "practise" ? "page" : undefined}>Practise</a>
+            <a href="/stories" aria-current={props.active === "stories" ? "page" : undefined}>Stories</a>
+            <a href="/mock" aria-current={props.active === "mock" ? "page" : undefined}>Mock interview</a>
             <a href="/history" aria-current={props.active === "history" ? "page" : undefined}>History</a>
             <a href="/docs">API</a>
           </nav>

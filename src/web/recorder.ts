@@ -11,6 +11,8 @@ import { clock } from "./format.js";
 export interface RecorderHooks {
   principle(): string;
   question(): string;
+  /** The story being edited ("" for a new story): a recording continues it like a typed answer. */
+  storyId(): string;
   clearError(): void;
   showError(message: string): void;
   /** A graded recording: show it like a typed answer's result. */
@@ -192,6 +194,7 @@ export function setUpRecorder(box: HTMLElement, hooks: RecorderHooks): void {
     body.append("audio", recording, `answer.${extensionOf(recording.type)}`);
     body.append("principle", hooks.principle());
     if (hooks.question().trim()) body.append("question", hooks.question());
+    if (hooks.storyId()) body.append("storyId", hooks.storyId());
     try {
       const res = await fetch("/v1/grade/audio", { method: "POST", body });
       const json = (await res.json().catch(() => null)) as (Feedback & { error?: { message: string } }) | null;

@@ -1,5 +1,7 @@
 /** The result page: a stored grading (the shared result view) and the column shown before the first one. */
+import type { Child } from "hono/jsx";
 import type { Feedback } from "../core/feedback.js";
+import type { StoryDetail } from "../practice/bank.js";
 import { findPrinciple } from "../core/principles.js";
 import type { ScoreChange } from "./compare.js";
 import { draftOf, ResultBody } from "./components.js";
@@ -7,7 +9,19 @@ import { DeliveryCard, spokenMarks } from "./delivery.js";
 import { RewritePanel, type RewritePanelState } from "./rewrite-panel.js";
 
 /** A stored grading, drawn with the components the live view streams into. */
-export function ResultView(props: { feedback: Feedback; change?: ScoreChange | null; rewrite?: RewritePanelState }) {
+/** "Version 2 of 3 of the story …": where this grading sits in the story bank. */
+function StoryLine(props: { story: StoryDetail; gradingId: string }) {
+  const { story } = props;
+  return (
+    <p class="story-of" id="story-link">
+      Version {story.versionList.findIndex((v) => v.gradingId === props.gradingId) + 1} of {story.versions} of the story{" "}
+      <a href={`/stories/${encodeURIComponent(story.id)}`}>{story.title}</a>
+    </p>
+  );
+}
+
+/** `extra`: what follows the stronger version (the follow-up drills). */
+export function ResultView(props: { feedback: Feedback; change?: ScoreChange | null; rewrite?: RewritePanelState; story?: StoryDetail | null; extra?: Child }) {
   const f = props.feedback;
   return (
     <ResultBody
@@ -15,8 +29,10 @@ export function ResultView(props: { feedback: Feedback; change?: ScoreChange | n
       change={props.change ?? null}
       nameOf={(id) => findPrinciple(id)?.name ?? id}
       afterFigures={f.delivery ? <DeliveryCard delivery={f.delivery} /> : null}
+      story={props.story ? <StoryLine story={props.story} gradingId={f.id} /> : null}
     >
       {props.rewrite ? <RewritePanel feedback={f} state={props.rewrite} /> : null}
+      {props.extra}
     </ResultBody>
   );
 }

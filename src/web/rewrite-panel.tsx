@@ -20,7 +20,8 @@ export function practiseHref(gradingId: string): string {
   return `/?rewriteOf=${encodeURIComponent(gradingId)}`;
 }
 
-function Pieces(props: { pieces: DiffPiece[]; changed: "del" | "ins" }) {
+/** One side of a word diff: the changed words struck through (`del`) or marked as added (`ins`). */
+export function Pieces(props: { pieces: DiffPiece[]; changed: "del" | "ins" }) {
   return (
     <>
       {props.pieces.map((p) => {

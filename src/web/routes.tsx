@@ -21,6 +21,9 @@ import { REFIT_INTENT } from "./format.js";
 import { GradeForm, type FormError, type FormValues } from "./form.js";
 import { HistoryView } from "./history.js";
 import { Layout } from "./layout.js";
+import { listDrills } from "../practice/drills.js";
+import { getStory, listStories } from "../practice/stories.js";
+import { DrillSection, type DrillFormValues } from "./drills.js";
 import { EmptyResult, ResultView } from "./result.js";
 import type { RewritePanelState } from "./rewrite-panel.js";
 
@@ -30,14 +33,14 @@ const MAX_FORM_BYTES = 512 * 1024;
 type C = Context<AppEnv>;
 
 // CSP, nosniff and referrer policy come from the app-wide secureHeaders middleware (src/http/middleware).
-const PAGE_STATUSES = [200, 400, 403, 404, 413, 415, 429, 500, 502, 503, 504, 507] as const;
-type PageStatus = (typeof PAGE_STATUSES)[number];
+const PAGE_STATUSES = [200, 400, 403, 404, 409, 413, 415, 429, 500, 502, 503, 504, 507] as const;
+export type PageStatus = (typeof PAGE_STATUSES)[number];
 
-async function html(c: C, node: Child, status: PageStatus = 200) {
+export async function html(c: C, node: Child, status: PageStatus = 200) {
   return c.html("<!doctype html>" + (await node)!.toString(), status);
 }
 
-function page(c: C, title: string, active: "practise" | "history", body: Child) {
+export function page(c: C, title: string, active: "practise" | "history" | "stories" | "mock", body: Child) {
   return <Layout title={title} grader={c.var.deps.grading.grader} active={active}>{body}</Layout>;
 }
 
@@ -51,13 +54,13 @@ interface VersionOf {
   note: string;
 }
 
-function workspace(c: C, values: FormValues, result: Child, error: FormError | null = null, hasResult = false, version: VersionOf | null = null) {
+function workspace(c: C, values: FormValues, result: Child, error: FormError | null = null, hasResult = false, version: VersionOf | null = null, story: { title: string; versions: number } | null = null) {
   const principle = principleOrDefault(values.principle);
   return (
     // On a phone a finished result comes first; the form to edit and re-grade follows it.
     <div class={hasResult ? "workspace has-result" : "workspace"}>
       <div class="col-form">
-        <GradeForm values={{ ...values, principle: principle.id }} questions={questionsFor(principle.id)} length={c.var.deps.grading.length} error={error} title={hasResult ? "Edit and grade again" : version ? "Practise the stronger version" : "Practise an answer"} versionOf={version?.id ?? null} note={version?.note ?? null}  spoken={spokenOptions(c)} />
+        <GradeForm values={{ ...values, principle: principle.id }} questions={questionsFor(principle.id)} length={c.var.deps.grading.length} error={error} title={hasResult ? "Edit and grade again" : version ? "Practise the stronger version" : "Practise an answer"} versionOf={version?.id ?? null} note={version?.note ?? null} spoken={spokenOptions(c)} story={story} />
       </div>
       <div class="col-result">{result}</div>
     </div>
@@ -102,7 +105,8 @@ async function practiseRewrite(c: C, gradingId: string, fallback: FormValues) {
     const error = { code: "not_found", message: feedback ? "That grading has no stronger version yet: open its result and write one first." : "No grading with that id: it may have been deleted." };
     return html(c, page(c, "Practise · starcoach", "practise", workspace(c, fallback, <EmptyResult />, error)), 404);
   }
-  const values = { principle: feedback.principle.id, question: feedback.question ?? "", answer: rewrite.text };
+  // The rewrite is the story's next version: the form carries the story on.
+  const values = { principle: feedback.principle.id, question: feedback.question ?? "", answer: rewrite.text, storyId: feedback.storyId };
   const gaps = rewrite.placeholders.length;
   const note = gaps
     ? `The stronger version of your answer. Replace ${gaps === 1 ? "the [bracketed] gap" : `each of the ${gaps} [bracketed] gaps`} with what really happened, then grade it.`
@@ -127,7 +131,7 @@ const CROSS_SITE: FormError = {
   message: "This form was sent from another site or address, so it was not graded. Your text is still here: check the address bar shows this server, then send it again.",
 };
 
-function refusal(err: unknown): { status: PageStatus; error: FormError; retryAfter?: number } {
+export function refusal(err: unknown): { status: PageStatus; error: FormError; retryAfter?: number } {
   if (err instanceof StoreError) console.error(`[starcoach] storage fault on the web form: ${err.detail}`);
   else if (!isAppError(err)) console.error("[starcoach] web grading failed:", err);
   const { status, code, message, retryAfter } = errorInfo(err, "Something went wrong on our side. Your text is still here; try again.");
@@ -150,7 +154,8 @@ webRoutes.post(
     const intent = formString(form.intent);
     // "This story may show these better": the same answer and question, graded for that principle.
     const principle = intent.startsWith(REFIT_INTENT) ? intent.slice(REFIT_INTENT.length) : formString(form.principle);
-    const values: FormValues = { principle, question, answer: formString(form.answer) };
+    // A re-grade for a better-fitting principle is the same story: its next version serves that principle too.
+    const values: FormValues = { principle, question, answer: formString(form.answer), storyId: formString(form.storyId) };
     // Every refusal shows the form again with exactly what was typed: an error never loses the answer.
     const again = (status: PageStatus, error: FormError) => html(c, page(c, "Not graded · starcoach", "practise", workspace(c, values, <EmptyResult />, error)), status);
     if (await crossSite(c)) return again(403, CROSS_SITE);
@@ -163,7 +168,8 @@ webRoutes.post(
     try {
       const release = await c.var.admission.admit(c);
       try {
-        const feedback = await c.var.deps.grading.grade(values, { signal: c.req.raw.signal });
+        // "Grade as a new story" leaves the story it was editing alone.
+        const feedback = await c.var.deps.grading.grade({ ...values, storyId: form.intent === "new-story" ? null : values.storyId || null }, { signal: c.req.raw.signal });
         return c.redirect(`/result/${encodeURIComponent(feedback.id)}`, 303);
       } finally {
         release();
@@ -176,25 +182,34 @@ webRoutes.post(
   },
 );
 
-function missingGrading(c: C) {
+export function missingGrading(c: C) {
   const missing = <section class="card"><h1>Not found</h1><p>No grading with that id: it may have been deleted. <a href="/history">Back to history</a>.</p></section>;
   return html(c, page(c, "Not found · starcoach", "history", missing), 404);
 }
 
-async function resultPage(c: C, feedback: Feedback, rewrite: RewritePanelState, status: PageStatus = 200) {
-  const previous = await findPreviousVersion(c.var.deps.store, feedback);
-  const view = <ResultView feedback={feedback} change={previous ? scoreChange(feedback, previous) : null} rewrite={rewrite} />;
+/**
+ * The result page of `feedback`: the result (its story, the stronger version, the follow-up drills)
+ * beside the form to edit and grade again, which continues the story.
+ */
+export async function resultPage(c: C, feedback: Feedback, options: { rewrite?: RewritePanelState; drill?: { values: DrillFormValues; error: string } } = {}, status: PageStatus = 200) {
+  const { store, stories } = c.var.deps;
+  // The rules' rewrite is shown at once; a model's once it has been asked for (then from the cache).
+  const rewrite = options.rewrite ?? { rewrite: await rewriteService(c.var.deps).readyRewrite(feedback) };
+  const previous = await findPreviousVersion(store, feedback, stories);
+  const story = stories ? await getStory({ stories }, feedback.storyId).catch(() => null) : null;
+  const drills = stories ? await listDrills({ store, stories }, feedback.id) : [];
+  const extra = stories ? <DrillSection feedback={feedback} drills={drills} values={options.drill?.values ?? null} error={options.drill?.error ?? null} /> : null;
+  const view = <ResultView feedback={feedback} change={previous ? scoreChange(feedback, previous) : null} rewrite={rewrite} story={story} extra={extra} />;
   // The script swaps this fragment in after a streamed grading, so results render in one place.
   if (c.req.query("fragment") === "1") return html(c, view, status);
-  const values = { principle: feedback.principle.id, question: feedback.question ?? "", answer: feedback.answer };
-  return html(c, page(c, `Feedback ${feedback.overall.score}/100 · starcoach`, "practise", workspace(c, values, view, null, true)), status);
+  const values = { principle: feedback.principle.id, question: feedback.question ?? "", answer: feedback.answer, storyId: feedback.storyId };
+  return html(c, page(c, `Feedback ${feedback.overall.score}/100 · starcoach`, "practise", workspace(c, values, view, null, true, null, story)), status);
 }
 
 webRoutes.get("/result/:id", async (c) => {
   const feedback = await c.var.deps.store.getGrading(c.req.param("id"));
   if (!feedback) return missingGrading(c);
-  // The rules' rewrite is shown at once; a model's once it has been asked for (then from the cache).
-  return resultPage(c, feedback, { rewrite: await rewriteService(c.var.deps).readyRewrite(feedback) });
+  return resultPage(c, feedback);
 });
 
 webRoutes.post("/result/:id/rewrite", csrf(), async (c) => {
@@ -213,7 +228,7 @@ webRoutes.post("/result/:id/rewrite", csrf(), async (c) => {
     // The result page again, with the reason in the panel: nothing is lost.
     const { status, error, retryAfter } = refusal(err);
     if (retryAfter !== undefined) c.header("Retry-After", String(retryAfter));
-    return resultPage(c, feedback, { rewrite: null, error }, status);
+    return resultPage(c, feedback, { rewrite: { rewrite: null, error } }, status);
   }
 });
 
@@ -222,7 +237,9 @@ webRoutes.get("/history", async (c) => {
   const before = c.req.query("before");
   const items = await c.var.deps.store.listGradings({ limit, ...(before ? { before } : {}) });
   const notice = c.req.query("deleted") === "1" ? "Deleted." : null;
-  return html(c, page(c, "History · starcoach", "history", <HistoryView items={items} nextBefore={items.length === limit ? items[items.length - 1]!.id : null} notice={notice} />));
+  const stories = c.var.deps.stories ? await listStories({ stories: c.var.deps.stories }) : [];
+  const versionOf = new Map(stories.flatMap((s) => s.versionList.map((v) => [v.gradingId, { storyId: s.id, title: s.title, version: v.version, versions: s.versions }] as const)));
+  return html(c, page(c, "History · starcoach", "history", <HistoryView items={items} nextBefore={items.length === limit ? items[items.length - 1]!.id : null} notice={notice} versionOf={versionOf} />));
 });
 
 webRoutes.post("/history/:id/delete", csrf(), async (c) => {

@@ -85,6 +85,16 @@ describe.skipIf(SKIP)("XSS payloads are inert under the CSP in a real browser", 
       expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
       expect(await page.locator("body").isVisible()).toBe(true);
     }
+    // The story bank shows titles taken from those answers: the bank, each story's page, the mock page.
+    await page.goto(`${srv.base}/stories`);
+    const storyLinks = await page.$$eval('.story-card h3 a', (as) => as.map((a) => (a as HTMLAnchorElement).getAttribute("href")!));
+    expect(storyLinks.length).toBe(PAYLOADS.length);
+    for (const href of ["/stories", ...storyLinks, "/mock"]) {
+      const res = await page.goto(`${srv.base}${href}`);
+      expect(res!.status()).toBe(200);
+      expect(res!.headers()["content-security-policy"]).toBe(CSP);
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    }
     // The app's own stylesheet and script load and work under the CSP.
     expect(await page.evaluate(() => [...document.styleSheets].some((s) => (s.href ?? "").includes("/assets/app.css") && s.cssRules.length > 10))).toBe(true);
 

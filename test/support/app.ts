@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { securityDefaults, type SecurityConfig } from "../../src/config.js";
 import { DEFAULT_LENGTH } from "../../src/core/analyze.js";
 import { createLlmGrader } from "../../src/grader/llm.js";
 import type { LlmSettings } from "../../src/grader/model.js";
@@ -10,7 +11,7 @@ import type { Grader } from "../../src/grader/types.js";
 import { createGradingService } from "../../src/grading.js";
 import { createLocalBatchJobs } from "../../src/batch/service.js";
 import { createApp } from "../../src/http/app.js";
-import { BAR_RAISER_FILE, docsAsset, REWRITE_FILE, RUBRIC_FILE } from "../../src/node-deps.js";
+import { BAR_RAISER_FILE, docsAsset, FOLLOW_UP_FILE, REWRITE_FILE, RUBRIC_FILE } from "../../src/node-deps.js";
 import type { BatchJobs } from "../../src/http/context.js";
 import type { Rewriter } from "../../src/grader/rewriter.js";
 import { createLlmRewriter } from "../../src/grader/rewrite-llm.js";
@@ -22,6 +23,7 @@ import { MOCK_BASE_URL } from "./openai-mock.js";
 
 export const RUBRIC = readFileSync(RUBRIC_FILE, "utf8");
 export const BAR_RAISER = readFileSync(BAR_RAISER_FILE, "utf8");
+export const FOLLOW_UP = readFileSync(FOLLOW_UP_FILE, "utf8");
 export const REWRITE_PROMPT = readFileSync(REWRITE_FILE, "utf8");
 
 export function tempDbFile(): string {
@@ -34,21 +36,34 @@ export function testLlmSettings(overrides: Partial<LlmSettings> = {}): LlmSettin
 }
 
 export function llmGrader(overrides: Partial<LlmSettings> = {}): Promise<Grader> {
-  return createLlmGrader(testLlmSettings(overrides), RUBRIC, BAR_RAISER);
+  return createLlmGrader(testLlmSettings(overrides), RUBRIC, BAR_RAISER, FOLLOW_UP);
 }
 
 export function llmRewriter(overrides: { maxRetries?: number } = {}): Promise<Rewriter> {
   return createLlmRewriter({ apiKey: "sk-test", baseURL: MOCK_BASE_URL, model: "gpt-4.1-mini", timeoutMs: 5_000, maxRetries: overrides.maxRetries ?? 2 }, REWRITE_PROMPT);
 }
 
-export async function buildTestApp(options: { grader?: Grader; rewriter?: Rewriter; dbFile?: string; transcriber?: Transcriber; archive?: AudioArchive } = {}) {
-  const store = openSqlite(options.dbFile ?? tempDbFile()).store;
+export async function buildTestApp(
+  options: { grader?: Grader; rewriter?: Rewriter; dbFile?: string; transcriber?: Transcriber; archive?: AudioArchive; now?: () => Date; coverageTarget?: number; security?: Partial<SecurityConfig> } = {},
+) {
+  const dbFile = options.dbFile ?? tempDbFile();
+  const { store, stories } = openSqlite(dbFile);
   const grader = options.grader ?? createOfflineGrader();
-  const grading = createGradingService({ store, grader, length: DEFAULT_LENGTH });
+  const grading = createGradingService({ store, stories, grader, length: DEFAULT_LENGTH, ...(options.now ? { now: options.now } : {}) });
   const spoken = createSpokenGrading({ grading, transcriber: options.transcriber ?? null, archive: options.archive ?? null });
   const rewrite = options.rewriter ? createRewriteService({ store, rewriter: options.rewriter, length: DEFAULT_LENGTH }) : undefined;
-  const app = createApp({ store, grading, docsAsset, spoken, ...(rewrite ? { rewrite } : {}) });
-  return { app, store, grading, grader };
+  const app = createApp({
+    store,
+    stories,
+    grading,
+    docsAsset,
+    spoken,
+    ...(rewrite ? { rewrite } : {}),
+    ...(options.security ? { security: { ...securityDefaults(), log: { enabled: false, answers: false }, ...options.security } } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.coverageTarget ? { coverageTarget: options.coverageTarget } : {}),
+  });
+  return { app, store, stories, grading, grader, dbFile };
 }
 
 export type TestApp = Awaited<ReturnType<typeof buildTestApp>>["app"];

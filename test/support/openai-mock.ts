@@ -6,8 +6,10 @@
 import { readFileSync } from "node:fs";
 import { delay, http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
+import type { ModelBarRaiser } from "../../src/core/bar-raiser.js";
 import { analyze } from "../../src/core/analyze.js";
 import type { ModelGrade } from "../../src/core/feedback.js";
+import type { ModelFollowUp } from "../../src/core/followup.js";
 
 export const MOCK_BASE_URL = "https://llm.test/v1";
 const template = readFileSync(new URL("../fixtures/chat-completion.json", import.meta.url), "utf8");
@@ -115,6 +117,30 @@ export function modelGrade(answer: string, overrides: Partial<ModelGrade> = {}):
     principleFit: { evidence: [q(2)], rationale: "Shows ownership of the outcome.", score: 3, betterFits: [] },
     improvements: ["Quantify the result with the before and after error rate."],
     followUps: ["How did you decide which fix to ship first?"],
+    ...overrides,
+  };
+}
+
+/** A valid bar-raiser review. */
+export function modelBarRaiser(overrides: Partial<ModelBarRaiser> = {}): ModelBarRaiser {
+  return {
+    reasons: ["The actions are the candidate's own and the result is measured."],
+    redFlags: [],
+    followUps: ["Who else did you have to convince?", "What would you do differently?", "How did you measure the error rate?"],
+    hireSignal: "yes",
+    ...overrides,
+  };
+}
+
+/** A valid follow-up judgement whose evidence is the answer's first sentence. */
+export function modelFollowUp(answer: string, overrides: Partial<ModelFollowUp> = {}): ModelFollowUp {
+  return {
+    answersQuestionReason: "It answers the question asked.",
+    answersQuestion: true,
+    evidence: [answer.split(/(?<=[.!?])\s+/)[0]!],
+    contradictions: [],
+    feedback: "Specific and first-person.",
+    specificity: 3,
     ...overrides,
   };
 }

@@ -4,11 +4,12 @@
  * the recorded response shape (chatCompletionBody) and a grade whose quotes come from the answer
  * in the prompt, so any answer grades (a rewrite request gets the answer's STAR sentences back). Markers in the answer pick a failure:
  * MOCK_HTTP_500 → HTTP 500, MOCK_BAD_JSON → content that breaks the schema, MOCK_FLAKY → HTTP 503
- * the first time that answer is seen, then a normal grade.
+ * the first time that answer is seen, then a normal grade. The bar-raiser review and the follow-up
+ * judgement (told apart by the schema name asked for) get valid replies of their own shape.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { chatCompletionBody, modelGrade, type RecordedCall } from "./openai-mock.js";
+import { chatCompletionBody, modelBarRaiser, modelFollowUp, modelGrade, type RecordedCall } from "./openai-mock.js";
 
 export interface OpenAiServer {
   baseURL: string;
@@ -52,7 +53,9 @@ export async function startOpenAiServer(): Promise<OpenAiServer> {
       if ((body.response_format as { json_schema?: { name?: string } } | undefined)?.json_schema?.name === "star_rewrite") {
         return send(200, chatCompletionBody(JSON.stringify(echoRewrite(answer))));
       }
-      const content = answer.includes("MOCK_BAD_JSON") ? '{"situation": "nope"}' : JSON.stringify(modelGrade(answer));
+      const schema = (body.response_format?.json_schema as { name?: string } | undefined)?.name;
+      const reply = schema === "bar_raiser" ? modelBarRaiser() : schema === "follow_up_judgement" ? modelFollowUp(answer) : modelGrade(answer);
+      const content = answer.includes("MOCK_BAD_JSON") ? '{"situation": "nope"}' : JSON.stringify(reply);
       send(200, chatCompletionBody(content));
     });
   });

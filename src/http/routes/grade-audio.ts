@@ -93,6 +93,8 @@ gradeAudioRoutes.post(
       question: question ?? null,
       storyId: storyId?.trim() || null,
     });
+    // An unknown story is refused before anything is paid for (404 story_not_found).
+    await c.var.deps.grading.requireStory(recording.storyId);
     // Only a checked request is admitted (per-client rate limit, then a grading slot).
     const release = await c.var.admission.admit(c);
     try {

@@ -59,7 +59,9 @@ gradeStreamRoutes.post("/v1/grade/stream", async (c) => {
   }
   const parsed = GradeRequestSchema.safeParse(json);
   if (!parsed.success) return errorResponse(c, 400, "invalid_request", describeIssues(parsed.error.issues));
-  validateInput(parsed.data); // throws InputError → the app's JSON error, before any event is sent
+  // Both throw InputError → the app's JSON error, before any event is sent.
+  validateInput(parsed.data);
+  await c.var.deps.grading.requireStory(parsed.data.storyId);
   // 429/503 as JSON before the stream starts; the slot is held until the grading itself has ended.
   const release = await c.var.admission.admit(c);
 

@@ -12,6 +12,7 @@ export const GradeRequestSchema = z
     question: z.string().nullable().optional().openapi({ description: "The interview question answered", example: "Tell me about a time you disagreed with your team." }),
     samples: z.number().optional().openapi({ description: `Model calls reduced to median scores with min/max spread, 1–${MAX_SAMPLES} (default 1; offline: always 1)`, example: 3 }),
     mode: z.enum(GRADING_MODES).optional().openapi({ description: "bar-raiser adds a hire signal, red flags and drill-down follow-ups" }),
+    storyId: z.string().nullable().optional().openapi({ description: "Continue this story as a new version (an edited answer); absent: a new story starts. Unknown: 404 story_not_found" }),
   })
   .openapi("GradeRequest");
 
@@ -25,6 +26,7 @@ const gradeRoute = createRoute({
   responses: {
     200: { description: "Feedback", content: { "application/json": { schema: FeedbackSchema } } },
     400: errorDoc("invalid_json, invalid_request, answer_empty, unknown_principle, question_too_long, invalid_samples"),
+    404: errorDoc("story_not_found"),
     413: errorDoc("answer_too_long, body_too_large"),
     415: errorDoc("unsupported_media_type"),
     429: errorDoc("rate_limited (with Retry-After)"),
