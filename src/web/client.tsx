@@ -299,7 +299,9 @@ function setUpForm(form: HTMLFormElement): void {
     const draw = (partial: PartialGrade | null) => {
       if (!figures) return;
       const draft = draftFromStream({ answer: body.answer, principle: chosen, question: body.question.trim() || null, figures, partial, isPrinciple: (id) => principleName(id) !== null });
-      replaceResult(render(<ResultBody draft={draft} nameOf={(id) => principleName(id) ?? id} />, "result"));
+      // The story line holds its place while grading, so the finished result does not shift.
+      const story = <p class="story-of">{body.storyId ? "Saving as the next version of this story" : "Saving as a new story"}</p>;
+      replaceResult(render(<ResultBody draft={draft} nameOf={(id) => principleName(id) ?? id} story={story} />, "result"));
     };
     let final: Feedback | null = null;
     for await (const { event, payload } of sseEvents(res.body!)) {

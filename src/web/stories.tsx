@@ -193,7 +193,7 @@ export function StoryView(props: { story: StoryDetail; diffs: VersionDiff[]; sug
         ) : null}
         <StoryFigures story={s} />
         <p class="no-print">
-          <a class="button-link" href={`/result/${encodeURIComponent(s.last.gradingId)}#grade-form`}>
+          <a class="link-primary" href={`/result/${encodeURIComponent(s.last.gradingId)}#grade-form`}>
             Edit and grade again
           </a>
         </p>

@@ -12,7 +12,7 @@ export const GradeRequestSchema = z
     question: z.string().nullable().optional().openapi({ description: "The interview question answered", example: "Tell me about a time you disagreed with your team." }),
     samples: z.number().optional().openapi({ description: `Model calls reduced to median scores with min/max spread, 1–${MAX_SAMPLES} (default 1; offline: always 1)`, example: 3 }),
     mode: z.enum(GRADING_MODES).optional().openapi({ description: "bar-raiser adds a hire signal, red flags and drill-down follow-ups" }),
-    storyId: z.string().nullable().optional().openapi({ description: "Continue this story as a new version (an edited answer); absent: a new story starts. Unknown: 404 story_not_found" }),
+    storyId: z.string().nullable().optional().openapi({ example: null, description: "Continue this story as a new version (an edited answer); absent: a new story starts. Unknown: 404 story_not_found" }),
   })
   .openapi("GradeRequest");
 
