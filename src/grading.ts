@@ -185,9 +185,15 @@ export function createGradingService(deps: GradingDeps) {
         : null;
       if (key) {
         const hit = await store.findCached(key);
-        // The cache saves the model call, never the identity: the hit (perhaps another story's
-        // version of the same text) is stored again as a new version of this story.
-        if (hit) return save({ ...hit, id: newId(), createdAt: now().toISOString(), storyId, ...(delivery ? { delivery } : {}), meta: { ...hit.meta, cached: true, latencyMs: 0 } }, key);
+        if (hit) {
+          const cached = { ...hit, ...(delivery ? { delivery } : {}), meta: { ...hit.meta, cached: true, latencyMs: 0 } };
+          // The same text again, in its own story or with no story named, is that grading again:
+          // nothing is stored twice (a batch row resumed after a crash, a double submit).
+          if (!valid.storyId || valid.storyId === hit.storyId) return cached;
+          // The cache saves the model call, never the identity: another story's version of the
+          // same text is stored again as a new version of the requested story.
+          return save({ ...cached, id: newId(), createdAt: now().toISOString(), storyId }, key);
+        }
       }
       const started = performance.now();
       const typed = analyze(answer, deps.length);
