@@ -3,17 +3,16 @@
  *
  * 1. 1,000 answers against a mock model server on a loopback port (node:http, 200 ms per
  *    Chat Completions call) through the real AI SDK client, concurrency 50: wall time and its
- *    ratio to the ideal 1,000 / 50 × 0.2 s = 4.0 s (goal ≤ 1.15×).
+ *    ratio to the ideal 1,000 / 50 × 0.2 s = 4.0 s (goal ≤ 1.10×).
  * 2. The same 1,000 answers again as a new job: every answer comes from the cache (goal ≥ 5,000/s).
  * 3. A 100,000-row CSV through the real CLI (offline) in a child process: rows/s and peak RSS
  *    (goal < 250 MB), showing the input, the job and the output all stream.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
 import { once } from "node:events";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { createJobFromRows } from "../src/batch/job.js";
 import { processOwner } from "../src/batch/lease.js";
 import { runJob } from "../src/batch/runner.js";
@@ -23,14 +22,13 @@ import { createGrader } from "../src/node-deps.js";
 import type { BatchRowInput } from "../src/store/batch-types.js";
 import { openSqlite } from "../src/store/sqlite.js";
 import { SAMPLE_ANSWER } from "../test/support/app.js";
+import { NODE, ROOT, startMockModelProcess } from "./children.js";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const N = Number(process.env.BENCH_ROWS ?? 1_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const LATENCY_MS = 200;
 const STREAM_ROWS = Number(process.env.BENCH_STREAM_ROWS ?? 100_000);
 
-const dir = mkdtempSync(join(tmpdir(), "starcoach-bench-batch-"));
 const rows: BatchRowInput[] = Array.from({ length: N }, (_, i) => ({
   rowId: `a${i}`,
   principle: "ownership",
@@ -38,38 +36,15 @@ const rows: BatchRowInput[] = Array.from({ length: N }, (_, i) => ({
   answer: SAMPLE_ANSWER.replace("Acme", `Acme ${i}`),
 }));
 
-/** The mock model server in a child process; `stop()` resolves to its call counts. */
-async function startMockModel(): Promise<{ baseURL: string; stop(): Promise<{ calls: number; maxInFlight: number }> }> {
-  const child = spawn(join(ROOT, "node_modules", ".bin", "node"), ["--import", "tsx", join(ROOT, "bench", "mock-model.ts"), String(LATENCY_MS)], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  const lines: string[] = [];
-  let wake: (() => void) | null = null;
-  let buffer = "";
-  child.stdout.on("data", (c: Buffer) => {
-    buffer += c.toString();
-    for (let i = buffer.indexOf("\n"); i >= 0; i = buffer.indexOf("\n")) {
-      lines.push(buffer.slice(0, i));
-      buffer = buffer.slice(i + 1);
-      wake?.();
-    }
-  });
-  const nextLine = async () => {
-    while (!lines.length) await new Promise<void>((r) => (wake = r));
-    return lines.shift()!;
-  };
-  const baseURL = await nextLine();
-  return {
-    baseURL,
-    async stop() {
-      child.stdin.end();
-      return JSON.parse(await nextLine()) as { calls: number; maxInFlight: number };
-    },
-  };
+export interface LiveBatchResult {
+  seconds: number;
+  ideal: number;
+  ratio: number;
+  cacheRate: number;
 }
 
-async function live() {
-  const server = await startMockModel();
+export async function live(dir: string): Promise<LiveBatchResult> {
+  const server = await startMockModelProcess(LATENCY_MS);
   const dbFile = join(dir, "live.db");
   const config = loadConfig({ OPENAI_API_KEY: "sk-bench", OPENAI_BASE_URL: server.baseURL, STARCOACH_DB: dbFile, STARCOACH_MODEL_RETRIES: "0" });
   const { store, batches } = openSqlite(dbFile);
@@ -85,7 +60,7 @@ async function live() {
   const counts = await runJob({ batches, grading }, job.id, { owner, concurrency: CONCURRENCY });
   const seconds = (performance.now() - t0) / 1000;
   const ideal = (N / CONCURRENCY) * (LATENCY_MS / 1000);
-  console.log(`live:   ${N} answers, concurrency ${CONCURRENCY}, ${LATENCY_MS} ms mock latency: ${seconds.toFixed(2)} s wall (ideal ${ideal.toFixed(1)} s): ratio ${(seconds / ideal).toFixed(3)}× (goal ≤ 1.15×); ${counts.done} graded, ${counts.error} failed`);
+  console.log(`live:   ${N} answers, concurrency ${CONCURRENCY}, ${LATENCY_MS} ms mock latency: ${seconds.toFixed(2)} s wall (ideal ${ideal.toFixed(1)} s): ratio ${(seconds / ideal).toFixed(3)}× (goal ≤ 1.10×); ${counts.done} graded, ${counts.error} failed`);
 
   const again = await createJobFromRows(batches, grading.grader, rows);
   const t1 = performance.now();
@@ -97,9 +72,16 @@ async function live() {
   await store.close();
   const calls = await server.stop();
   console.log(`model:  ${calls.calls} calls in all (1 warm-up + ${N} live, none for the cache re-run), at most ${calls.maxInFlight} in flight`);
+  return { seconds, ideal, ratio: seconds / ideal, cacheRate: c2.done / s2 };
 }
 
-async function stream() {
+export interface StreamResult {
+  rows: number;
+  seconds: number;
+  peakMb: number;
+}
+
+export async function stream(dir: string): Promise<StreamResult | null> {
   const csv = join(dir, "big.csv");
   const out = createWriteStream(csv);
   out.write("id,principle,question,answer\n");
@@ -115,7 +97,7 @@ async function stream() {
   const outFile = join(dir, "big.out.jsonl");
   const t0 = performance.now();
   // GNU time reports the child's peak RSS; the CLI runs exactly as a user runs it.
-  const r = spawnSync("/usr/bin/time", ["-f", "%M", join(ROOT, "node_modules", ".bin", "node"), join(ROOT, "bin", "starcoach.js"), "grade", csv, "--offline", "--db", dbFile, "--out", outFile], {
+  const r = spawnSync("/usr/bin/time", ["-f", "%M", NODE, join(ROOT, "bin", "starcoach.js"), "grade", csv, "--offline", "--db", dbFile, "--out", outFile], {
     encoding: "utf8",
     env: { PATH: process.env.PATH, HOME: process.env.HOME },
   });
@@ -124,15 +106,19 @@ async function stream() {
   const peakKb = Number(lines.at(-1));
   if (r.status !== 0 || !Number.isFinite(peakKb)) {
     console.log(`stream: failed (exit ${r.status}): ${r.stderr.slice(-800)}`);
-    return;
+    return null;
   }
   console.log(`stream: ${STREAM_ROWS.toLocaleString("en-US")} rows (${mb.toFixed(0)} MB CSV) graded offline by the CLI in ${seconds.toFixed(1)} s (${Math.round(STREAM_ROWS / seconds).toLocaleString("en-US")} rows/s), output ${(statSync(outFile).size / 1e6).toFixed(0)} MB; peak RSS ${(peakKb / 1024).toFixed(0)} MB (goal < 250 MB)`);
+  return { rows: STREAM_ROWS, seconds, peakMb: peakKb / 1024 };
 }
 
-try {
-  console.log(`node ${process.version}, ${process.platform}/${process.arch}`);
-  if (!process.env.BENCH_SKIP_LIVE) await live();
-  if (!process.env.BENCH_SKIP_STREAM) await stream();
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const dir = mkdtempSync(join(tmpdir(), "starcoach-bench-batch-"));
+  try {
+    console.log(`node ${process.version}, ${process.platform}/${process.arch}`);
+    if (!process.env.BENCH_SKIP_LIVE) await live(dir);
+    if (!process.env.BENCH_SKIP_STREAM) await stream(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -5,7 +5,7 @@
  */
 import { startSlowModelServer } from "../test/support/slow-model-server.js";
 
-const server = await startSlowModelServer(Number(process.argv[2] ?? 200));
+const server = await startSlowModelServer(Number(process.argv[2] ?? 200), { reuseLabels: true });
 process.stdout.write(`${server.baseURL}\n`);
 process.stdin.resume();
 process.stdin.on("end", () => {

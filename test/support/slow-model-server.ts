@@ -5,6 +5,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { ModelGrade } from "../../src/core/feedback.js";
 import { chatCompletionBody, modelGrade } from "./openai-mock.js";
 
 export interface SlowModelServer {
@@ -20,7 +21,26 @@ function answerOf(body: { messages?: Array<{ content?: unknown }> }): string {
   return [...text.matchAll(/<answer>\s*([\s\S]*?)\s*<\/answer>/g)].at(-1)?.[1] ?? "";
 }
 
-export async function startSlowModelServer(latencyMs: number): Promise<SlowModelServer> {
+export interface SlowModelOptions {
+  /**
+   * Label the sentences of an answer as the first answer with as many sentences was labelled: the
+   * benchmarks send thousands of answers of one shape, and analysing each would make the mock, not
+   * the service, the bottleneck. Quotes still come from each answer.
+   */
+  reuseLabels?: boolean;
+}
+
+export async function startSlowModelServer(latencyMs: number, options: SlowModelOptions = {}): Promise<SlowModelServer> {
+  const labelsBySentences = new Map<number, ModelGrade["sentences"]>();
+  const gradeFor = (answer: string): ModelGrade => {
+    if (!options.reuseLabels) return modelGrade(answer);
+    const count = answer.split(/(?<=[.!?])\s+/).length;
+    const known = labelsBySentences.get(count);
+    if (known) return modelGrade(answer, { sentences: known });
+    const grade = modelGrade(answer);
+    labelsBySentences.set(count, grade.sentences);
+    return grade;
+  };
   const callsPerAnswer = new Map<string, number>();
   let calls = 0;
   let inFlight = 0;
@@ -36,7 +56,7 @@ export async function startSlowModelServer(latencyMs: number): Promise<SlowModel
       const answer = answerOf(JSON.parse(Buffer.concat(chunks).toString("utf8")));
       callsPerAnswer.set(answer, (callsPerAnswer.get(answer) ?? 0) + 1);
       let body = bodies.get(answer);
-      if (!body) bodies.set(answer, (body = JSON.stringify(chatCompletionBody(JSON.stringify(modelGrade(answer))))));
+      if (!body) bodies.set(answer, (body = JSON.stringify(chatCompletionBody(JSON.stringify(gradeFor(answer))))));
       setTimeout(() => {
         inFlight--;
         res.writeHead(200, { "content-type": "application/json" });

@@ -1,0 +1,30 @@
+import { analyze, DEFAULT_LENGTH } from "./src/core/analyze.js";
+import { parseAnswer } from "./src/core/star-split.js";
+import { createOfflineGrader } from "./src/grader/offline-grader.js";
+import { createGradingService } from "./src/grading.js";
+import { openSqlite } from "./src/store/sqlite.js";
+import { createApp } from "./src/http/app.js";
+import { SAMPLE_ANSWER, tempDbFile } from "./test/support/app.js";
+import { warmUp } from "./src/core/nlp.js";
+warmUp();
+let i = 0;
+const next = () => `${SAMPLE_ANSWER} Run ${i++}.`;
+async function time(name: string, n: number, f: () => unknown) {
+  for (let k = 0; k < 200; k++) await f();
+  const c0 = process.cpuUsage(); const t0 = performance.now();
+  for (let k = 0; k < n; k++) await f();
+  const c = process.cpuUsage(c0); const t = performance.now() - t0;
+  console.log(`${name.padEnd(40)} ${((t * 1000) / n).toFixed(0).padStart(6)} µs wall  ${(((c.user + c.system)) / n).toFixed(0).padStart(6)} µs cpu`);
+}
+await time("analyze", 2000, () => analyze(next()));
+const grader = createOfflineGrader();
+const db = tempDbFile();
+const { store, stories } = openSqlite(db);
+const nosave = createGradingService({ store, stories, grader, length: DEFAULT_LENGTH });
+await time("grading service, save:false", 2000, () => nosave.grade({ answer: next(), principle: "ownership" }, { save: false }));
+await time("grading service + SQLite", 2000, () => nosave.grade({ answer: next(), principle: "ownership" }));
+const fb = await nosave.grade({ answer: next(), principle: "ownership" }, { save: false });
+await time("JSON.stringify(feedback)", 5000, () => JSON.stringify(fb));
+console.log("feedback bytes", JSON.stringify(fb).length);
+const app = createApp({ store, stories, grading: nosave });
+await time("app.request (Hono, in-process)", 2000, async () => { const r = await app.request("/v1/grade", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ answer: next(), principle: "ownership" }) }); await r.text(); });
