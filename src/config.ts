@@ -1,5 +1,6 @@
 /** Configuration, parsed once from the environment with zod; a bad value fails fast with its name. */
 import { z } from "zod";
+import { pricesFor, type TokenPrices } from "./core/cost.js";
 import { REASONING_EFFORTS, STRUCTURED_MODES, type ReasoningEffort, type StructuredSetting } from "./grader/types.js";
 
 const intFrom = (fallback: number, min: number, max: number) =>
@@ -18,6 +19,9 @@ const EnvSchema = z.object({
   OPENAI_BASE_URL: z.url().optional(),
   STARCOACH_MODEL: z.string().min(1).default("gpt-4.1-mini"),
   STARCOACH_OFFLINE: z.enum(["0", "1", "true", "false", ""]).optional(),
+  // Cost per graded answer (meta.cost): US dollars per million input / output tokens.
+  STARCOACH_PRICE_INPUT: z.coerce.number().min(0).max(10_000).optional(),
+  STARCOACH_PRICE_OUTPUT: z.coerce.number().min(0).max(10_000).optional(),
   STARCOACH_MODEL_TIMEOUT_MS: intFrom(60_000, 100, 600_000),
   STARCOACH_MODEL_RETRIES: intFrom(2, 0, 10),
   // Local and other OpenAI-compatible servers (README: "Run it with a local model").
@@ -143,6 +147,8 @@ export interface Config {
     reasoningEffort?: ReasoningEffort;
     /** Unset: 4,096, or 16,384 once the model shows it reasons. */
     maxOutputTokens?: number;
+    /** Token prices for meta.cost: STARCOACH_PRICE_INPUT/OUTPUT, else the model's dated default; null: unknown. */
+    prices: TokenPrices | null;
   } | null;
   length: { wordsPerMinute: number; minSeconds: number; maxSeconds: number };
   /** Distinct stories per principle that the story bank counts as covered. */
@@ -208,6 +214,7 @@ export function loadConfig(env: Record<string, string | undefined>, runtime: Run
           structured: e.STARCOACH_STRUCTURED,
           ...(e.STARCOACH_REASONING_EFFORT ? { reasoningEffort: e.STARCOACH_REASONING_EFFORT } : {}),
           ...(e.STARCOACH_MAX_OUTPUT_TOKENS ? { maxOutputTokens: e.STARCOACH_MAX_OUTPUT_TOKENS } : {}),
+          prices: pricesFor(e.STARCOACH_MODEL, { input: e.STARCOACH_PRICE_INPUT, output: e.STARCOACH_PRICE_OUTPUT }),
         },
     length: { wordsPerMinute: e.STARCOACH_WPM, minSeconds: e.STARCOACH_MIN_SECONDS, maxSeconds: e.STARCOACH_MAX_SECONDS },
     coverageTarget: e.STARCOACH_COVERAGE_TARGET,

@@ -8,6 +8,7 @@ import { withSpokenLength, type Delivery } from "./core/delivery.js";
 import type { Feedback } from "./core/feedback.js";
 import { closestPrinciple, findPrinciple, PRINCIPLE_IDS, type Principle } from "./core/principles.js";
 import { aggregateSamples } from "./core/aggregate.js";
+import { costOf, type TokenPrices } from "./core/cost.js";
 import { sha256Hex } from "./core/hash.js";
 import { hasVisibleWord } from "./core/tokens.js";
 import { assembleBarRaiser, assembleFeedback } from "./grader/assemble.js";
@@ -57,10 +58,12 @@ export interface GradeHooks {
   save?: boolean;
 }
 
-/** The part of the story bank the grading needs: is a story known, and record a version of it. */
+/**
+ * The part of the story bank the grading needs: is a story known. Its versions are recorded by the
+ * grading store, in the transaction that stores the grading (the story store is on the same database).
+ */
 export interface StoryVersions {
   exists(storyId: string): Promise<boolean>;
-  addVersion(storyId: string, principleId: string, at: string): Promise<void>;
 }
 
 export interface GradingDeps {
@@ -69,6 +72,10 @@ export interface GradingDeps {
   stories?: StoryVersions;
   grader: Grader;
   length: LengthOptions;
+  /** Token prices for meta.cost (LLM mode); absent or null: no cost is reported. */
+  prices?: TokenPrices | null;
+  /** The model's replies came from OpenAI's Batch API: half price. */
+  batchApi?: boolean;
   now?: () => Date;
   newId?: () => string;
 }
@@ -172,8 +179,7 @@ export function createGradingService(deps: GradingDeps) {
       /** Every grading is stored as a new version of its story, the story first so no version is orphaned (unless the caller keeps it out of history). */
       const save = async (feedback: Feedback, key: string | null) => {
         if (hooks.save === false) return feedback;
-        await deps.stories?.addVersion(storyId, principleId, feedback.createdAt);
-        await store.saveGrading(feedback, key);
+        await store.saveGrading(feedback, key, { storyVersion: !!deps.stories });
         return feedback;
       };
       // Rules are deterministic: more than one offline sample would only repeat the same scores.
@@ -240,6 +246,7 @@ export function createGradingService(deps: GradingDeps) {
           samples,
           notice: grader.notice,
           ...(repaired.length ? { repaired } : {}),
+          ...(grader.mode === "llm" ? { cost: costOf(usage, deps.prices ?? null, { batchApi: deps.batchApi ?? false }) } : {}),
         },
       });
       if (barRaise) {

@@ -79,7 +79,7 @@ export async function createNodeDeps(config: Config): Promise<AppDeps> {
   const archive = openAudioArchive(audioDirFor(config.dbFile));
   const store = withAudioCleanup(sqlite, archive);
   const grader = await createGrader(config);
-  const grading = createGradingService({ store, stories, grader, length: config.length });
+  const grading = createGradingService({ store, stories, grader, length: config.length, prices: config.llm?.prices ?? null });
   const rewrite = createRewriteService({ store, rewriter: await createRewriter(config), length: config.length });
   const reliability = reliabilityDeps(config);
   const batches = createLocalBatchJobs({ store: batchStore, grading, slot: batchSlot(reliability.gate) });

@@ -53,7 +53,7 @@ export async function createWorkerRuntime(env: WorkerEnv): Promise<WorkerRuntime
   const { store, batches: batchStore, stories } = openD1(env.DB);
   // The same grader as on Node (graderFromConfig), from the prompt files bundled as Text modules.
   const grader = await graderFromConfig(config, { rubric: RUBRIC, barRaiser: BAR_RAISER, followUp: FOLLOW_UP });
-  const grading = createGradingService({ store, stories, grader, length: config.length });
+  const grading = createGradingService({ store, stories, grader, length: config.length, prices: config.llm?.prices ?? null });
   const rewrite = createRewriteService({ store, rewriter: await rewriterFromConfig(config, REWRITE), length: config.length });
   const queue = env.BATCH_QUEUE;
   const deps: AppDeps = {

@@ -132,6 +132,9 @@ describe("starcoach grade --openai-batch, then batch status|collect", () => {
     const results = jsonLines(readFileSync(out, "utf8"));
     expect(results.map((r) => r.id)).toEqual(["a0", "a1", "a2", "a3", "bad"]);
     expect(results[0]!.feedback).toMatchObject({ principle: { id: "ownership" }, question: "Tell me about ownership.", meta: { mode: "llm", model: "gpt-4.1-mini", droppedQuotes: 1, usage: { inputTokens: 1874, outputTokens: 612 } } });
+    // Batch API replies cost half the live price: (1,874 × $0.20 + 612 × $0.80) per million tokens.
+    expect(results[0]!.feedback.meta.cost).toEqual({ usd: 0.000864, inputPerMillion: 0.2, outputPerMillion: 0.8, batchApi: true, pricesAsOf: "2025-04-14" });
+    expect(collected.stderr).toContain("model cost $0.001728 for 2 answers ($0.000864 per answer, 2 at Batch API half price)");
     expect(results[0]!.feedback.star.action.evidence).not.toContain("a quote the model invented");
     expect(results[0]!.feedback.overall.score).toBeGreaterThan(0);
     expect(results[1]!.feedback.principle.id).toBe("deliver-results");

@@ -18,6 +18,7 @@ import { ModelGradeSchema } from "../core/feedback.js";
 import { findPrinciple } from "../core/principles.js";
 import { buildPrompt } from "../core/prompt.js";
 import type { Grader, GradeOutcome } from "../grader/types.js";
+import type { TokenPrices } from "../core/cost.js";
 import { cacheKey, createGradingService, InputError, validateInput } from "../grading.js";
 import type { BatchJob, BatchStore, PendingRow, RowOutcome } from "../store/batch-types.js";
 import type { Store } from "../store/types.js";
@@ -38,6 +39,8 @@ export interface ProviderBatchDeps {
   /** The live grader's identity: the same model and prompt version make the same cache keys. */
   grader: Pick<Grader, "model" | "promptVersion">;
   length: LengthOptions;
+  /** Live token prices; rows graded through the Batch API cost half (meta.cost). */
+  prices?: TokenPrices | null;
 }
 
 let schemaCache: Record<string, unknown> | null = null;
@@ -223,7 +226,7 @@ export async function collectJob(deps: ProviderBatchDeps, job: BatchJob): Promis
     }
     const replay: Grader = { mode: "llm", model: deps.grader.model, promptVersion: deps.grader.promptVersion, notice: null, grade: async () => result.outcome };
     try {
-      const feedback = await createGradingService({ store, grader: replay, length: deps.length }).grade({
+      const feedback = await createGradingService({ store, grader: replay, length: deps.length, prices: deps.prices ?? null, batchApi: true }).grade({
         answer: row.answer ?? "",
         principle: row.principle ?? "",
         question: row.question,

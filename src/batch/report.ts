@@ -7,6 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Feedback } from "../core/feedback.js";
+import { addCost, describeCost, emptyCostTotal, type CostTotal } from "../core/cost.js";
 import { PRINCIPLES } from "../core/principles.js";
 import { STAR_PARTS } from "../core/star-parts.js";
 import type { BatchJob, BatchStore } from "../store/batch-types.js";
@@ -73,6 +74,7 @@ export interface ReportData {
   errorCount: number;
   errorCodes: Record<string, number>;
   target: { min: number; max: number } | null;
+  cost: CostTotal;
 }
 
 const SECONDS_BIN = 15;
@@ -125,6 +127,7 @@ export async function collectReportData(batches: BatchStore, jobId: string): Pro
     errorCount: 0,
     errorCodes: {},
     target: null,
+    cost: emptyCostTotal(),
   };
   const docs: Array<{ key: number; text: string }> = [];
   const briefs: Brief[] = [];
@@ -140,6 +143,7 @@ export async function collectReportData(batches: BatchStore, jobId: string): Pro
     const f = r.feedback;
     const b = brief(r.ordinal, r.rowId, f);
     d.graded++;
+    addCost(d.cost, f.meta);
     d.overallSum += b.score;
     d.overallBins[Math.min(9, Math.floor(b.score / 10))]!++;
     d.bands[b.band] = (d.bands[b.band] ?? 0) + 1;
@@ -345,6 +349,7 @@ function nextSteps(d: ReportData, name: (b: Brief) => string): string[] {
 export function renderReport(d: ReportData, details: ReadonlyMap<number, string> = new Map()): string {
   const total = d.graded + d.failed;
   const mean = d.graded ? Math.round(d.overallSum / d.graded) : null;
+  const spent = describeCost(d.cost);
   const covered = [...d.coverage.values()].filter((c) => c.answers > 0).length;
   const missing = PRINCIPLES.filter((p) => !d.coverage.get(p.id)?.answers);
   const name = (b: AnswerName, principle?: string) => answerName(b, details.has(b.ordinal), principle ? { principle } : {});
@@ -389,7 +394,7 @@ export function renderReport(d: ReportData, details: ReadonlyMap<number, string>
 <title>starcoach batch report ${esc(d.job.id)}</title><style>${CSS}</style></head>
 <body><main>
 <h1>Batch report</h1>
-<p class="meta">Job ${esc(d.job.id)} · ${esc(d.job.mode === "llm" ? `model ${d.job.model ?? ""}` : "offline (rule-based) grading")} · prompt ${esc(d.job.promptVersion)} · generated ${esc(d.generatedAt)}</p>
+<p class="meta">Job ${esc(d.job.id)} · ${esc(d.job.mode === "llm" ? `model ${d.job.model ?? ""}` : "offline (rule-based) grading")} · prompt ${esc(d.job.promptVersion)} · generated ${esc(d.generatedAt)}</p>${spent ? `\n<p class="meta" id="cost">${esc(spent[0]!.toUpperCase() + spent.slice(1))}, at the prices in each answer’s meta.cost.</p>` : ""}
 <div class="cards">
 <div class="card"><b>${d.graded}</b>graded of ${total}</div>
 <div class="card"><b>${d.failed}</b>rows not graded</div>

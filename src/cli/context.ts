@@ -76,7 +76,7 @@ export async function openContext(io: CliIO, o: GradingOverrides): Promise<CliCo
     batches,
     stories,
     grader,
-    grading: createGradingService({ store, stories, grader, length: config.length }),
+    grading: createGradingService({ store, stories, grader, length: config.length, prices: config.llm?.prices ?? null }),
     rewrite: createRewriteService({ store, rewriter: await createRewriter(config), length: config.length }),
     close,
   };

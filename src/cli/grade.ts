@@ -1,4 +1,5 @@
 /** `starcoach grade FILE`: batch-grade a CSV/JSONL file (or stdin) as a resumable job. */
+import { addCost, describeCost, emptyCostTotal } from "../core/cost.js";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
@@ -84,11 +85,13 @@ export async function summarize(io: CliIO, batches: BatchStore, jobId: string, s
   let scoreSum = 0;
   let scored = 0;
   let weakest: { id: string; score: number; principle: string; opening: string } | null = null;
+  const cost = emptyCostTotal();
   for await (const r of finishedResults(batches, jobId)) {
     if (r.status === "done") {
       const f = r.feedback;
       if (f?.meta.cached) cached++;
       if (!f) continue;
+      addCost(cost, f.meta);
       scoreSum += f.overall.score;
       scored++;
       if (!weakest || f.overall.score < weakest.score) weakest = { id: r.rowId, score: f.overall.score, principle: f.principle.name, opening: openingWords(f.answer) };
@@ -105,6 +108,8 @@ export async function summarize(io: CliIO, batches: BatchStore, jobId: string, s
     const opening = printable(weakest.opening, { maxLength: 60 });
     io.stderr.write(`starcoach: mean score ${Math.round(scoreSum / scored)}/100; weakest: ${printable(weakest.id, { maxLength: 60 })} “${opening}” (${weakest.score}/100, ${weakest.principle}).\n`);
   }
+  const spent = describeCost(cost);
+  if (spent) io.stderr.write(`starcoach: ${spent}.\n`);
   if (reportPath) io.stderr.write(`starcoach: report written to ${printable(reportPath)}\n`);
   if (counts.pending) io.stderr.write(`starcoach: ${counts.pending} answers are still pending.\n`);
   if (!counts.error) return counts.pending ? EXIT.notReady : EXIT.ok;

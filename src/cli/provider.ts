@@ -18,6 +18,7 @@ export async function providerDeps(ctx: CliContext): Promise<ProviderBatchDeps> 
     template: await readFile(RUBRIC_FILE, "utf8"),
     grader: ctx.grader,
     length: ctx.config.length,
+    prices: llm.prices,
   };
 }
 

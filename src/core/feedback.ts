@@ -7,6 +7,7 @@
 import { z } from "@hono/zod-openapi";
 import { BANDS } from "./band.js";
 import { BarRaiserSchema } from "./bar-raiser.js";
+import { CostSchema } from "./cost.js";
 import { DeliverySchema } from "./delivery.js";
 import { PRINCIPLE_IDS } from "./principles.js";
 import { SENTENCE_LABELS, STAR_PARTS } from "./star-split.js";
@@ -88,6 +89,7 @@ export const FeedbackSchema = z
       ignoredLabels: z.number().int().optional().describe("Sentence labels from the model for sentences that do not exist (ignored)"),
       notice: z.string().nullable().describe("Plain-language note on the mode, e.g. how to enable the LLM"),
       repaired: z.array(z.string()).optional().describe("What was cut from the model's reply to reach its JSON (reasoning, fence, prose); absent when nothing"),
+      cost: CostSchema.nullable().optional(),
     }),
   })
   .openapi("Feedback");

@@ -6,6 +6,7 @@ import type { Feedback } from "../core/feedback.js";
 import type { Rewrite } from "../core/rewrite.js";
 import type { SqlDatabase } from "./driver.js";
 import { guardStore } from "./faults.js";
+import { storyVersionStatements } from "./stories.js";
 import { USER_TABLES, type GradingSummary, type ListOptions, type Store } from "./types.js";
 
 interface Row {
@@ -36,12 +37,12 @@ export function gradingStore(db: SqlDatabase): Store {
 
   return guardStore<Omit<Store, "health">>(
     {
-      async saveGrading(f, cacheKey) {
-        await sql.run(
-          `INSERT INTO gradings
+      async saveGrading(f, cacheKey, options = {}) {
+        const insert = {
+          sql: `INSERT INTO gradings
           (id, created_at, principle_id, question, answer, mode, model, prompt_version, input_tokens, output_tokens, overall_score, cache_key, feedback, story_id)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
+          params: [
             f.id,
             f.createdAt,
             f.principle.id,
@@ -57,7 +58,10 @@ export function gradingStore(db: SqlDatabase): Store {
             JSON.stringify(f),
             f.storyId,
           ],
-        );
+        };
+        // The story row and the grading in one transaction: one commit, and never one without the other.
+        if (options.storyVersion && f.storyId) await sql.batch([...storyVersionStatements(f.storyId, f.principle.id, f.createdAt), insert]);
+        else await sql.run(insert.sql, insert.params);
       },
       async getGrading(id) {
         return parse(await sql.first<Row>(`${COLUMNS} WHERE id = ?`, [id]));

@@ -50,6 +50,22 @@ const toVersion = (r: VersionSqlRow): VersionRow => ({
   opening: r.opening,
 });
 
+/**
+ * Record that a version of `storyId` targeting `principleId` is being saved: creates the story on
+ * its first version, marks it practised at `at`, and adds the target to the principles it serves.
+ * The grading store runs these in the same transaction as the grading itself (one commit a grading).
+ */
+export function storyVersionStatements(storyId: string, principleId: string, at: string): SqlStatement[] {
+  return [
+    {
+      sql: `INSERT INTO stories (id, title, created_at, updated_at) VALUES (?, NULL, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET updated_at = MAX(updated_at, excluded.updated_at)`,
+      params: [storyId, at, at],
+    },
+    { sql: "INSERT OR IGNORE INTO story_principles (story_id, principle_id) VALUES (?, ?)", params: [storyId, principleId] },
+  ];
+}
+
 /** The story store on a database (its faults named like the other stores'). */
 export function storyStore(db: SqlDatabase): StoryStore {
   return createStoryStore(guardStore(db.sql, db.name));
@@ -77,19 +93,9 @@ function createStoryStore(sql: SqlDriver) {
       return Boolean(row?.n);
     },
 
-    /**
-     * Record that a version of `storyId` targeting `principleId` is being saved: creates the story on
-     * its first version, marks it practised now, and adds the target to the principles it serves.
-     */
+    /** Record a version of `storyId` on its own (storyVersionStatements); gradings do it as they are stored. */
     async addVersion(storyId: string, principleId: string, at: string): Promise<void> {
-      await sql.batch([
-        {
-          sql: `INSERT INTO stories (id, title, created_at, updated_at) VALUES (?, NULL, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET updated_at = MAX(updated_at, excluded.updated_at)`,
-          params: [storyId, at, at],
-        },
-        { sql: "INSERT OR IGNORE INTO story_principles (story_id, principle_id) VALUES (?, ?)", params: [storyId, principleId] },
-      ]);
+      await sql.batch(storyVersionStatements(storyId, principleId, at));
     },
 
     /** Every version of every story (or of one story), oldest first. */

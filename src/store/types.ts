@@ -27,7 +27,8 @@ export interface ListOptions {
 }
 
 export interface Store {
-  saveGrading(feedback: Feedback, cacheKey: string | null): Promise<void>;
+  /** `storyVersion`: also record the grading as a version of its story (feedback.storyId), in the same transaction. */
+  saveGrading(feedback: Feedback, cacheKey: string | null, options?: { storyVersion?: boolean }): Promise<void>;
   getGrading(id: string): Promise<Feedback | null>;
   findCached(cacheKey: string): Promise<Feedback | null>;
   listGradings(options: ListOptions): Promise<GradingSummary[]>;

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { securityDefaults, type SecurityConfig } from "../../src/config.js";
 import { DEFAULT_LENGTH } from "../../src/core/analyze.js";
+import type { TokenPrices } from "../../src/core/cost.js";
 import { createLlmGrader } from "../../src/grader/llm.js";
 import type { LlmSettings } from "../../src/grader/model.js";
 import { createOfflineGrader } from "../../src/grader/offline-grader.js";
@@ -44,12 +45,12 @@ export function llmRewriter(overrides: { maxRetries?: number } = {}): Promise<Re
 }
 
 export async function buildTestApp(
-  options: { grader?: Grader; rewriter?: Rewriter; dbFile?: string; transcriber?: Transcriber; archive?: AudioArchive; now?: () => Date; coverageTarget?: number; security?: Partial<SecurityConfig> } = {},
+  options: { grader?: Grader; rewriter?: Rewriter; dbFile?: string; transcriber?: Transcriber; archive?: AudioArchive; now?: () => Date; coverageTarget?: number; security?: Partial<SecurityConfig>; prices?: TokenPrices } = {},
 ) {
   const dbFile = options.dbFile ?? tempDbFile();
   const { store, stories } = openSqlite(dbFile);
   const grader = options.grader ?? createOfflineGrader();
-  const grading = createGradingService({ store, stories, grader, length: DEFAULT_LENGTH, ...(options.now ? { now: options.now } : {}) });
+  const grading = createGradingService({ store, stories, grader, length: DEFAULT_LENGTH, ...(options.now ? { now: options.now } : {}), ...(options.prices ? { prices: options.prices } : {}) });
   const spoken = createSpokenGrading({ grading, transcriber: options.transcriber ?? null, archive: options.archive ?? null });
   const rewrite = options.rewriter ? createRewriteService({ store, rewriter: options.rewriter, length: DEFAULT_LENGTH }) : undefined;
   const app = createApp({
