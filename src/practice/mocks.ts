@@ -197,6 +197,25 @@ export function createMockService(deps: MockDeps) {
       return save(m);
     },
 
+    /**
+     * Delete a mock interview with the answers given in it: its document, then each answer's grading
+     * (and, with it, the drill and the story when that was its only version) through the grading
+     * store's deletion path, which scrubs the text. An answer served from an earlier identical
+     * grading (the model cache) points to a grading older than the mock: that one stays.
+     */
+    async remove(id: string): Promise<{ gradings: number }> {
+      const m = await load(id);
+      const own: string[] = [];
+      for (const a of m.answers) {
+        const g = await deps.store.getGrading(a.gradingId);
+        if (g && g.createdAt >= m.createdAt) own.push(g.id);
+      }
+      if (!(await deps.stories.deleteMock(id))) throw mockNotFound(id);
+      let gradings = 0;
+      for (const gradingId of new Set(own)) if (await deps.store.deleteGrading(gradingId)) gradings++;
+      return { gradings };
+    },
+
     /** End the interview (unanswered questions stay so) and compute the debrief. */
     async finish(id: string): Promise<Mock> {
       const m = open(await load(id));

@@ -8,7 +8,32 @@ import { clock } from "./format.js";
 
 const SIGNAL_LABEL = { strong_no: "Strong no", no: "No", yes: "Yes", strong_yes: "Strong yes" } as const;
 
-export function MockSetup(props: { error?: string | null; recent: Array<{ id: string; createdAt: string; status: string }> }) {
+/** One earlier mock in the list: open it, or delete it after a confirmation (a details element: no script needed). */
+function RecentMock(props: { mock: { id: string; createdAt: string; status: string } }) {
+  const m = props.mock;
+  const when = m.createdAt.slice(0, 16).replace("T", " ");
+  const name = `mock interview of ${when}`;
+  return (
+    <li class="recent-mock" data-mock={m.id}>
+      <span>
+        <a href={`/mock/${encodeURIComponent(m.id)}`}>{when}</a> · {m.status === "finished" ? "debrief" : "in progress"}
+      </span>
+      <details class="confirm-delete">
+        <summary class="button-link danger">
+          Delete<span class="sr-only"> {name}</span>
+        </summary>
+        <form method="post" action={`/mock/${encodeURIComponent(m.id)}/delete`} class="confirm-box">
+          <span>Delete it and its answers for good?</span>
+          <button type="submit" class="danger-solid">
+            Yes, delete<span class="sr-only"> {name}</span>
+          </button>
+        </form>
+      </details>
+    </li>
+  );
+}
+
+export function MockSetup(props: { error?: string | null; notice?: string | null; recent: Array<{ id: string; createdAt: string; status: string }> }) {
   return (
     <div class="mock">
       <form method="post" action="/mock" class="card mock-setup" id="mock-setup">
@@ -19,6 +44,11 @@ export function MockSetup(props: { error?: string | null; recent: Array<{ id: st
         {props.error ? (
           <p class="alert" role="alert">
             {props.error}
+          </p>
+        ) : null}
+        {props.notice ? (
+          <p class="flash" role="status">
+            {props.notice}
           </p>
         ) : null}
         <fieldset class="field">
@@ -56,11 +86,9 @@ export function MockSetup(props: { error?: string | null; recent: Array<{ id: st
       {props.recent.length ? (
         <section class="card" aria-labelledby="recent-mocks">
           <h2 id="recent-mocks">Earlier mock interviews</h2>
-          <ul>
+          <ul class="recent-mocks">
             {props.recent.map((m) => (
-              <li>
-                <a href={`/mock/${encodeURIComponent(m.id)}`}>{m.createdAt.slice(0, 16).replace("T", " ")}</a> · {m.status === "finished" ? "debrief" : "in progress"}
-              </li>
+              <RecentMock mock={m} />
             ))}
           </ul>
         </section>

@@ -126,6 +126,20 @@ export const mocksRoutes = new OpenAPIHono<AppEnv>()
   )
   .openapi(
     createRoute({
+      method: "delete",
+      path: "/v1/mocks/{id}",
+      tags: ["mock interviews"],
+      summary: "Delete a mock interview and the answers given in it (their gradings and drills; the text is scrubbed from the database)",
+      request: { params: IdParam },
+      responses: { 204: { description: "Deleted" }, 404: notFound },
+    }),
+    async (c) => {
+      await mockService(c).remove(c.req.valid("param").id);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
       method: "post",
       path: "/v1/mocks/{id}/answers",
       tags: ["mock interviews"],
