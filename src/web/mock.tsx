@@ -3,7 +3,9 @@ import { PRINCIPLES } from "../core/principles.js";
 import { FOLLOW_UP_SECONDS } from "../core/followup.js";
 import { DEFAULT_MOCK_QUESTIONS, MAX_MOCK_QUESTIONS, MOCK_ROLES, ROLE_PRINCIPLES } from "../practice/mock.js";
 import type { Mock } from "../practice/mocks.js";
+import { DeliveryLine } from "./delivery.js";
 import { Timer } from "./drills.js";
+import { Recorder, type SpokenOptions } from "./form.js";
 import { clock } from "./format.js";
 
 const SIGNAL_LABEL = { strong_no: "Strong no", no: "No", yes: "Yes", strong_yes: "Strong yes" } as const;
@@ -97,7 +99,7 @@ export function MockSetup(props: { error?: string | null; notice?: string | null
   );
 }
 
-export function MockStep(props: { mock: Mock; error?: string | null; answer?: string }) {
+export function MockStep(props: { mock: Mock; error?: string | null; answer?: string; spoken?: SpokenOptions | null }) {
   const m = props.mock;
   const action = (path: string) => `/mock/${encodeURIComponent(m.id)}/${path}`;
   const pending = m.pendingFollowUp === null ? null : m.answers.find((a) => a.index === m.pendingFollowUp)!;
@@ -106,11 +108,12 @@ export function MockStep(props: { mock: Mock; error?: string | null; answer?: st
       {m.answers.length} of {m.questions.length} answered
     </p>
   );
-  const errorBox = props.error ? (
-    <p class="alert" role="alert">
-      {props.error}
+  // Always there (hidden when empty): the recorder reports a refused recording in it too.
+  const errorBox = (
+    <p class="alert" role="alert" id="mock-error" hidden={!props.error}>
+      {props.error ?? ""}
     </p>
-  ) : null;
+  );
   let step;
   if (pending?.followUp) {
     step = (
@@ -160,6 +163,7 @@ export function MockStep(props: { mock: Mock; error?: string | null; answer?: st
             Submit answer
           </button>
         </div>
+        {props.spoken ? <Recorder spoken={props.spoken} targetSeconds={m.answerSeconds} upload={`/v1/mocks/${encodeURIComponent(m.id)}/answers/audio`} submitLabel="Submit the recording" /> : null}
       </form>
     );
   } else {
@@ -188,6 +192,7 @@ export function MockStep(props: { mock: Mock; error?: string | null; answer?: st
 export function MockDebrief(props: { mock: Mock; titles: ReadonlyMap<string, string> }) {
   const m = props.mock;
   const d = m.debrief!;
+  const spoken = d.time.filter((t) => t.delivery);
   return (
     <div class="mock debrief" id="debrief">
       <section class="card" aria-labelledby="debrief-title">
@@ -237,12 +242,26 @@ export function MockDebrief(props: { mock: Mock; titles: ReadonlyMap<string, str
                 <td>
                   {clock(t.elapsedSeconds)}
                   {t.overrun ? <strong> over by {clock(t.elapsedSeconds - t.targetSeconds)}</strong> : null}
+                  {t.delivery ? <span class="muted"> · spoken</span> : null}
                 </td>
                 <td>{t.followUpSeconds === null ? "—" : clock(t.followUpSeconds)}</td>
               </tr>
             ))}
           </tbody>
         </table>
+        {spoken.length ? (
+          <>
+            <h3 class="mock-delivery-title">Spoken answers</h3>
+            <p class="muted small">Times of spoken answers are the recordings' lengths, read from the audio.</p>
+            <ul class="mock-delivery" id="mock-delivery">
+              {spoken.map((t) => (
+                <li data-index={String(t.index)}>
+                  Question {t.index + 1}: <DeliveryLine delivery={t.delivery!} />
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
       </section>
       <section class="card" aria-labelledby="stories-used-title">
         <h2 id="stories-used-title">Stories used</h2>

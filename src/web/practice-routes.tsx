@@ -17,7 +17,7 @@ import { answerFollowUp, requireGrading } from "../practice/drills.js";
 import type { MockRole } from "../practice/mock.js";
 import { bankOverview, deleteStory, getStory, listStories, updateStory } from "../practice/stories.js";
 import { MockDebrief, MockSetup, MockStep } from "./mock.js";
-import { html, missingGrading, page, refusal, resultPage, type PageStatus } from "./routes.js";
+import { html, missingGrading, page, refusal, resultPage, spokenOptions, type PageStatus } from "./routes.js";
 import { StoriesView, StoryView, type VersionDiff } from "./stories.js";
 import { wordDiff } from "./word-diff.js";
 
@@ -137,7 +137,7 @@ async function mockPage(c: C, id: string, error: string | null = null, answer = 
     const titles = new Map((await listStories(storyDeps(c))).map((s) => [s.id, s.title]));
     return html(c, page(c, "Debrief · starcoach", "mock", <MockDebrief mock={mock} titles={titles} />), status);
   }
-  return html(c, page(c, "Mock interview · starcoach", "mock", <MockStep mock={mock} error={error} answer={answer} />), status);
+  return html(c, page(c, "Mock interview · starcoach", "mock", <MockStep mock={mock} error={error} answer={answer} spoken={spokenOptions(c)} />), status);
 }
 
 practiceRoutes.get("/mock/:id", (c) => mockPage(c, c.req.param("id")));

@@ -52,10 +52,13 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   });
 }
 
-/** Serve an app's fetch handler on a free loopback port. */
-export async function listen(fetch: (request: Request) => Response | Promise<Response>): Promise<{ base: string; close(): Promise<void> }> {
+/**
+ * Serve an app's fetch handler on a free loopback port. `overrideGlobalObjects: false` keeps the
+ * platform's Request/Response, so MSW still intercepts the server's own calls (transcription).
+ */
+export async function listen(fetch: (request: Request) => Response | Promise<Response>, options: { overrideGlobalObjects?: boolean } = {}): Promise<{ base: string; close(): Promise<void> }> {
   const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
+    const s = serve({ fetch, port: 0, hostname: "127.0.0.1", ...options }, () => resolve(s));
   });
   return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(() => r())) };
 }
