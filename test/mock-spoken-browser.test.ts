@@ -18,8 +18,9 @@ import { clock } from "../src/web/format.js";
 import { buildTestApp, SAMPLE_ANSWER } from "./support/app.js";
 import { audioDir, bytesOf, HAVE_AUDIO_TOOLS } from "./support/audio.js";
 import { launchChromium, skipWithoutBrowser } from "./support/browser.js";
+import { activeId, recordFor } from "./support/recording.js";
 import { createTranscriptionMock, timeWords, TRANSCRIBE_BASE_URL } from "./support/transcription-mock.js";
-import { axeViolations, listen, OUT } from "./support/web-harness.js";
+import { axeViolations, listen, OUT, practicePage } from "./support/web-harness.js";
 
 const SKIP = skipWithoutBrowser("mock-spoken-browser.test");
 
@@ -59,19 +60,7 @@ describe.skipIf(SKIP || !HAVE_AUDIO_TOOLS)("a mock interview question answered b
     stt.server.close();
   });
 
-  /** `audit`: axe-core injects its script (the page's CSP would refuse it) and waits on real timers. */
-  async function openPage(width: number, audit = false) {
-    const context = await browser.newContext({ viewport: { width, height: 900 }, bypassCSP: audit });
-    const page = await context.newPage();
-    if (!audit) {
-      await page.clock.install({ time: new Date("2026-03-02T09:00:00Z") });
-      await page.clock.pauseAt(new Date("2026-03-02T09:00:01Z"));
-    }
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    page.on("dialog", (d) => void d.accept());
-    return { page, errors, close: () => context.close() };
-  }
+  const openPage = (width: number, audit = false) => practicePage(browser, width, audit);
 
   async function startMock(page: Page, base: string) {
     await page.goto(`${base}/mock`);
@@ -81,34 +70,9 @@ describe.skipIf(SKIP || !HAVE_AUDIO_TOOLS)("a mock interview question answered b
     return page.url().split("/").pop()!;
   }
 
-  const activeId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? "");
-
-  /**
-   * Keyboard only: Tab from Submit answer to Record, Enter; the microphone really records for `ms`
-   * (the fake device plays the WAV in real time) while the page's clock is moved on by the same
-   * amount, then Enter on Stop. The real start is taken inside the page from the document timeline
-   * (real frame time: the mocked clock does not touch it), so the test's round trips do not lengthen the recording.
-   */
+  /** Keyboard only, from Submit answer to Record; the page's clock moves with the real recording. */
   async function record(page: Page, ms: number) {
-    await page.evaluate(() => {
-      const box = document.getElementById("recorder")!;
-      const w = window as unknown as { recordingSince: number | null };
-      w.recordingSince = null;
-      new MutationObserver(() => {
-        if (box.dataset.state === "recording" && w.recordingSince === null) w.recordingSince = (document.timeline.currentTime as number);
-      }).observe(box, { attributes: true, attributeFilter: ["data-state"] });
-    });
-    await page.focus("#mock-submit");
-    await page.keyboard.press("Tab");
-    expect(await activeId(page)).toBe("rec-start");
-    await page.keyboard.press("Enter");
-    await page.waitForSelector("#recorder[data-state=recording]");
-    expect(await activeId(page)).toBe("rec-stop");
-    await page.clock.fastForward(ms);
-    const elapsed = await page.evaluate(() => (document.timeline.currentTime as number) - (window as unknown as { recordingSince: number }).recordingSince);
-    if (ms > elapsed) await new Promise((r) => setTimeout(r, ms - elapsed));
-    await page.keyboard.press("Enter");
-    await page.waitForSelector("#recorder[data-state=recorded]");
+    await recordFor(page, ms, { from: "mock-submit", tabs: ["rec-start"], moveClock: true });
     expect(await activeId(page)).toBe("rec-submit");
   }
 

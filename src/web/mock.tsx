@@ -6,6 +6,7 @@ import type { Mock } from "../practice/mocks.js";
 import { DeliveryLine } from "./delivery.js";
 import { Timer } from "./drills.js";
 import { Recorder, type SpokenOptions } from "./form.js";
+import { ConfirmDelete } from "./history.js";
 import { clock } from "./format.js";
 
 const SIGNAL_LABEL = { strong_no: "Strong no", no: "No", yes: "Yes", strong_yes: "Strong yes" } as const;
@@ -14,23 +15,12 @@ const SIGNAL_LABEL = { strong_no: "Strong no", no: "No", yes: "Yes", strong_yes:
 function RecentMock(props: { mock: { id: string; createdAt: string; status: string } }) {
   const m = props.mock;
   const when = m.createdAt.slice(0, 16).replace("T", " ");
-  const name = `mock interview of ${when}`;
   return (
     <li class="recent-mock" data-mock={m.id}>
       <span>
         <a href={`/mock/${encodeURIComponent(m.id)}`}>{when}</a> · {m.status === "finished" ? "debrief" : "in progress"}
       </span>
-      <details class="confirm-delete">
-        <summary class="button-link danger">
-          Delete<span class="sr-only"> {name}</span>
-        </summary>
-        <form method="post" action={`/mock/${encodeURIComponent(m.id)}/delete`} class="confirm-box">
-          <span>Delete it and its answers for good?</span>
-          <button type="submit" class="danger-solid">
-            Yes, delete<span class="sr-only"> {name}</span>
-          </button>
-        </form>
-      </details>
+      <ConfirmDelete action={`/mock/${encodeURIComponent(m.id)}/delete`} name={`mock interview of ${when}`} question="Delete it and its answers for good?" />
     </li>
   );
 }

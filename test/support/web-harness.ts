@@ -109,3 +109,21 @@ export async function startWebHarness(options: { grader?: () => Promise<Grader> 
 }
 
 export type WebHarness = Awaited<ReturnType<typeof startWebHarness>>;
+
+/**
+ * A page for the practice suites, `width` pixels wide. Its clock stands still unless the test moves
+ * it (page.clock), so timings are exact and nothing sleeps; not for an axe-core `audit`, which
+ * injects its script (the page's CSP would refuse it) and waits on its own timers.
+ */
+export async function practicePage(browser: Browser, width = 1280, audit = false) {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, bypassCSP: audit });
+  const page = await context.newPage();
+  if (!audit) {
+    await page.clock.install({ time: new Date("2026-03-02T09:00:00Z") });
+    await page.clock.pauseAt(new Date("2026-03-02T09:00:01Z"));
+  }
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("dialog", (d) => void d.accept());
+  return { page, errors, close: () => context.close() };
+}
