@@ -8,7 +8,8 @@ import { NotFound } from "../../errors.js";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { readRows, type InputFormat } from "../../batch/input.js";
+import { MAX_ID_CHARS, readRows, type InputFormat } from "../../batch/input.js";
+import { GradeRequestSchema } from "../../core/grade-request.js";
 import { createJobFromRows } from "../../batch/job.js";
 import { resultLines } from "../../batch/output.js";
 import { buildReport, REPORT_STYLE_SOURCE } from "../../batch/report.js";
@@ -39,6 +40,11 @@ export const BatchStatusSchema = z
   })
   .openapi("BatchStatus");
 
+/** A row is checked like POST /v1/grade's body (checkRow), under an id of its own. */
+const BatchRowSchema = GradeRequestSchema.pick({ principle: true, question: true, answer: true })
+  .extend({ id: z.string().max(MAX_ID_CHARS).optional().openapi({ description: "Names the row in the results; absent: row-N" }) })
+  .openapi("BatchRow");
+
 const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" }, example: "job_3f9a1c2b7d4e5f60" }) });
 
 const createBatchRoute = createRoute({
@@ -53,7 +59,7 @@ const createBatchRoute = createRoute({
     body: {
       required: true,
       content: {
-        "application/json": { schema: z.array(z.object({ id: z.string(), principle: z.string(), question: z.string().nullable().optional(), answer: z.string() })) },
+        "application/json": { schema: z.array(BatchRowSchema) },
         "application/x-ndjson": { schema: z.string() },
         "text/csv": { schema: z.string() },
       },
