@@ -4,7 +4,7 @@
  * grading), and the results come back through the grading service, so grounding, scoring, caching
  * and storage are exactly those of a live grading. Answers already in the cache are not sent.
  */
-import { z } from "@hono/zod-openapi";
+import { z } from "zod";
 import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { once } from "node:events";

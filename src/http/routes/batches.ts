@@ -4,6 +4,7 @@
  * Accept: text/csv) and /report (the HTML report). Batches get their own body limit, larger than
  * the 256 KiB of the other /v1 routes.
  */
+import { GRADER_MODES } from "../../core/feedback.js";
 import { NotFound } from "../../errors.js";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
@@ -30,7 +31,7 @@ export const BatchStatusSchema = z
   .object({
     id: z.string(),
     status: z.enum(["ingesting", "ready", "submitted", "done"]).openapi({ description: "ready: queued or grading; done: every row finished" }),
-    mode: z.enum(["llm", "offline"]),
+    mode: z.enum(GRADER_MODES),
     model: z.string().nullable(),
     promptVersion: z.string(),
     createdAt: z.string(),
