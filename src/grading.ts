@@ -60,6 +60,12 @@ export interface StoryVersions {
   addVersion(storyId: string, principleId: string, at: string): Promise<void>;
 }
 
+/** Told what each grading did; the request log is one. Never changes the outcome. */
+export interface GradingObserver {
+  graded?(feedback: Feedback, input: GradeInput): void;
+  failed?(err: unknown, input: GradeInput): void;
+}
+
 export interface GradingDeps {
   store: Store;
   /** Where stories are kept; without it (an in-memory evaluation) gradings still get a story id. */
@@ -68,6 +74,7 @@ export interface GradingDeps {
   length: LengthOptions;
   now?: () => Date;
   newId?: () => string;
+  observer?: GradingObserver;
 }
 
 export function cacheKey(parts: {
@@ -138,7 +145,7 @@ function addUsage(total: Usage | null, more: Usage | null): Usage | null {
   };
 }
 
-export function createGradingService(deps: GradingDeps) {
+export function createGradingService(deps: GradingDeps): GradingService {
   const now = deps.now ?? (() => new Date());
   const newId = deps.newId ?? (() => crypto.randomUUID());
   const { grader, store } = deps;
@@ -147,7 +154,7 @@ export function createGradingService(deps: GradingDeps) {
     if (storyId && !(await deps.stories?.exists(storyId))) throw storyNotFound(storyId);
   };
 
-  return {
+  const service = {
     grader,
     length: deps.length,
     requireStory,
@@ -237,6 +244,30 @@ export function createGradingService(deps: GradingDeps) {
       return save(feedback, key);
     },
   };
+  const { observer } = deps;
+  return {
+    ...service,
+    /** Every grading that returns or fails is reported to the observer (the request log), with its input. */
+    async grade(input: GradeInput, hooks?: GradeHooks): Promise<Feedback> {
+      if (!observer) return service.grade(input, hooks);
+      try {
+        const feedback = await service.grade(input, hooks);
+        observer.graded?.(feedback, input);
+        return feedback;
+      } catch (err) {
+        observer.failed?.(err, input);
+        throw err;
+      }
+    },
+    /** The same service reporting to `observer` (one request's log line), sharing everything else. */
+    withObserver: (next: GradingObserver): GradingService => createGradingService({ ...deps, observer: next }),
+  };
 }
 
-export type GradingService = ReturnType<typeof createGradingService>;
+export interface GradingService {
+  grader: Grader;
+  length: LengthOptions;
+  requireStory(storyId: string | null | undefined): Promise<void>;
+  grade(input: GradeInput, hooks?: GradeHooks): Promise<Feedback>;
+  withObserver(observer: GradingObserver): GradingService;
+}
