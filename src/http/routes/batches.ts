@@ -15,7 +15,8 @@ import { createJobFromRows } from "../../batch/job.js";
 import { resultLines } from "../../batch/output.js";
 import { buildReport, REPORT_STYLE_SOURCE } from "../../batch/report.js";
 import type { BatchJob, BatchStore } from "../../store/batch-types.js";
-import type { AppEnv, BatchJobs } from "../context.js";
+import type { BatchJobs } from "../../batch/jobs.js";
+import type { AppEnv } from "../context.js";
 import { errorDoc, errorResponse } from "../errors.js";
 
 /** 16 MiB: about 2,000 answers of two minutes each, or 800 of the longest allowed. */
