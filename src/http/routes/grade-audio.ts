@@ -11,7 +11,8 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { bodyLimit } from "hono/body-limit";
 import { FeedbackSchema } from "../../core/feedback.js";
 import { errorInfo } from "../../errors.js";
-import { InputError, MAX_QUESTION_CHARS } from "../../grading.js";
+import { InputError } from "../../grading.js";
+import { MAX_QUESTION_CHARS, PrincipleName, QuestionText } from "../../core/grade-request.js";
 import { MAX_AUDIO_BYTES, MAX_AUDIO_SECONDS } from "../../spoken.js";
 import { TranscriptionError, transcriptionUnavailable } from "../../transcribe/errors.js";
 import type { AppEnv } from "../context.js";
@@ -23,8 +24,8 @@ const PATH = "/v1/grade/audio";
 
 const AudioUploadSchema = z.object({
   audio: z.string().openapi({ type: "string", format: "binary", description: `The recording: WebM, Ogg, WAV, MP3 or M4A, at most ${MAX_AUDIO_BYTES / 1024 / 1024} MB and ${MAX_AUDIO_SECONDS / 60} minutes` }),
-  principle: z.string().openapi({ description: "Principle id or name", example: "ownership" }),
-  question: z.string().optional().openapi({ description: `The interview question answered (at most ${MAX_QUESTION_CHARS} characters)` }),
+  principle: PrincipleName.meta({ description: "Principle id or name", example: "ownership" }),
+  question: QuestionText.optional().meta({ description: `The interview question answered (at most ${MAX_QUESTION_CHARS} characters)` }),
   storyId: z.string().optional().openapi({ description: "The story this answer is a version of" }),
 });
 
