@@ -27,7 +27,8 @@ let server: ServerType;
 let base: string;
 let ctx: Awaited<ReturnType<typeof buildTestApp>>;
 
-describe.skipIf(SKIP)("story bank, drills and mock interviews in a real browser", () => {
+// A browser test does many page loads: 90 s each leaves room for a loaded 2-core CI machine (the default 20 s did not).
+describe.skipIf(SKIP)("story bank, drills and mock interviews in a real browser", { timeout: 90_000 }, () => {
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
     ctx = await buildTestApp();
