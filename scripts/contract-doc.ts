@@ -4,7 +4,7 @@
  * from what the API returns. `--check` changes nothing and exits 1 when the document is stale
  * (test/contract-doc.test.ts does the same check in `npm test`).
  */
-import { z } from "@hono/zod-openapi";
+import { z } from "zod";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,7 +29,18 @@ interface JsonSchema {
   description?: string;
 }
 
-const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "output" }) as JsonSchema;
+/** The schema with its named parts (`.meta({ id })`, kept under $defs by zod) put back in place. */
+function jsonSchema(schema: z.ZodType): JsonSchema {
+  const { $defs = {}, ...root } = z.toJSONSchema(schema, { io: "output" }) as { $defs?: Record<string, unknown> };
+  const inline = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(inline);
+    if (!node || typeof node !== "object") return node;
+    const { $ref, ...rest } = node as { $ref?: string };
+    const named = $ref?.startsWith("#/$defs/") ? inline($defs[$ref.slice(8)]) : {};
+    return { ...(named as object), ...Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, inline(v)])) };
+  };
+  return inline(root) as JsonSchema;
+}
 
 /** Sub-schemas printed by name wherever they occur (the four STAR parts are one Part). */
 const NAMED: Array<[string, JsonSchema]> = [

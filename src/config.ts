@@ -1,6 +1,7 @@
 /** Configuration, parsed once from the environment with zod; a bad value fails fast with its name. */
 import { z } from "zod";
 import { pricesFor, type TokenPrices } from "./core/cost.js";
+import { DEFAULT_LENGTH } from "./core/length.js";
 import { REASONING_EFFORTS, STRUCTURED_MODES, type ReasoningEffort, type StructuredSetting } from "./grader/types.js";
 
 const intFrom = (fallback: number, min: number, max: number) =>
@@ -8,6 +9,12 @@ const intFrom = (fallback: number, min: number, max: number) =>
 
 /** One STARCOACH_ALLOWED_HOSTS entry: a name or IP literal, optionally with a port; or `*` (any). */
 const HOST_ENTRY = /^(\*|(\[[0-9a-f:.]+\]|[a-z0-9_.-]+)(:\d{1,5})?)$/;
+
+/** Distinct stories per principle that count as covered, unless STARCOACH_COVERAGE_TARGET says otherwise. */
+export const DEFAULT_COVERAGE_TARGET = 2;
+
+// Every default is stated once: the length targets in the core, the limits in securityDefaults().
+const DEFAULTS = securityDefaults();
 
 const EnvSchema = z.object({
   PORT: intFrom(8787, 0, 65535),
@@ -34,18 +41,18 @@ const EnvSchema = z.object({
   STARCOACH_TRANSCRIBE_API_KEY: z.string().optional(),
   STARCOACH_TRANSCRIBE_TIMEOUT_MS: intFrom(120_000, 1_000, 600_000),
   STARCOACH_KEEP_AUDIO: z.enum(["0", "1", "true", "false"]).optional(),
-  STARCOACH_WPM: intFrom(150, 60, 400),
-  STARCOACH_MIN_SECONDS: intFrom(60, 0, 3600),
-  STARCOACH_MAX_SECONDS: intFrom(120, 1, 3600),
+  STARCOACH_WPM: intFrom(DEFAULT_LENGTH.wordsPerMinute, 60, 400),
+  STARCOACH_MIN_SECONDS: intFrom(DEFAULT_LENGTH.minSeconds, 0, 3600),
+  STARCOACH_MAX_SECONDS: intFrom(DEFAULT_LENGTH.maxSeconds, 1, 3600),
   // Story bank: how many distinct stories per principle count as covered.
-  STARCOACH_COVERAGE_TARGET: intFrom(2, 1, 10),
+  STARCOACH_COVERAGE_TARGET: intFrom(DEFAULT_COVERAGE_TARGET, 1, 10),
   // Reliability and security (docs/RELIABILITY.md).
   STARCOACH_API_TOKEN: z.string().min(16, "use at least 16 characters (e.g. `openssl rand -hex 32`)").optional(),
-  STARCOACH_RATE_LIMIT: intFrom(30, 0, 100_000),
+  STARCOACH_RATE_LIMIT: intFrom(DEFAULTS.rateLimitPerMinute, 0, 100_000),
   STARCOACH_BATCH_ROWS_PER_HOUR: z.coerce.number().int().min(0).max(10_000_000).optional(),
-  STARCOACH_MAX_CONCURRENT: intFrom(16, 1, 10_000),
-  STARCOACH_MAX_QUEUE: intFrom(64, 0, 100_000),
-  STARCOACH_QUEUE_TIMEOUT_MS: intFrom(30_000, 100, 600_000),
+  STARCOACH_MAX_CONCURRENT: intFrom(DEFAULTS.maxConcurrent, 1, 10_000),
+  STARCOACH_MAX_QUEUE: intFrom(DEFAULTS.maxQueue, 0, 100_000),
+  STARCOACH_QUEUE_TIMEOUT_MS: intFrom(DEFAULTS.queueTimeoutMs, 100, 600_000),
   STARCOACH_CORS_ORIGINS: z.string().optional(),
   STARCOACH_ALLOWED_HOSTS: z
     .string()
@@ -60,7 +67,7 @@ const EnvSchema = z.object({
     .optional(),
   STARCOACH_LOG: z.enum(["json", "off"]).default("json"),
   STARCOACH_LOG_ANSWERS: z.enum(["0", "1", "true", "false"]).optional(),
-  STARCOACH_SHUTDOWN_TIMEOUT_MS: intFrom(30_000, 0, 600_000),
+  STARCOACH_SHUTDOWN_TIMEOUT_MS: intFrom(DEFAULTS.shutdownTimeoutMs, 0, 600_000),
 });
 
 const truthy = (v: string | undefined) => v === "1" || v === "true";

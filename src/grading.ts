@@ -2,28 +2,25 @@
  * The grading use case: resolve the principle, analyse, serve from cache or ask the grader,
  * assemble grounded Feedback, store it. Every adapter (HTTP, CLI, batch, Worker) goes through here.
  */
+import { z } from "zod";
 import { AppError } from "./errors.js";
 import { analyze, relabel, type Analysis, type LengthOptions } from "./core/analyze.js";
 import { withSpokenLength, type Delivery } from "./core/delivery.js";
 import type { Feedback } from "./core/feedback.js";
-import { closestPrinciple, findPrinciple, PRINCIPLE_IDS, type Principle } from "./core/principles.js";
+import { findPrinciple, type Principle } from "./core/principles.js";
 import { aggregateSamples } from "./core/aggregate.js";
 import { costOf, type TokenPrices } from "./core/cost.js";
 import { sha256Hex } from "./core/hash.js";
-import { hasVisibleWord } from "./core/tokens.js";
+import { describeIssues, GradeRequestSchema, MAX_STORY_ID_CHARS, requestProblem, unknownPrincipleMessage, type GradingMode } from "./core/grade-request.js";
 import { assembleBarRaiser, assembleFeedback } from "./grader/assemble.js";
 import { offlineBarRaise } from "./grader/offline.js";
 import type { Grader, GradeOutcome, PartialGrade, Usage } from "./grader/types.js";
 import type { Store } from "./store/types.js";
 
-export const MAX_ANSWER_CHARS = 20_000;
-export const MAX_QUESTION_CHARS = 1_000;
+export { GRADING_MODES, MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, MAX_SAMPLES, MAX_STORY_ID_CHARS, type GradingMode } from "./core/grade-request.js";
 
-export const MAX_SAMPLES = 5;
 /** Self-consistency needs variation between samples; one sample is graded at temperature 0. */
 export const SAMPLE_TEMPERATURE = 0.7;
-export const GRADING_MODES = ["standard", "bar-raiser"] as const;
-export type GradingMode = (typeof GRADING_MODES)[number];
 
 export interface GradeInput {
   answer: string;
@@ -66,6 +63,12 @@ export interface StoryVersions {
   exists(storyId: string): Promise<boolean>;
 }
 
+/** Told what each grading did; the request log is one. Never changes the outcome. */
+export interface GradingObserver {
+  graded?(feedback: Feedback, input: GradeInput): void;
+  failed?(err: unknown, input: GradeInput): void;
+}
+
 export interface GradingDeps {
   store: Store;
   /** Where stories are kept; without it (an in-memory evaluation) gradings still get a story id. */
@@ -78,6 +81,7 @@ export interface GradingDeps {
   batchApi?: boolean;
   now?: () => Date;
   newId?: () => string;
+  observer?: GradingObserver;
 }
 
 export function cacheKey(parts: {
@@ -101,46 +105,36 @@ export function cacheKey(parts: {
 /** The principle named by id or loose name, or an `unknown_principle` InputError listing the ids. */
 export function requirePrinciple(idOrName: string): Principle {
   const principle = findPrinciple(idOrName);
-  if (!principle) {
-    const near = closestPrinciple(idOrName);
-    const hint = near ? ` Did you mean ${near.id}?` : "";
-    throw new InputError("unknown_principle", `Unknown principle "${idOrName.slice(0, 80)}".${hint} Use one of: ${PRINCIPLE_IDS.join(", ")}.`);
-  }
+  if (!principle) throw new InputError("unknown_principle", unknownPrincipleMessage(idOrName));
   return principle;
 }
 
-/** The principle and question, checked; spoken answers check them before paying for a transcription. */
-export function validateTarget(input: Pick<GradeInput, "principle" | "question">): { question: string | null; principleId: string } {
-  const question = input.question?.trim() || null;
-  if (question && question.length > MAX_QUESTION_CHARS) {
-    throw new InputError("question_too_long", `The question has ${question.length} characters; the limit is ${MAX_QUESTION_CHARS}.`);
-  }
-  return { question, principleId: requirePrinciple(input.principle).id };
+/** A request that failed its schema: a failed limit keeps its own code (answer_too_long is a 413), anything else is invalid_request. */
+export function requestError(issues: readonly z.core.$ZodIssue[]): InputError {
+  const problem = requestProblem(issues);
+  return problem ? new InputError(problem.code, problem.message, problem.status) : new InputError("invalid_request", describeIssues(issues));
 }
 
-export const MAX_STORY_ID_CHARS = 100;
+function checked<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw requestError(parsed.error.issues);
+}
 
+const TargetSchema = GradeRequestSchema.pick({ principle: true, question: true });
+
+/** The principle and question, checked; spoken answers check them before paying for a transcription. */
+export function validateTarget(input: Pick<GradeInput, "principle" | "question">): { question: string | null; principleId: string } {
+  const target = checked(TargetSchema, input);
+  return { question: target.question || null, principleId: findPrinciple(target.principle)!.id };
+}
+
+/** A request checked against the API's own schema (GradeRequestSchema), whoever sends it. */
 export function validateInput(input: GradeInput): { answer: string; question: string | null; principleId: string; samples: number; mode: GradingMode; storyId: string | null } {
-  const answer = input.answer;
-  // Zero-width characters, NULs or punctuation alone would be "graded" with 0 words.
-  if (!hasVisibleWord(answer)) {
-    throw new InputError("answer_empty", "The answer is empty: it has no words, only spaces, punctuation or invisible characters. Paste the text of your answer.");
-  }
-  if (answer.length > MAX_ANSWER_CHARS) {
-    throw new InputError("answer_too_long", `The answer has ${answer.length} characters; the limit is ${MAX_ANSWER_CHARS}. Cut ${answer.length - MAX_ANSWER_CHARS} characters and try again.`, 413);
-  }
-  const { question, principleId } = validateTarget(input);
-  const samples = input.samples ?? 1;
-  if (!Number.isInteger(samples) || samples < 1 || samples > MAX_SAMPLES) {
-    throw new InputError("invalid_samples", `samples must be a whole number from 1 to ${MAX_SAMPLES}; got ${String(samples).slice(0, 20)}.`);
-  }
-  const mode = input.mode ?? "standard";
-  if (!GRADING_MODES.includes(mode)) {
-    throw new InputError("invalid_mode", `mode must be one of: ${GRADING_MODES.join(", ")}.`);
-  }
-  const storyId = input.storyId?.trim() || null;
+  const valid = checked(GradeRequestSchema, input);
+  const storyId = valid.storyId?.trim() || null;
   if (storyId && storyId.length > MAX_STORY_ID_CHARS) throw storyNotFound(storyId);
-  return { answer, question, principleId, samples, mode, storyId };
+  return { answer: valid.answer, question: valid.question || null, principleId: findPrinciple(valid.principle)!.id, samples: valid.samples ?? 1, mode: valid.mode ?? "standard", storyId };
 }
 
 /** The `story_not_found` error; `hint` says what to do instead. */
@@ -158,7 +152,7 @@ function addUsage(total: Usage | null, more: Usage | null): Usage | null {
   };
 }
 
-export function createGradingService(deps: GradingDeps) {
+export function createGradingService(deps: GradingDeps): GradingService {
   const now = deps.now ?? (() => new Date());
   const newId = deps.newId ?? (() => crypto.randomUUID());
   const { grader, store } = deps;
@@ -167,7 +161,7 @@ export function createGradingService(deps: GradingDeps) {
     if (storyId && !(await deps.stories?.exists(storyId))) throw storyNotFound(storyId);
   };
 
-  return {
+  const service = {
     grader,
     length: deps.length,
     requireStory,
@@ -257,6 +251,30 @@ export function createGradingService(deps: GradingDeps) {
       return save(feedback, key);
     },
   };
+  const { observer } = deps;
+  return {
+    ...service,
+    /** Every grading that returns or fails is reported to the observer (the request log), with its input. */
+    async grade(input: GradeInput, hooks?: GradeHooks): Promise<Feedback> {
+      if (!observer) return service.grade(input, hooks);
+      try {
+        const feedback = await service.grade(input, hooks);
+        observer.graded?.(feedback, input);
+        return feedback;
+      } catch (err) {
+        observer.failed?.(err, input);
+        throw err;
+      }
+    },
+    /** The same service reporting to `observer` (one request's log line), sharing everything else. */
+    withObserver: (next: GradingObserver): GradingService => createGradingService({ ...deps, observer: next }),
+  };
 }
 
-export type GradingService = ReturnType<typeof createGradingService>;
+export interface GradingService {
+  grader: Grader;
+  length: LengthOptions;
+  requireStory(storyId: string | null | undefined): Promise<void>;
+  grade(input: GradeInput, hooks?: GradeHooks): Promise<Feedback>;
+  withObserver(observer: GradingObserver): GradingService;
+}

@@ -5,7 +5,7 @@
  */
 import { audioDuration, DURATION_IN_CONTAINER } from "./audio/duration.js";
 import { sniffAudioFormat, type AudioFormat } from "./audio/format.js";
-import { measureDelivery } from "./core/delivery.js";
+import { measureDelivery, type Delivery } from "./core/delivery.js";
 import type { Feedback } from "./core/feedback.js";
 import { countTokens } from "./core/tokens.js";
 import { InputError, validateTarget, type GradeInput, type GradingService } from "./grading.js";
@@ -70,58 +70,85 @@ function checkLength(seconds: number) {
   }
 }
 
+/** A recording whose format, size and length have been checked (no grading target yet). */
+export type CheckedAudio = Pick<CheckedRecording, "audio" | "format" | "durationSeconds">;
+
+/** What was heard in a recording: the transcript and its delivery figures, ready to grade. */
+export interface HeardAnswer {
+  transcript: string;
+  delivery: Delivery;
+}
+
 export function createSpokenGrading(deps: SpokenGradingDeps) {
   const { grading, transcriber } = deps;
   const archive = deps.archive ?? null;
+
+  /** The audio alone: refused before anything is spent (and 503 at once without a transcriber). */
+  function checkAudio(audio: Uint8Array): CheckedAudio {
+    if (!transcriber) throw transcriptionUnavailable();
+    return { audio, ...checkRecording(audio) };
+  }
+
+  /** Transcribe and measure. `signal`: the client hung up, so stop paying for it. */
+  async function hear(recording: CheckedAudio, options: { signal?: AbortSignal } = {}): Promise<HeardAnswer> {
+    if (!transcriber) throw transcriptionUnavailable();
+    const signal = options.signal ? { signal: options.signal } : {};
+    const transcript = await transcriber.transcribe(recording.audio, signal);
+    if (!transcript.text.trim()) {
+      throw new InputError("no_speech", "No speech was recognised in the recording. Check the microphone and record again.");
+    }
+    // MP3 and M4A may not state their length; then the service's measurement (or the last word) stands in.
+    const durationSeconds = recording.durationSeconds ?? transcript.durationSeconds ?? transcript.words?.at(-1)?.end ?? null;
+    if (durationSeconds === null) {
+      throw new InputError("audio_unreadable", "The recording's length could not be read from the file. Record again, or send WebM, Ogg or WAV.");
+    }
+    checkLength(durationSeconds);
+    const delivery = measureDelivery({
+      transcript: transcript.text,
+      words: countTokens(transcript.text).words,
+      durationSeconds,
+      timedWords: transcript.words,
+    });
+    return { transcript: transcript.text, delivery };
+  }
+
+  /** Keep the recording of a graded answer when the server keeps audio (STARCOACH_KEEP_AUDIO=1). */
+  async function keep(gradingId: string, recording: CheckedAudio): Promise<void> {
+    await archive?.save(gradingId, recording.audio, recording.format);
+  }
+
   return {
     /** False: no transcription endpoint is configured, and every recording gets 503 transcription_unavailable. */
     available: transcriber !== null,
     keepsAudio: archive !== null,
     archive,
+    checkAudio,
+    hear,
+    keep,
 
     /** Everything that can be checked without spending anything; a bad request must not cost a transcription. */
     check(recording: Recording): CheckedRecording {
-      if (!transcriber) throw transcriptionUnavailable();
-      const { format, durationSeconds } = checkRecording(recording.audio);
+      const audio = checkAudio(recording.audio);
       validateTarget(recording);
       if (recording.storyId && recording.storyId.length > MAX_STORY_ID_CHARS) {
         throw new InputError("invalid_request", `storyId: at most ${MAX_STORY_ID_CHARS} characters.`);
       }
-      return { ...recording, format, durationSeconds };
+      return { ...recording, ...audio };
     },
 
     /** Transcribe, measure, grade. `signal`: the client hung up, so stop paying for it. */
     async grade(recording: CheckedRecording, options: { signal?: AbortSignal } = {}): Promise<Feedback> {
-      if (!transcriber) throw transcriptionUnavailable();
-      const { format, durationSeconds: fromContainer } = recording;
-      const signal = options.signal ? { signal: options.signal } : {};
-      const transcript = await transcriber.transcribe(recording.audio, signal);
-      if (!transcript.text.trim()) {
-        throw new InputError("no_speech", "No speech was recognised in the recording. Check the microphone and record again.");
-      }
-      // MP3 and M4A may not state their length; then the service's measurement (or the last word) stands in.
-      const durationSeconds = fromContainer ?? transcript.durationSeconds ?? transcript.words?.at(-1)?.end ?? null;
-      if (durationSeconds === null) {
-        throw new InputError("audio_unreadable", "The recording's length could not be read from the file. Record again, or send WebM, Ogg or WAV.");
-      }
-      checkLength(durationSeconds);
-
-      const delivery = measureDelivery({
-        transcript: transcript.text,
-        words: countTokens(transcript.text).words,
-        durationSeconds,
-        timedWords: transcript.words,
-      });
+      const heard = await hear(recording, options);
       // With a storyId the spoken answer is the story's next version.
       const input: GradeInput = {
-        answer: transcript.text,
+        answer: heard.transcript,
         principle: recording.principle,
         question: recording.question ?? null,
-        delivery,
+        delivery: heard.delivery,
         ...(recording.storyId ? { storyId: recording.storyId } : {}),
       };
-      const feedback = await grading.grade(input, signal);
-      await archive?.save(feedback.id, recording.audio, format);
+      const feedback = await grading.grade(input, options.signal ? { signal: options.signal } : {});
+      await keep(feedback.id, recording);
       return feedback;
     },
   };

@@ -23,7 +23,7 @@ import { createGate } from "./http/middleware/concurrency.js";
 import { openD1 } from "./store/d1.js";
 import type { D1Database } from "./store/d1-types.js";
 import type { ExecutionContext, MessageBatch, Queue } from "./worker/bindings.js";
-import { consumeRows, enqueueJob, type ConsumerDeps, type RowMessage } from "./worker/queue.js";
+import { consumeRows, createQueueBatchJobs, type ConsumerDeps, type RowMessage } from "./batch/queue.js";
 
 // Load the NLP model while the Worker starts (it counts against the startup limit, not a request's CPU).
 warmUp();
@@ -70,7 +70,7 @@ export async function createWorkerRuntime(env: WorkerEnv): Promise<WorkerRuntime
     spoken: createSpokenGrading({ grading, transcriber: transcriberFromConfig(config) }),
     rewrite,
     doctor: () => runDoctor(config),
-    ...(queue ? { batches: { store: batchStore, start: (job) => enqueueJob(queue, job) } } : {}),
+    ...(queue ? { batches: createQueueBatchJobs(batchStore, queue) } : {}),
   };
   const retryBase = Number(vars.STARCOACH_QUEUE_RETRY_SECONDS ?? "10");
   return {

@@ -1,6 +1,6 @@
 /**
- * Deleting data deletes the text: after DELETE /v1/gradings/:id, DELETE /v1/batches/:id, the
- * delete-everything request and `starcoach data wipe`, a unique marker in the answer is searched
+ * Deleting data deletes the text: after DELETE /v1/gradings/:id, DELETE /v1/batches/:id,
+ * DELETE /v1/mocks/:id, the delete-everything request and `starcoach data wipe`, a unique marker in the answer is searched
  * for in the raw bytes of the SQLite file and its WAL, and must be absent. A rejected over-long
  * answer is never stored.
  */
@@ -29,10 +29,10 @@ function onDisk(db: string, text: string): boolean {
 }
 
 function buildApp(db: string) {
-  const { store, batches: batchStore } = openSqlite(db);
-  const grading = createGradingService({ store, grader: createOfflineGrader(), length: DEFAULT_LENGTH });
+  const { store, batches: batchStore, stories } = openSqlite(db);
+  const grading = createGradingService({ store, stories, grader: createOfflineGrader(), length: DEFAULT_LENGTH });
   const batches = createLocalBatchJobs({ store: batchStore, grading, log: () => {} });
-  const app = createApp({ store, grading, batches });
+  const app = createApp({ store, stories, grading, batches });
   closers.push(async () => {
     batches.stop();
     await batches.idle();
@@ -99,6 +99,33 @@ describe("deleting data scrubs its text from the SQLite file and the WAL", () =>
     expect(history.json.items.map((g: { id: string }) => g.id)).toEqual([kept]);
   });
 
+  it("DELETE /v1/mocks/:id removes the mock, the answers given in it and their drills; other gradings stay", async () => {
+    const db = tempDbFile();
+    const app = buildApp(db);
+    const secret = marker();
+    const drillSecret = marker();
+    const kept = await grade(app.call, "A story graded on its own.");
+    const mock = (await app.call("POST", "/v1/mocks", { count: 2 })).json;
+    const answered = await app.call("POST", `/v1/mocks/${mock.id}/answers`, { index: 0, answer: `${SAMPLE_ANSWER} The codename was ${secret}.` });
+    expect(answered.status).toBe(200);
+    const gradingId = answered.json.answers[0].gradingId as string;
+    expect((await app.call("POST", `/v1/mocks/${mock.id}/answers/0/followup`, { answer: `I checked it with ${drillSecret} before shipping.` })).status).toBe(200);
+    expect(onDisk(db, secret) && onDisk(db, drillSecret)).toBe(true);
+
+    expect((await app.call("DELETE", `/v1/mocks/${mock.id}`)).status).toBe(204);
+    expect((await app.call("GET", `/v1/mocks/${mock.id}`)).status).toBe(404);
+    expect((await app.call("GET", `/v1/gradings/${gradingId}`)).status).toBe(404);
+    expect((await app.call("GET", `/v1/stories/${answered.json.answers[0].storyId}`)).status).toBe(404);
+    expect(onDisk(db, secret)).toBe(false);
+    expect(onDisk(db, drillSecret)).toBe(false);
+    expect(onDisk(db, mock.questions[1].text)).toBe(false);
+    const history = await app.call("GET", "/v1/gradings");
+    expect(history.json.items.map((g: { id: string }) => g.id)).toEqual([kept]);
+
+    const again = await app.call("DELETE", `/v1/mocks/${mock.id}`);
+    expect([again.status, again.json.error.code]).toEqual([404, "mock_not_found"]);
+  });
+
   it("DELETE /v1/gradings needs ?confirm=all-my-data, then deletes every grading and batch job", async () => {
     const db = tempDbFile();
     const app = buildApp(db);
@@ -106,6 +133,8 @@ describe("deleting data scrubs its text from the SQLite file and the WAL", () =>
     await grade(app.call, `Story ${secret}.`);
     await grade(app.call, "Another story.");
     await batch(app, [{ id: "x", principle: "ownership", answer: `${SAMPLE_ANSWER} ${secret}` }]);
+    const mock = (await app.call("POST", "/v1/mocks", { count: 1 })).json;
+    await app.call("POST", `/v1/mocks/${mock.id}/answers`, { index: 0, answer: `${SAMPLE_ANSWER} Mock ${secret}.` });
 
     for (const path of ["/v1/gradings", "/v1/gradings?confirm=yes"]) {
       const refused = await app.call("DELETE", path);
@@ -117,8 +146,9 @@ describe("deleting data scrubs its text from the SQLite file and the WAL", () =>
 
     const r = await app.call("DELETE", "/v1/gradings?confirm=all-my-data");
     expect(r.status).toBe(200);
-    expect(r.json).toEqual({ deleted: { gradings: 3, batchJobs: 1 } });
+    expect(r.json).toEqual({ deleted: { gradings: 4, batchJobs: 1 } });
     expect((await app.call("GET", "/v1/gradings")).json.items).toEqual([]);
+    expect((await app.call("GET", "/v1/mocks")).json.mocks).toEqual([]);
     expect(onDisk(db, secret)).toBe(false);
   });
 });

@@ -134,4 +134,18 @@ describe("mock interviews", () => {
     expect([missing.status, missing.json.error.code]).toEqual([404, "mock_not_found"]);
     expect((await call(app, "POST", "/v1/mocks/nope/finish")).status).toBe(404);
   });
+
+  it("DELETE /v1/mocks/:id: 204, then 404 mock_not_found; the list no longer holds it", async () => {
+    const { app } = await buildTestApp();
+    const keep = (await call(app, "POST", "/v1/mocks", { count: 1 })).json;
+    const mock = (await call(app, "POST", "/v1/mocks", { count: 1 })).json;
+    const res = await app.request(`/v1/mocks/${mock.id}`, { method: "DELETE" });
+    expect([res.status, await res.text()]).toEqual([204, ""]);
+    expect((await call(app, "GET", `/v1/mocks/${mock.id}`)).status).toBe(404);
+    const again = await call(app, "DELETE", `/v1/mocks/${mock.id}`);
+    expect([again.status, again.json.error.code]).toEqual([404, "mock_not_found"]);
+    const unknown = await call(app, "DELETE", "/v1/mocks/nope");
+    expect([unknown.status, unknown.json.error.code]).toEqual([404, "mock_not_found"]);
+    expect((await call(app, "GET", "/v1/mocks")).json.mocks.map((m: { id: string }) => m.id)).toEqual([keep.id]);
+  });
 });

@@ -98,6 +98,8 @@ describe("offline feedback is about this answer", () => {
   it("concerns: a figure for the result, 'we' vs 'I' and the length are each one concern", () => {
     expect(concernOf("Back the result with a figure (%, time, money, users), in digits or words.")).toBe(concernOf("Quantify the outcome: a percentage, time saved, money, users or an error rate before and after."));
     expect(concernOf("Rewrite “we shipped it” to say what you yourself did.")).toBe(concernOf("Replace “we” with “I” where you did the work: 2 action sentences say “we” did it."));
+    expect(concernOf("State the goal you owned with a measurable target or deadline.")).toBe("task");
+    expect(concernOf("End with the outcome, measured: what changed, by how much, and what you learned.")).toBe("result-measure");
   });
 });
 

@@ -10,7 +10,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, postGrade, SAMPLE_ANSWER } from "./support/app.js";
 import { launchChromium, skipWithoutBrowser } from "./support/browser.js";
-import { axeViolations } from "./support/web-harness.js";
+import { axeViolations, practicePage } from "./support/web-harness.js";
 
 const SKIP = skipWithoutBrowser("practice-browser.test");
 const OUT = "test-output";
@@ -27,7 +27,8 @@ let server: ServerType;
 let base: string;
 let ctx: Awaited<ReturnType<typeof buildTestApp>>;
 
-describe.skipIf(SKIP)("story bank, drills and mock interviews in a real browser", () => {
+// A browser test does many page loads: 90 s each leaves room for a loaded 2-core CI machine (the default 20 s did not).
+describe.skipIf(SKIP)("story bank, drills and mock interviews in a real browser", { timeout: 90_000 }, () => {
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
     ctx = await buildTestApp();
@@ -43,21 +44,7 @@ describe.skipIf(SKIP)("story bank, drills and mock interviews in a real browser"
     await ctx?.store.close();
   });
 
-  /** `audit`: the axe-core checks inject their script, which the page's CSP would refuse. */
-  async function openPage(width = 1280, audit = false) {
-    const context = await browser.newContext({ viewport: { width, height: 900 }, bypassCSP: audit });
-    const page = await context.newPage();
-    // The page's clock stands still unless the test moves it: timings are exact, nothing sleeps.
-    // (Not for an audit: axe-core waits on its own timers.)
-    if (!audit) {
-      await page.clock.install({ time: new Date("2026-03-02T09:00:00Z") });
-      await page.clock.pauseAt(new Date("2026-03-02T09:00:01Z"));
-    }
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    page.on("dialog", (d) => void d.accept());
-    return { page, errors, close: () => context.close() };
-  }
+  const openPage = (width = 1280, audit = false) => practicePage(browser, width, audit);
 
   const cell = (page: Page, id: string) => page.getAttribute(`.coverage [data-principle="${id}"]`, "data-status");
 

@@ -15,6 +15,7 @@ import { findFillers } from "../src/core/delivery.js";
 import { clock } from "../src/web/format.js";
 import { createTranscriber } from "../src/transcribe/transcriber.js";
 import { buildTestApp } from "./support/app.js";
+import { activeId, recordFor } from "./support/recording.js";
 import { CHROMIUM, skipWithoutBrowser } from "./support/browser.js";
 import { audioDir, bytesOf, HAVE_AUDIO_TOOLS } from "./support/audio.js";
 import { createTranscriptionMock, timeWords, TRANSCRIBE_BASE_URL } from "./support/transcription-mock.js";
@@ -50,35 +51,8 @@ async function openPage(browser: Browser, base: string) {
   return { page, errors, close: () => context.close() };
 }
 
-const activeId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? "");
-
-/**
- * Keyboard only: Tab from the answer box to Record, Enter; Enter on Stop once the page has been
- * recording for `ms` by its own clock (the moment it shows "recording" is taken inside the page, so
- * the test's round trips do not lengthen the recording).
- */
-async function recordFor(page: Page, ms: number) {
-  await page.evaluate(() => {
-    const box = document.getElementById("recorder")!;
-    const w = window as unknown as { recordingSince: number | null };
-    w.recordingSince = null;
-    new MutationObserver(() => {
-      if (box.dataset.state === "recording" && w.recordingSince === null) w.recordingSince = performance.now();
-    }).observe(box, { attributes: true, attributeFilter: ["data-state"] });
-  });
-  await page.focus("#answer");
-  await page.keyboard.press("Tab"); // Get feedback comes first (it stays on the first screen), then the recorder
-  expect(await activeId(page)).toBe("submit");
-  await page.keyboard.press("Tab");
-  expect(await activeId(page)).toBe("rec-start");
-  await page.keyboard.press("Enter");
-  await page.waitForSelector("#recorder[data-state=recording]");
-  expect(await activeId(page)).toBe("rec-stop");
-  const elapsed = await page.evaluate(() => performance.now() - (window as unknown as { recordingSince: number }).recordingSince);
-  if (ms > elapsed) await new Promise((r) => setTimeout(r, ms - elapsed));
-  await page.keyboard.press("Enter");
-  await page.waitForSelector("#recorder[data-state=recorded]");
-}
+/** Keyboard only: Tab from the answer box past Get feedback (it stays on the first screen) to Record. */
+const recordAnswer = (page: Page, ms: number) => recordFor(page, ms, { from: "answer", tabs: ["submit", "rec-start"] });
 
 describe.skipIf(SKIP_BROWSER || !HAVE_AUDIO_TOOLS)("spoken practice in a real browser with a fake microphone", () => {
   let wavFile: string;
@@ -123,7 +97,7 @@ describe.skipIf(SKIP_BROWSER || !HAVE_AUDIO_TOOLS)("spoken practice in a real br
         await new Promise((r) => setTimeout(r, 150));
       }
     })();
-    await recordFor(page, wavSeconds * 1000);
+    await recordAnswer(page, wavSeconds * 1000);
     await sampling;
     expect(levels.some((w) => parseInt(w, 10) > 0)).toBe(true);
     const shown = (await page.textContent("#rec-timer"))!.split(" / ");
@@ -169,7 +143,7 @@ describe.skipIf(SKIP_BROWSER || !HAVE_AUDIO_TOOLS)("spoken practice in a real br
     try {
       const { page, errors, close } = await openPage(browser, offline.base);
       expect(await page.textContent("#rec-privacy")).toMatch(/Transcription is not set up/);
-      await recordFor(page, 2_200);
+      await recordAnswer(page, 2_200);
       await page.keyboard.press("Enter");
       await page.waitForSelector("#form-error:not([hidden])");
       expect(await page.textContent("#form-error")).toMatch(/transcription endpoint.*OPENAI_API_KEY/);

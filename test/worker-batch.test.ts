@@ -1,6 +1,6 @@
 /**
  * Batch grading on the Worker through the local Cloudflare Queue: rows stored in local D1, one
- * message per row, graded by the real queue consumer (src/worker/queue.ts) against the loopback
+ * message per row, graded by the real queue consumer (src/batch/queue.ts) against the loopback
  * mock model, with per-row retries and per-row status written back to D1.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";

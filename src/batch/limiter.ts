@@ -35,12 +35,12 @@ export function createGate(now: () => number = Date.now): Gate {
  * the pull early (in-flight work still finishes).
  */
 export async function runPool<T>(
-  source: AsyncIterable<T>,
+  source: AsyncIterable<T> | Iterable<T>,
   concurrency: number,
   work: (item: T) => Promise<void>,
   stop: () => boolean = () => false,
 ): Promise<void> {
-  const it = source[Symbol.asyncIterator]();
+  const it = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
   let exhausted = false;
   // Async generators queue concurrent next() calls, but a plain iterator may not: serialise pulls.
   let pulling: Promise<unknown> = Promise.resolve();

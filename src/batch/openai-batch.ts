@@ -4,7 +4,7 @@
  * grading), and the results come back through the grading service, so grounding, scoring, caching
  * and storage are exactly those of a live grading. Answers already in the cache are not sent.
  */
-import { z } from "@hono/zod-openapi";
+import { z } from "zod";
 import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { once } from "node:events";
@@ -19,6 +19,7 @@ import { findPrinciple } from "../core/principles.js";
 import { buildPrompt } from "../core/prompt.js";
 import type { Grader, GradeOutcome } from "../grader/types.js";
 import type { TokenPrices } from "../core/cost.js";
+import { byOrdinal } from "./pager.js";
 import { cacheKey, createGradingService, InputError, validateInput } from "../grading.js";
 import type { BatchJob, BatchStore, PendingRow, RowOutcome } from "../store/batch-types.js";
 import type { Store } from "../store/types.js";
@@ -77,14 +78,7 @@ export function requestLine(row: PendingRow, model: string, template: string, le
   };
 }
 
-async function* allPending(batches: BatchStore, jobId: string): AsyncGenerator<PendingRow> {
-  for (let after = -1; ; ) {
-    const page = await batches.pendingRows(jobId, after, 500);
-    if (!page.length) return;
-    yield* page;
-    after = page[page.length - 1]!.ordinal;
-  }
-}
+const allPending = (batches: BatchStore, jobId: string): AsyncGenerator<PendingRow> => byOrdinal((after, limit) => batches.pendingRows(jobId, after, limit), 500);
 
 export interface SubmitResult {
   providerBatchId: string | null;

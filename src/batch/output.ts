@@ -3,6 +3,7 @@
  * `{id, feedback}` / `{id, error}` (the contract), or CSV with one row of key figures per answer
  * (text that a spreadsheet would run as a formula is prefixed with an apostrophe).
  */
+import { byOrdinal } from "./pager.js";
 import { stringify } from "csv-stringify/sync";
 import { jsonForTerminal } from "../core/control-chars.js";
 import type { BatchResult, BatchStore } from "../store/batch-types.js";
@@ -61,13 +62,7 @@ export function jsonlRecord(r: BatchResult, extra: Record<string, unknown> = {})
 
 /** Every finished row of a job in input order (pending rows are skipped). */
 export async function* finishedResults(batches: BatchStore, jobId: string): AsyncGenerator<BatchResult> {
-  let after = -1;
-  for (;;) {
-    const page = await batches.results(jobId, after, PAGE);
-    if (!page.length) return;
-    for (const r of page) if (r.status !== "pending") yield r;
-    after = page[page.length - 1]!.ordinal;
-  }
+  for await (const r of byOrdinal((after, limit) => batches.results(jobId, after, limit), PAGE)) if (r.status !== "pending") yield r;
 }
 
 /** The output as text chunks (one per line, header first for CSV). */

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import type { Feedback } from "../core/feedback.js";
 import { addCost, describeCost, emptyCostTotal, type CostTotal } from "../core/cost.js";
 import { PRINCIPLES } from "../core/principles.js";
-import { STAR_PARTS } from "../core/star-parts.js";
+import { SCORE_DIMENSIONS, type ScoreDimension } from "../core/star-parts.js";
 import type { BatchJob, BatchStore } from "../store/batch-types.js";
 import { finishedResults } from "./output.js";
 import { answerDetails, answerName, esc, openingWords, scoreBadge, type AnswerName } from "./report-answer.js";
@@ -24,8 +24,8 @@ const LISTED = 25;
 
 export { esc };
 
-const DIMENSIONS = [...STAR_PARTS, "principleFit"] as const;
-type Dimension = (typeof DIMENSIONS)[number];
+const DIMENSIONS = SCORE_DIMENSIONS;
+type Dimension = ScoreDimension;
 const LABEL: Record<Dimension, string> = { situation: "Situation", task: "Task", action: "Action", result: "Result", principleFit: "Principle fit" };
 
 interface Brief extends AnswerName {

@@ -12,6 +12,7 @@ import type { BatchCounts, BatchStore, JobOwner, PendingRow, RowOutcome } from "
 import { StoreError } from "../store/faults.js";
 import { acquireLease, checkGrader } from "./lease.js";
 import { createGate, runPool } from "./limiter.js";
+import { byOrdinal } from "./pager.js";
 
 export interface RetryPolicy {
   /** Attempts per row when the provider keeps answering 429 (after the SDK's own retries). */
@@ -65,15 +66,7 @@ const yieldToEventLoop = () =>
   new Promise<void>((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
 
-async function* pendingRows(batches: BatchStore, jobId: string): AsyncGenerator<PendingRow> {
-  let after = -1;
-  for (;;) {
-    const page = await batches.pendingRows(jobId, after, PAGE);
-    if (!page.length) return;
-    yield* page;
-    after = page[page.length - 1]!.ordinal;
-  }
-}
+const pendingRows = (batches: BatchStore, jobId: string): AsyncGenerator<PendingRow> => byOrdinal((after, limit) => batches.pendingRows(jobId, after, limit), PAGE);
 
 /**
  * Grade the job's pending rows. Throws JobConflictError, before any row, when the job was started

@@ -7,7 +7,7 @@
  * Each run holds the job's lease (lease.ts), so two processes never grade one job at once.
  */
 import type { GradingService } from "../grading.js";
-import type { BatchJobs } from "../http/context.js";
+import type { BatchJobs } from "./jobs.js";
 import type { BatchCounts, BatchJob, BatchStore } from "../store/batch-types.js";
 import { removeStaleJobs } from "./job.js";
 import { checkGrader, JobConflictError, processOwner } from "./lease.js";

@@ -4,10 +4,10 @@
  * the single sample whose scores sit nearest the medians, so text and numbers stay consistent.
  */
 import type { ModelGrade } from "./feedback.js";
-import { STAR_PARTS } from "./star-split.js";
+import { SCORE_DIMENSIONS, STAR_PARTS, type ScoreDimension } from "./star-parts.js";
 
-export const SCORED = [...STAR_PARTS, "principleFit"] as const;
-export type Scored = (typeof SCORED)[number];
+const SCORED = SCORE_DIMENSIONS;
+type Scored = ScoreDimension;
 export interface Spread {
   min: number;
   max: number;

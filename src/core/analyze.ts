@@ -7,8 +7,9 @@ import { countTokens, iRatio, type TokenCounts } from "./tokens.js";
 import { statesMeasure } from "./quantities.js";
 import { labelSentences, parseAnswer, STAR_PARTS, type LabelledSentence, type SentenceLabel, type StarPart } from "./star-split.js";
 
-export { DEFAULT_LENGTH, lengthVerdict, speakingSeconds, type LengthOptions, type LengthVerdict } from "./length.js";
-export type OwnershipVerdict = "strong" | "mixed" | "weak" | "unclear";
+export { DEFAULT_LENGTH, LENGTH_VERDICTS, lengthVerdict, speakingSeconds, type LengthOptions, type LengthVerdict } from "./length.js";
+export const OWNERSHIP_VERDICTS = ["strong", "mixed", "weak", "unclear"] as const;
+export type OwnershipVerdict = (typeof OWNERSHIP_VERDICTS)[number];
 
 export interface PartAnalysis {
   present: boolean;

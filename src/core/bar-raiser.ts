@@ -4,7 +4,7 @@
  * a hypothetical answer, a better-fitting principle) are raised by code; the model adds judgement
  * flags (vague actions, a scope too small for the level) with a quote.
  */
-import { z } from "@hono/zod-openapi";
+import { z } from "zod";
 import type { Analysis } from "./analyze.js";
 import type { Band } from "./band.js";
 
@@ -36,7 +36,7 @@ export type ModelBarRaiser = z.infer<typeof ModelBarRaiserSchema>;
 
 export const BarRaiserSchema = ModelBarRaiserSchema.extend({
   redFlags: z.array(RedFlagSchema.extend({ source: z.enum(["computed", "model"]) })),
-}).openapi("BarRaiser");
+}).meta({ id: "BarRaiser" });
 export type BarRaiser = z.infer<typeof BarRaiserSchema>;
 export type RedFlag = BarRaiser["redFlags"][number];
 

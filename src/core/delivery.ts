@@ -3,7 +3,7 @@
  * transcript's word timings: pace, filler words, long silences. The spoken length replaces the
  * words-per-minute estimate in the analysis, so the length verdict judges what was really said.
  */
-import { z } from "@hono/zod-openapi";
+import { z } from "zod";
 import { lengthVerdict, type Analysis, type LengthOptions } from "./analyze.js";
 import { stripToken } from "./tokens.js";
 
@@ -32,7 +32,7 @@ export const DeliverySchema = z
       )
       .describe(`Silences over ${LONG_PAUSE_SECONDS} s between words; empty when the transcription gave no word timings`),
   })
-  .openapi("Delivery");
+  .meta({ id: "Delivery" });
 
 export type Delivery = z.infer<typeof DeliverySchema>;
 

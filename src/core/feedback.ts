@@ -4,13 +4,19 @@
  * docs/CONTRACT.md (whose Feedback outline is generated from these schemas by `npm run docs:contract`)
  * and may only be added to, never renamed.
  */
-import { z } from "@hono/zod-openapi";
+import { z } from "zod";
+import { OWNERSHIP_VERDICTS } from "./analyze.js";
 import { BANDS } from "./band.js";
 import { BarRaiserSchema } from "./bar-raiser.js";
 import { CostSchema } from "./cost.js";
 import { DeliverySchema } from "./delivery.js";
+import { LENGTH_VERDICTS } from "./length.js";
 import { PRINCIPLE_IDS } from "./principles.js";
 import { SENTENCE_LABELS, STAR_PARTS } from "./star-split.js";
+
+/** Who graded: the model, or the rules without one. */
+export const GRADER_MODES = ["llm", "offline"] as const;
+export type GraderMode = (typeof GRADER_MODES)[number];
 
 const Score04 = z.number().int().min(0).max(4);
 
@@ -49,7 +55,7 @@ export const FeedbackSchema = z
       iRatio: z.number().nullable(),
       actionIRatio: z.number().nullable(),
       weSentences: z.array(z.string()),
-      verdict: z.enum(["strong", "mixed", "weak", "unclear"]),
+      verdict: z.enum(OWNERSHIP_VERDICTS),
     }),
     length: z.object({
       words: z.number().int(),
@@ -57,7 +63,7 @@ export const FeedbackSchema = z
       speakingSeconds: z.number().int(),
       wordsPerMinute: z.number(),
       targetSeconds: z.object({ min: z.number(), max: z.number() }),
-      verdict: z.enum(["too_short", "ok", "too_long"]),
+      verdict: z.enum(LENGTH_VERDICTS),
     }),
     principleFit: z.object({
       score: Score04,
@@ -78,7 +84,7 @@ export const FeedbackSchema = z
     barRaiser: BarRaiserSchema.optional().describe("Present when graded with mode: \"bar-raiser\""),
     delivery: DeliverySchema.optional().describe("Spoken answers only (POST /v1/grade/audio): length.speakingSeconds is then this recording's real length"),
     meta: z.object({
-      mode: z.enum(["llm", "offline"]),
+      mode: z.enum(GRADER_MODES),
       model: z.string().nullable(),
       promptVersion: z.string(),
       usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int(), reasoningTokens: z.number().int().optional() }).nullable(),
@@ -92,7 +98,7 @@ export const FeedbackSchema = z
       cost: CostSchema.nullable().optional(),
     }),
   })
-  .openapi("Feedback");
+  .meta({ id: "Feedback" });
 
 export type Feedback = z.infer<typeof FeedbackSchema>;
 export type Part = z.infer<typeof PartSchema>;

@@ -5,10 +5,10 @@
  * "we") — plus its length. The model (or the rules) judges the first three; the 0–4 score is
  * combined from them by code, and the counts are always code's.
  */
-import { z } from "@hono/zod-openapi";
-import { analyze, type Analysis } from "./analyze.js";
+import { z } from "zod";
+import { analyze, LENGTH_VERDICTS, OWNERSHIP_VERDICTS, type Analysis } from "./analyze.js";
 import type { Contradiction } from "./consistency.js";
-import { FeedbackSchema } from "./feedback.js";
+import { FeedbackSchema, GRADER_MODES } from "./feedback.js";
 import { tokenize } from "./tokens.js";
 
 const Score04 = z.number().int().min(0).max(4);
@@ -59,23 +59,23 @@ export const FollowUpResultSchema = z
     consistent: z.boolean(),
     contradictions: z.array(ContradictionSchema),
     evidence: z.array(z.string()).describe("Quotes that occur verbatim in the follow-up answer"),
-    ownership: z.object({ iCount: z.number().int(), weCount: z.number().int(), iRatio: z.number().nullable(), verdict: z.enum(["strong", "mixed", "weak", "unclear"]) }),
+    ownership: z.object({ iCount: z.number().int(), weCount: z.number().int(), iRatio: z.number().nullable(), verdict: z.enum(OWNERSHIP_VERDICTS) }),
     length: z.object({
       words: z.number().int(),
       speakingSeconds: z.number().int(),
       targetSeconds: z.object({ min: z.number(), max: z.number() }),
-      verdict: z.enum(["too_short", "ok", "too_long"]),
+      verdict: z.enum(LENGTH_VERDICTS),
       elapsedSeconds: z.number().nullable().describe("Time the candidate took, as measured by the page's timer; null when not reported"),
     }),
     meta: z.object({
-      mode: z.enum(["llm", "offline"]),
+      mode: z.enum(GRADER_MODES),
       model: z.string().nullable(),
       promptVersion: z.string(),
       usage: FeedbackSchema.shape.meta.shape.usage,
       droppedQuotes: z.number().int(),
     }),
   })
-  .openapi("FollowUpResult");
+  .meta({ id: "FollowUpResult" });
 export type FollowUpResult = z.infer<typeof FollowUpResultSchema>;
 
 /** The analysis of a follow-up answer against its own, shorter, length target. */

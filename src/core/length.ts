@@ -11,7 +11,8 @@ export interface LengthOptions {
 
 export const DEFAULT_LENGTH: LengthOptions = { wordsPerMinute: 150, minSeconds: 60, maxSeconds: 120 };
 
-export type LengthVerdict = "too_short" | "ok" | "too_long";
+export const LENGTH_VERDICTS = ["too_short", "ok", "too_long"] as const;
+export type LengthVerdict = (typeof LENGTH_VERDICTS)[number];
 
 export function speakingSeconds(words: number, wordsPerMinute: number): number {
   return Math.round((words / wordsPerMinute) * 60);

@@ -2,7 +2,7 @@
  * Builds the grading prompt from the rubric template (prompts/star-rubric.md, passed in as text so
  * this module stays free of I/O) and derives promptVersion from the template and output schema.
  */
-import { z } from "@hono/zod-openapi";
+import { z } from "zod";
 import type { Analysis } from "./analyze.js";
 import { ModelGradeSchema } from "./feedback.js";
 import { sha256Hex } from "./hash.js";

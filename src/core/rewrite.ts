@@ -3,7 +3,8 @@
  * the bracketed placeholders a rewrite uses where the story lacks something. A rewrite restructures
  * what the candidate said; it never adds facts (src/core/rewrite-guard.ts checks that by code).
  */
-import { z } from "@hono/zod-openapi";
+import { z } from "zod";
+import { GRADER_MODES } from "./feedback.js";
 import { STAR_PARTS, type StarPart } from "./star-split.js";
 
 export { GAPS, maskPlaceholders, PLACEHOLDER, placeholdersIn } from "./placeholders.js";
@@ -31,7 +32,7 @@ export const RewriteSchema = z
       targetSeconds: z.object({ min: z.number(), max: z.number() }),
     }),
     meta: z.object({
-      mode: z.enum(["llm", "offline"]),
+      mode: z.enum(GRADER_MODES),
       model: z.string().nullable(),
       promptVersion: z.string(),
       usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int() }).nullable(),
@@ -43,7 +44,7 @@ export const RewriteSchema = z
       droppedReasons: z.array(z.enum(REJECT_REASONS)).describe("Why each dropped sentence was dropped"),
     }),
   })
-  .openapi("Rewrite");
+  .meta({ id: "Rewrite" });
 
 export type Rewrite = z.infer<typeof RewriteSchema>;
 export type RewriteSentence = z.infer<typeof RewriteSentenceSchema>;

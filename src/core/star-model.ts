@@ -24,6 +24,11 @@ export interface StarModelJson {
    * order prior cannot invent a part from thin evidence (it still decides between plausible labels).
    */
   minProb: number;
+  /**
+   * Added to each label's score before the softmax: a label the classifier finds too rarely
+   * (task: short, one per answer) is favoured by the amount cross-validation chose.
+   */
+  labelBias?: readonly number[];
 }
 
 export interface StarModel {
@@ -107,7 +112,7 @@ export function loadStarModel(json: StarModelJson): StarModel {
     version: json.version,
     labels: SENTENCE_LABELS,
     logProbs(features) {
-      const scores = new Array<number>(k).fill(0);
+      const scores = json.labelBias ? [...json.labelBias] : new Array<number>(k).fill(0);
       let stateOnly = false;
       for (const f of features) {
         const w = index.get(f);

@@ -6,7 +6,7 @@
  * Every label is optional: the eval measures whichever dimensions a file labels.
  */
 import { z } from "zod";
-import { findPrinciple } from "../core/principles.js";
+import { AnswerText, PrincipleName, QuestionText } from "../core/grade-request.js";
 import type { Sentence } from "../core/sentences.js";
 import { STAR_PARTS, type SentenceLabel, type StarPart } from "../core/star-split.js";
 import { alignCorpusAnswer, CorpusSentencesSchema } from "./corpus.js";
@@ -25,8 +25,8 @@ const LabelsSchema = z
 
 const Common = {
   id: z.string().min(1),
-  principle: z.string().refine((p) => findPrinciple(p) !== undefined, { message: "unknown principle id or name" }),
-  question: z.string().nullish(),
+  principle: PrincipleName,
+  question: QuestionText.nullish(),
   hypothetical: z.boolean().optional(),
   quantifiedResult: z.boolean().optional(),
   style: z.array(z.string()).optional(),
@@ -35,7 +35,7 @@ const Common = {
 const AnswerLineSchema = z
   .object({
     ...Common,
-    answer: z.string().refine((a) => a.trim().length > 0, { message: "answer is empty" }),
+    answer: AnswerText,
     labels: LabelsSchema.optional(),
   })
   // The rubric scores a missing part 0 and a present one 1–4; anything else is a labelling slip.

@@ -9,8 +9,8 @@ import type { GradeInput } from "../grading.js";
 import type { GoldLine } from "./gold.js";
 import { presenceMetrics, scoreMetrics, type PresenceMetrics, type ScoreMetrics } from "./metrics.js";
 
-export const SCORE_DIMENSIONS = [...STAR_PARTS, "principleFit"] as const;
-export type ScoreDimension = (typeof SCORE_DIMENSIONS)[number];
+export { SCORE_DIMENSIONS, type ScoreDimension } from "../core/star-parts.js";
+import { SCORE_DIMENSIONS, type ScoreDimension } from "../core/star-parts.js";
 
 /** The part of a GradingService the eval needs. */
 export interface EvalGrader {

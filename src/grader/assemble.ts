@@ -4,13 +4,14 @@ import type { Feedback, ModelGrade, Part } from "../core/feedback.js";
 import type { Principle } from "../core/principles.js";
 import { band, groundQuotes, overallScore, quoteGrounder } from "../core/score.js";
 import { STAR_PARTS, type StarPart } from "../core/star-split.js";
-import type { Scored, Spread } from "../core/aggregate.js";
+import type { Spread } from "../core/aggregate.js";
+import type { ScoreDimension } from "../core/star-parts.js";
 import { computedRedFlags, mergeRedFlags, type BarRaiser, type ModelBarRaiser } from "../core/bar-raiser.js";
 import { rankImprovements } from "./improvements.js";
 
 export interface AssembleInput {
   /** Per-score min/max across self-consistency samples (only when samples > 1). */
-  spread?: Record<Scored, Spread>;
+  spread?: Record<ScoreDimension, Spread>;
   id: string;
   createdAt: string;
   storyId: string;

@@ -15,6 +15,8 @@ const CONCERNS: Array<[string, RegExp]> = [
   ["hypothetical", /hypothetical|real (past )?(example|story)|what you would do|would do\b/i],
   ["length", /\b\d+\s?s\b|\bseconds?\b|\bminutes?\b|spoken|too long|too short|\bcut about\b/i],
   ["ownership", /[“"]we[”"]|\byourself\b|who did what|your own (part|contribution)|\bI\b.*\bwe\b|\bwe\b.*\bI\b/i],
+  // A measurable goal is the task's concern, not the result's figure.
+  ["task", /\bmeasurable (target|goal|deadline)\b/i],
   ["result-measure", /\bnumbers?\b|\bfigures?\b|quantif|measur|percentage|before and after|\bmetric/i],
   ["result-lesson", /\blearn|\blesson|differently|next time/i],
   ["situation", /\bcontext\b|\bsituation\b|set-?up|background|stakes/i],

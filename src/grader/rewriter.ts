@@ -1,6 +1,6 @@
 /** What a rewriter is: given a graded answer, propose a stronger version (model or rules); the guard checks it. */
 import type { LengthOptions } from "../core/analyze.js";
-import type { Feedback } from "../core/feedback.js";
+import type { Feedback, GraderMode } from "../core/feedback.js";
 import type { Principle } from "../core/principles.js";
 import type { ProposedSentence } from "../core/rewrite.js";
 import type { RewriteSource } from "../core/rewrite-source.js";
@@ -21,7 +21,7 @@ export interface RewriteProposal {
 }
 
 export interface Rewriter {
-  readonly mode: "llm" | "offline";
+  readonly mode: GraderMode;
   readonly model: string | null;
   readonly promptVersion: string;
   /** Shown with every rewrite of this rewriter (how it was made, how to get the other kind). */

@@ -4,7 +4,7 @@ import type { DeepPartial } from "ai";
 import type { Analysis } from "../core/analyze.js";
 import type { ModelBarRaiser } from "../core/bar-raiser.js";
 import type { Contradiction } from "../core/consistency.js";
-import type { Feedback, ModelGrade } from "../core/feedback.js";
+import type { Feedback, GraderMode, ModelGrade } from "../core/feedback.js";
 import type { ModelFollowUp } from "../core/followup.js";
 import type { Principle } from "../core/principles.js";
 import type { Repair } from "./repair.js";
@@ -69,7 +69,7 @@ export interface FollowUpOutcome {
 }
 
 export interface Grader {
-  readonly mode: "llm" | "offline";
+  readonly mode: GraderMode;
   readonly model: string | null;
   readonly promptVersion: string;
   /** A plain-language note shown with every result of this grader (e.g. how to enable the LLM). */

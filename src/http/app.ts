@@ -22,7 +22,7 @@ import { healthRoutes } from "./routes/health.js";
 import { doctorRoutes } from "./routes/doctor.js";
 import { storiesRoutes } from "./routes/stories.js";
 import { followupsRoutes } from "./routes/followups.js";
-import { mocksRoutes } from "./routes/mocks.js";
+import { MOCK_AUDIO_PATH, mocksRoutes } from "./routes/mocks.js";
 
 /** Far above the longest answer (20,000 characters, up to 80 KB of UTF-8) plus JSON overhead. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -44,9 +44,9 @@ export function createApp(deps: AppDeps) {
     maxSize: MAX_BODY_BYTES,
     onError: (c) => errorResponse(c, 413, "body_too_large", `The request body is over ${MAX_BODY_BYTES / 1024} KiB.`),
   });
-  // POST /v1/batches and /v1/grade/audio have their own, larger limits (routes/batches.ts, routes/grade-audio.ts).
+  // POST /v1/batches and the recording uploads have their own, larger limits (routes/batches.ts, routes/grade-audio.ts).
   const ownLimit = new Set(["/v1/batches", "/v1/grade/audio"]);
-  app.use("/v1/*", (c, next) => (ownLimit.has(c.req.path) ? next() : v1BodyLimit(c, next)));
+  app.use("/v1/*", (c, next) => (ownLimit.has(c.req.path) || MOCK_AUDIO_PATH.test(c.req.path) ? next() : v1BodyLimit(c, next)));
 
   // Browsers ask for it on every page; answer "nothing here" rather than log a 404 in the console.
   app.get("/favicon.ico", (c) => c.body(null, 204));

@@ -3,6 +3,7 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { describeIssues } from "../core/grade-request.js";
 import { errorInfo, isAppError } from "../errors.js";
 import { StoreError } from "../store/faults.js";
 
@@ -23,13 +24,7 @@ export function errorResponse(c: Context, status: ContentfulStatusCode, code: st
   return c.json(errorBody(code, message), status);
 }
 
-/** Turn zod issues into one readable sentence, e.g. "answer: expected string, received number". */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .slice(0, 5)
-    .map((i) => `${i.path.length ? i.path.join(".") : "body"}: ${i.message}`)
-    .join("; ");
-}
+export { describeIssues };
 
 export function handleError(err: Error, c: Context) {
   if (err instanceof HTTPException) {

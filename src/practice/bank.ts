@@ -71,7 +71,7 @@ export const TITLE_MAX_CHARS = 120;
 const DEFAULT_TITLE_WORDS = 8;
 /** A story that serves more principles than this is stretched thin: interviewers hear it as generic. */
 export const MAX_PRINCIPLES_PER_STORY = 3;
-export const DEFAULT_COVERAGE_TARGET = 2;
+export { DEFAULT_COVERAGE_TARGET } from "../config.js";
 
 /** The default title: the answer's first words, cut at a word boundary. */
 export function defaultTitle(opening: string): string {

@@ -4,6 +4,7 @@
  * bar-raiser-style signal per principle. No I/O here: the service (mocks.ts) stores the document.
  */
 import { hireSignalFromBand, HIRE_SIGNALS } from "../core/bar-raiser.js";
+import type { Delivery } from "../core/delivery.js";
 import type { Feedback } from "../core/feedback.js";
 import type { FollowUpResult } from "../core/followup.js";
 import { PRINCIPLES, principleById } from "../core/principles.js";
@@ -60,18 +61,22 @@ export interface MockAnswer {
   storyId: string;
   score: number;
   elapsedSeconds: number;
-  /** How the time was measured: the page's timer, or the server's clock between question and answer. */
-  timing: "reported" | "server";
+  /** How the time was measured: the page's timer, the server's clock between question and answer, or a spoken answer's recording. */
+  timing: MockTiming;
   overrun: boolean;
   followUp: MockFollowUp | null;
 }
+
+export const MOCK_TIMINGS = ["reported", "server", "audio"] as const;
+export type MockTiming = (typeof MOCK_TIMINGS)[number];
 
 export type HireSignal = (typeof HIRE_SIGNALS)[number];
 
 export interface Debrief {
   principles: Array<{ index: number; principle: { id: string; name: string }; signal: HireSignal; score: number; reasons: string[]; gradingId: string }>;
   unanswered: number[];
-  time: Array<{ index: number; elapsedSeconds: number; targetSeconds: number; overrun: boolean; followUpSeconds: number | null }>;
+  /** `delivery`: a spoken answer's figures (its length from the audio, pace, fillers, pauses); null for a typed one. */
+  time: Array<{ index: number; elapsedSeconds: number; targetSeconds: number; overrun: boolean; followUpSeconds: number | null; delivery: Delivery | null }>;
   stories: Array<{ index: number; storyId: string }>;
   storyWarnings: Array<{ indexes: [number, number]; similarity: number; message: string }>;
   practiseNext: string[];
@@ -163,6 +168,7 @@ export function debrief(doc: MockDoc, gradings: ReadonlyMap<string, Feedback>, d
     targetSeconds: ANSWER_SECONDS,
     overrun: a.overrun,
     followUpSeconds: a.followUp?.elapsedSeconds ?? null,
+    delivery: gradings.get(a.gradingId)?.delivery ?? null,
   }));
 
   const texts = doc.answers.map((a) => ({ id: String(a.index), text: gradings.get(a.gradingId)?.answer ?? "" }));

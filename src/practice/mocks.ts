@@ -3,6 +3,7 @@
  * new story), answer its drill-down follow-up, finish with a debrief. Times come from the page's
  * timer when it reports them, else from the server's clock (injected, so tests simulate time).
  */
+import type { Delivery } from "../core/delivery.js";
 import type { Feedback } from "../core/feedback.js";
 import type { FollowUpResult } from "../core/followup.js";
 import { findPrinciple, PRINCIPLE_IDS } from "../core/principles.js";
@@ -94,6 +95,17 @@ export function createMockService(deps: MockDeps) {
     return m;
   }
 
+  /**
+   * The mock is open and `index` is the question being asked: checked before a spoken answer is
+   * transcribed, so a wrong request costs nothing.
+   */
+  async function requireCurrent(id: string, index: number): Promise<Mock> {
+    const m = open(await load(id));
+    if (m.current === null) throw conflict("mock_complete", "Every question is answered: finish the mock interview to see the debrief.");
+    if (index !== m.current) throw conflict("mock_out_of_order", `Question ${index + 1} is not the one being asked; answer question ${m.current + 1}.`);
+    return m;
+  }
+
   return {
     async start(settings: MockSettings): Promise<Mock> {
       const count = settings.count ?? DEFAULT_MOCK_QUESTIONS;
@@ -128,16 +140,19 @@ export function createMockService(deps: MockDeps) {
 
     list: (limit = 20) => deps.stories.mocks(limit),
 
-    /** Answer the current question; it is graded (bar-raiser mode) as a new story and its follow-up is put. */
-    async answer(id: string, input: { index: number; answer: string; elapsedSeconds?: number | null }): Promise<Mock> {
-      const m = open(await load(id));
-      const elapsed = validateElapsed(input.elapsedSeconds);
-      if (m.current === null) throw conflict("mock_complete", "Every question is answered: finish the mock interview to see the debrief.");
-      if (input.index !== m.current) throw conflict("mock_out_of_order", `Question ${input.index + 1} is not the one being asked; answer question ${m.current + 1}.`);
-      const q = m.questions[m.current]!;
-      const feedback = await deps.grading.grade({ answer: input.answer, principle: q.principle.id, question: q.text, mode: "bar-raiser" });
+    requireCurrent,
+
+    /**
+     * Answer the current question; it is graded (bar-raiser mode) as a new story and its follow-up is
+     * put. A spoken answer brings its delivery: its time is the recording's length.
+     */
+    async answer(id: string, input: { index: number; answer: string; elapsedSeconds?: number | null; delivery?: Delivery | null }): Promise<Mock> {
+      const elapsed = input.delivery ? Math.round(input.delivery.durationSeconds) : validateElapsed(input.elapsedSeconds);
+      const m = await requireCurrent(id, input.index);
+      const q = m.questions[input.index]!;
+      const feedback = await deps.grading.grade({ answer: input.answer, principle: q.principle.id, question: q.text, mode: "bar-raiser", ...(input.delivery ? { delivery: input.delivery } : {}) });
       const at = now();
-      const seconds = elapsed ?? secondsBetween(m.askedAt[m.current] ?? m.createdAt, at);
+      const seconds = elapsed ?? secondsBetween(m.askedAt[q.index] ?? m.createdAt, at);
       const followUpQuestion = feedback.barRaiser?.followUps[0] ?? feedback.followUps[0] ?? null;
       m.answers.push({
         index: q.index,
@@ -145,7 +160,7 @@ export function createMockService(deps: MockDeps) {
         storyId: feedback.storyId,
         score: feedback.overall.score,
         elapsedSeconds: seconds,
-        timing: elapsed === null ? "server" : "reported",
+        timing: input.delivery ? "audio" : elapsed === null ? "server" : "reported",
         overrun: seconds > ANSWER_SECONDS,
         followUp: followUpQuestion ? { question: followUpQuestion, askedAt: at.toISOString(), drillId: null, score: null, consistent: null, elapsedSeconds: null, skipped: false } : null,
       });
@@ -180,6 +195,25 @@ export function createMockService(deps: MockDeps) {
       a.followUp.skipped = true;
       if (index + 1 < m.questions.length && !m.answers.some((x) => x.index === index + 1)) m.askedAt[index + 1] = now().toISOString();
       return save(m);
+    },
+
+    /**
+     * Delete a mock interview with the answers given in it: its document, then each answer's grading
+     * (and, with it, the drill and the story when that was its only version) through the grading
+     * store's deletion path, which scrubs the text. An answer served from an earlier identical
+     * grading (the model cache) points to a grading older than the mock: that one stays.
+     */
+    async remove(id: string): Promise<{ gradings: number }> {
+      const m = await load(id);
+      const own: string[] = [];
+      for (const a of m.answers) {
+        const g = await deps.store.getGrading(a.gradingId);
+        if (g && g.createdAt >= m.createdAt) own.push(g.id);
+      }
+      if (!(await deps.stories.deleteMock(id))) throw mockNotFound(id);
+      let gradings = 0;
+      for (const gradingId of new Set(own)) if (await deps.store.deleteGrading(gradingId)) gradings++;
+      return { gradings };
     },
 
     /** End the interview (unanswered questions stay so) and compute the debrief. */

@@ -68,10 +68,11 @@ export function storyVersionStatements(storyId: string, principleId: string, at:
 
 /** The story store on a database (its faults named like the other stores'). */
 export function storyStore(db: SqlDatabase): StoryStore {
-  return createStoryStore(guardStore(db.sql, db.name));
+  return createStoryStore(guardStore(db.sql, db.name), () => db.afterDelete?.());
 }
 
-function createStoryStore(sql: SqlDriver) {
+/** `afterDelete`: the database's scrub after user text was deleted (Node: the WAL checkpoint). */
+function createStoryStore(sql: SqlDriver, afterDelete: () => void = () => {}) {
   async function metaFor(ids: readonly string[] | null): Promise<StoryMeta[]> {
     const where = ids ? ` WHERE s.id IN (${ids.map(() => "?").join(", ")})` : "";
     if (ids && ids.length === 0) return [];
@@ -190,6 +191,13 @@ function createStoryStore(sql: SqlDriver) {
         [id],
       );
       return r ? { id: r.id, createdAt: r.created_at, updatedAt: r.updated_at, status: r.status, doc: JSON.parse(r.doc) as Doc } : null;
+    },
+
+    /** Remove a mock interview's document (its gradings go through the grading store). False: no such mock. */
+    async deleteMock(id: string): Promise<boolean> {
+      const deleted = (await sql.run("DELETE FROM mocks WHERE id = ?", [id])).changes > 0;
+      if (deleted) afterDelete();
+      return deleted;
     },
 
     async mocks(limit: number): Promise<Array<{ id: string; createdAt: string; status: string }>> {

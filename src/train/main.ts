@@ -1,7 +1,8 @@
 /**
  * `npm run train`: retrain the STAR sentence labeller from data/star-corpus/*.jsonl and write
  * data/star-model.json. `npm run train -- --cv 5` prints k-fold cross-validation first (and still
- * writes the model unless `--no-write`). Deterministic: sorted input, fixed seed.
+ * writes the model unless `--no-write`); `-- --tune` prints the cross-validation at each task bias
+ * (the chosen one is in src/train/star.ts). Deterministic: sorted input, fixed seed.
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -10,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { parseGold } from "../eval/gold.js";
 import { fitAll, formatQwk, scorePairs } from "./calibrate.js";
 import { crossValidatePrinciples, formatPrincipleCv, principleAnswers, trainPrincipleModel } from "./principle.js";
-import { crossValidate, formatCv, trainingAnswers, trainStarModel } from "./star.js";
+import { crossValidate, formatCv, trainingAnswers, trainStarModel, tuneTaskBias } from "./star.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const CORPUS_DIR = join(ROOT, "data", "star-corpus");
@@ -39,6 +40,13 @@ function main(argv: string[]): void {
   const answers = trainingAnswers(corpus);
   if (!answers.length) throw new Error(`no sentence-labelled answers in ${CORPUS_DIR}`);
   const byPrinciple = principleAnswers(corpus);
+  if (argv.includes("--tune")) {
+    for (const t of tuneTaskBias(answers, folds >= 2 ? folds : 5)) {
+      const p = t.report.presenceMacroF1;
+      console.log(`task bias ${t.bias}: presence S/T/A/R ${[p.situation, p.task, p.action, p.result].map((x) => x.toFixed(2)).join(" / ")}, mean ${t.meanPresenceF1.toFixed(3)}`);
+    }
+    return;
+  }
   if (folds >= 2) {
     console.log(formatCv(crossValidate(answers, folds)));
     console.log(formatPrincipleCv(crossValidatePrinciples(byPrinciple, folds)));

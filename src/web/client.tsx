@@ -366,19 +366,45 @@ function setUpForm(form: HTMLFormElement): void {
 
   const recorder = document.getElementById("recorder");
   if (recorder) {
-    setUpRecorder(recorder, {
-      principle: () => principle.value,
-      question: () => question.value,
-      storyId: () => storyInput.value,
+    setUpRecorder<Feedback>(recorder, {
+      fields: () => ({ principle: principle.value, question: question.value, storyId: storyInput.value }),
       clearError,
       showError,
-      async showFeedback(feedback) {
+      async accepted(feedback, seconds) {
         answer.value = feedback.answer; // the transcript, to edit and grade again as text
         updateLive();
         await showFeedback(feedback);
+        return `Graded your ${clock(feedback.delivery?.durationSeconds ?? seconds)} recording: ${feedback.overall.score}/100.`;
       },
     });
   }
+}
+
+/**
+ * The mock interview's question answered by voice: the recording goes to the mock's spoken-answer
+ * route, and once it is graded the page moves on to the follow-up like a typed answer's post does.
+ * The typed answer and its Submit button stay usable throughout.
+ */
+function setUpMockRecorder(box: HTMLElement, form: HTMLFormElement): void {
+  const errorBox = byId("mock-error");
+  const index = form.querySelector<HTMLInputElement>('input[name="index"]')?.value ?? "";
+  setUpRecorder<{ id: string }>(box, {
+    fields: () => ({ index }),
+    clearError() {
+      errorBox.hidden = true;
+      errorBox.textContent = "";
+    },
+    showError(message) {
+      const strong = document.createElement("strong");
+      strong.textContent = "Not answered: ";
+      errorBox.replaceChildren(strong, document.createTextNode(message));
+      errorBox.hidden = false;
+    },
+    async accepted(mock, seconds) {
+      location.assign(`/mock/${encodeURIComponent(mock.id)}`);
+      return `Answered with your ${clock(seconds)} recording.`;
+    },
+  });
 }
 
 /**
@@ -426,6 +452,9 @@ export function setUpTimer(el: HTMLElement): void {
 if (typeof document !== "undefined") {
   const form = document.getElementById("grade-form");
   if (form instanceof HTMLFormElement) setUpForm(form);
+  const mockStep = document.getElementById("mock-step");
+  const mockRecorder = document.getElementById("recorder");
+  if (mockStep instanceof HTMLFormElement && mockRecorder && mockStep.contains(mockRecorder)) setUpMockRecorder(mockRecorder, mockStep);
   document.querySelectorAll<HTMLElement>("[data-timer]").forEach(setUpTimer);
   // Destructive buttons ask first.
   document.querySelectorAll<HTMLButtonElement>("button[data-confirm]").forEach((b) =>

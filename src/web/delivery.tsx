@@ -18,10 +18,31 @@ export function spokenMarks(feedback: Pick<Feedback, "answer" | "delivery">): Sp
 
 const seconds = (s: number) => `${s.toLocaleString("en", { maximumFractionDigits: 1 })} s`;
 
+const paceOf = (wpm: number) => (wpm < PACE.slow ? "slow" : wpm > PACE.fast ? "fast" : "ok");
+const PACE_TEXT = { slow: "Slow: keep the story moving", ok: "A clear, steady pace", fast: "Fast: slow down and let points land" } as const;
+
+/** A spoken answer's delivery in one line (the mock interview's debrief): length, pace, fillers, pauses. */
+export function DeliveryLine(props: { delivery: Delivery }) {
+  const d = props.delivery;
+  const pace = paceOf(d.wordsPerMinute);
+  const fillers = d.fillers.count === 1 ? "1 filler word" : `${d.fillers.count} filler words`;
+  const pauses = d.longPauses.length === 1 ? "1 long pause" : `${d.longPauses.length} long pauses`;
+  return (
+    <>
+      <span class="delivery-duration" data-seconds={String(d.durationSeconds)}>
+        {clock(d.durationSeconds)}
+      </span>{" "}
+      recorded ({seconds(d.durationSeconds)}) · <span class="delivery-wpm">{d.wordsPerMinute}</span> words/min{pace === "ok" ? "" : ` (${pace})`} ·{" "}
+      <span class={d.fillers.perMinute <= FILLERS_PER_MINUTE_OK ? "" : "bad"}>{fillers}</span>
+      {d.fillers.examples.length ? ` (${d.fillers.examples.map((e) => `“${e}”`).join(", ")})` : ""} · {pauses}
+    </>
+  );
+}
+
 export function DeliveryCard(props: { delivery: Delivery }) {
   const d = props.delivery;
-  const pace = d.wordsPerMinute < PACE.slow ? "slow" : d.wordsPerMinute > PACE.fast ? "fast" : "ok";
-  const paceText = { slow: "Slow: keep the story moving", ok: "A clear, steady pace", fast: "Fast: slow down and let points land" }[pace];
+  const pace = paceOf(d.wordsPerMinute);
+  const paceText = PACE_TEXT[pace];
   const fillersOk = d.fillers.perMinute <= FILLERS_PER_MINUTE_OK;
   return (
     <section class="card delivery" id="delivery-card" aria-labelledby="delivery-title">

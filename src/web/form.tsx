@@ -29,13 +29,14 @@ export interface SpokenOptions {
 }
 
 /**
- * The record button and its controls. Hidden until the page script finds a microphone API (there is
- * nothing to record without JavaScript); the privacy note sits beside the button.
+ * The record button and its controls, on the practice form and the mock interview's question. Hidden
+ * until the page script finds a microphone API (there is nothing to record without JavaScript); the
+ * privacy note sits beside the button. `upload`: where the recording is posted (web/recorder.ts).
  */
-function Recorder(props: { spoken: SpokenOptions; targetSeconds: number }) {
+export function Recorder(props: { spoken: SpokenOptions; targetSeconds: number; upload?: string; submitLabel?: string }) {
   const { spoken } = props;
   return (
-    <div class="field recorder" id="recorder" hidden data-state="idle" data-target-seconds={String(props.targetSeconds)} data-max-seconds={String(MAX_AUDIO_SECONDS)} data-transcription={spoken.available ? "on" : "off"}>
+    <div class="field recorder" id="recorder" hidden data-state="idle" data-target-seconds={String(props.targetSeconds)} data-max-seconds={String(MAX_AUDIO_SECONDS)} data-transcription={spoken.available ? "on" : "off"} data-upload={props.upload ?? "/v1/grade/audio"}>
       <span class="label" id="recorder-label">Or say it out loud</span>
       <div class="rec-row">
         <button type="button" class="secondary rec-start" id="rec-start" aria-describedby="rec-privacy">
@@ -49,7 +50,7 @@ function Recorder(props: { spoken: SpokenOptions; targetSeconds: number }) {
       </div>
       <audio id="rec-playback" controls hidden></audio>
       <div class="rec-row" id="rec-review" hidden>
-        <button type="button" class="primary" id="rec-submit">Grade the recording</button>
+        <button type="button" class="primary" id="rec-submit">{props.submitLabel ?? "Grade the recording"}</button>
         <button type="button" class="secondary" id="rec-redo">Record again</button>
       </div>
       <p class="hint" id="rec-status" aria-live="polite"></p>

@@ -11,6 +11,26 @@ function rowName(g: GradingSummary): string {
   return `grading of ${readableDate(g.createdAt)}, ${g.principle.name}`;
 }
 
+/**
+ * Delete, asking first: the details element opens the confirmation without any script. `name` is
+ * spoken after "Delete", so each row's button has its own name.
+ */
+export function ConfirmDelete(props: { action: string; name: string; question?: string }) {
+  return (
+    <details class="confirm-delete">
+      <summary class="button-link danger">
+        Delete<span class="sr-only"> {props.name}</span>
+      </summary>
+      <form method="post" action={props.action} class="confirm-box">
+        <span>{props.question ?? "Delete for good?"}</span>
+        <button type="submit" class="danger-solid">
+          Yes, delete<span class="sr-only"> {props.name}</span>
+        </button>
+      </form>
+    </details>
+  );
+}
+
 function RowActions(props: { item: GradingSummary }) {
   const g = props.item;
   const name = rowName(g);
@@ -19,18 +39,7 @@ function RowActions(props: { item: GradingSummary }) {
       <a class="button-link" href={`/result/${encodeURIComponent(g.id)}`}>
         Open<span class="sr-only"> {name}</span>
       </a>
-      {/* Deleting asks first: the details element opens the confirmation without any script. */}
-      <details class="confirm-delete">
-        <summary class="button-link danger">
-          Delete<span class="sr-only"> {name}</span>
-        </summary>
-        <form method="post" action={`/history/${encodeURIComponent(g.id)}/delete`} class="confirm-box">
-          <span>Delete for good?</span>
-          <button type="submit" class="danger-solid">
-            Yes, delete<span class="sr-only"> {name}</span>
-          </button>
-        </form>
-      </details>
+      <ConfirmDelete action={`/history/${encodeURIComponent(g.id)}/delete`} name={name} />
     </td>
   );
 }

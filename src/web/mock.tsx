@@ -3,12 +3,29 @@ import { PRINCIPLES } from "../core/principles.js";
 import { FOLLOW_UP_SECONDS } from "../core/followup.js";
 import { DEFAULT_MOCK_QUESTIONS, MAX_MOCK_QUESTIONS, MOCK_ROLES, ROLE_PRINCIPLES } from "../practice/mock.js";
 import type { Mock } from "../practice/mocks.js";
+import { DeliveryLine } from "./delivery.js";
 import { Timer } from "./drills.js";
+import { Recorder, type SpokenOptions } from "./form.js";
+import { ConfirmDelete } from "./history.js";
 import { clock } from "./format.js";
 
 const SIGNAL_LABEL = { strong_no: "Strong no", no: "No", yes: "Yes", strong_yes: "Strong yes" } as const;
 
-export function MockSetup(props: { error?: string | null; recent: Array<{ id: string; createdAt: string; status: string }> }) {
+/** One earlier mock in the list: open it, or delete it after a confirmation (a details element: no script needed). */
+function RecentMock(props: { mock: { id: string; createdAt: string; status: string } }) {
+  const m = props.mock;
+  const when = m.createdAt.slice(0, 16).replace("T", " ");
+  return (
+    <li class="recent-mock" data-mock={m.id}>
+      <span>
+        <a href={`/mock/${encodeURIComponent(m.id)}`}>{when}</a> · {m.status === "finished" ? "debrief" : "in progress"}
+      </span>
+      <ConfirmDelete action={`/mock/${encodeURIComponent(m.id)}/delete`} name={`mock interview of ${when}`} question="Delete it and its answers for good?" />
+    </li>
+  );
+}
+
+export function MockSetup(props: { error?: string | null; notice?: string | null; recent: Array<{ id: string; createdAt: string; status: string }> }) {
   return (
     <div class="mock">
       <form method="post" action="/mock" class="card mock-setup" id="mock-setup">
@@ -19,6 +36,11 @@ export function MockSetup(props: { error?: string | null; recent: Array<{ id: st
         {props.error ? (
           <p class="alert" role="alert">
             {props.error}
+          </p>
+        ) : null}
+        {props.notice ? (
+          <p class="flash" role="status">
+            {props.notice}
           </p>
         ) : null}
         <fieldset class="field">
@@ -56,11 +78,9 @@ export function MockSetup(props: { error?: string | null; recent: Array<{ id: st
       {props.recent.length ? (
         <section class="card" aria-labelledby="recent-mocks">
           <h2 id="recent-mocks">Earlier mock interviews</h2>
-          <ul>
+          <ul class="recent-mocks">
             {props.recent.map((m) => (
-              <li>
-                <a href={`/mock/${encodeURIComponent(m.id)}`}>{m.createdAt.slice(0, 16).replace("T", " ")}</a> · {m.status === "finished" ? "debrief" : "in progress"}
-              </li>
+              <RecentMock mock={m} />
             ))}
           </ul>
         </section>
@@ -69,7 +89,7 @@ export function MockSetup(props: { error?: string | null; recent: Array<{ id: st
   );
 }
 
-export function MockStep(props: { mock: Mock; error?: string | null; answer?: string }) {
+export function MockStep(props: { mock: Mock; error?: string | null; answer?: string; spoken?: SpokenOptions | null }) {
   const m = props.mock;
   const action = (path: string) => `/mock/${encodeURIComponent(m.id)}/${path}`;
   const pending = m.pendingFollowUp === null ? null : m.answers.find((a) => a.index === m.pendingFollowUp)!;
@@ -78,11 +98,12 @@ export function MockStep(props: { mock: Mock; error?: string | null; answer?: st
       {m.answers.length} of {m.questions.length} answered
     </p>
   );
-  const errorBox = props.error ? (
-    <p class="alert" role="alert">
-      {props.error}
+  // Always there (hidden when empty): the recorder reports a refused recording in it too.
+  const errorBox = (
+    <p class="alert" role="alert" id="mock-error" hidden={!props.error}>
+      {props.error ?? ""}
     </p>
-  ) : null;
+  );
   let step;
   if (pending?.followUp) {
     step = (
@@ -132,6 +153,7 @@ export function MockStep(props: { mock: Mock; error?: string | null; answer?: st
             Submit answer
           </button>
         </div>
+        {props.spoken ? <Recorder spoken={props.spoken} targetSeconds={m.answerSeconds} upload={`/v1/mocks/${encodeURIComponent(m.id)}/answers/audio`} submitLabel="Submit the recording" /> : null}
       </form>
     );
   } else {
@@ -160,6 +182,7 @@ export function MockStep(props: { mock: Mock; error?: string | null; answer?: st
 export function MockDebrief(props: { mock: Mock; titles: ReadonlyMap<string, string> }) {
   const m = props.mock;
   const d = m.debrief!;
+  const spoken = d.time.filter((t) => t.delivery);
   return (
     <div class="mock debrief" id="debrief">
       <section class="card" aria-labelledby="debrief-title">
@@ -209,12 +232,26 @@ export function MockDebrief(props: { mock: Mock; titles: ReadonlyMap<string, str
                 <td>
                   {clock(t.elapsedSeconds)}
                   {t.overrun ? <strong> over by {clock(t.elapsedSeconds - t.targetSeconds)}</strong> : null}
+                  {t.delivery ? <span class="muted"> · spoken</span> : null}
                 </td>
                 <td>{t.followUpSeconds === null ? "—" : clock(t.followUpSeconds)}</td>
               </tr>
             ))}
           </tbody>
         </table>
+        {spoken.length ? (
+          <>
+            <h3 class="mock-delivery-title">Spoken answers</h3>
+            <p class="muted small">Times of spoken answers are the recordings' lengths, read from the audio.</p>
+            <ul class="mock-delivery" id="mock-delivery">
+              {spoken.map((t) => (
+                <li data-index={String(t.index)}>
+                  Question {t.index + 1}: <DeliveryLine delivery={t.delivery!} />
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
       </section>
       <section class="card" aria-labelledby="stories-used-title">
         <h2 id="stories-used-title">Stories used</h2>

@@ -17,7 +17,7 @@ import { answerFollowUp, requireGrading } from "../practice/drills.js";
 import type { MockRole } from "../practice/mock.js";
 import { bankOverview, deleteStory, getStory, listStories, updateStory } from "../practice/stories.js";
 import { MockDebrief, MockSetup, MockStep } from "./mock.js";
-import { html, missingGrading, page, refusal, resultPage, type PageStatus } from "./routes.js";
+import { html, missingGrading, page, refusal, resultPage, spokenOptions, type PageStatus } from "./routes.js";
 import { StoriesView, StoryView, type VersionDiff } from "./stories.js";
 import { wordDiff } from "./word-diff.js";
 
@@ -110,7 +110,10 @@ practiceRoutes.post("/result/:id/followups", csrf(), async (c) => {
 
 // ---- Mock interviews -------------------------------------------------------------------------
 
-practiceRoutes.get("/mock", async (c) => html(c, page(c, "Mock interview · starcoach", "mock", <MockSetup recent={await mockService(c).list(10)} />)));
+practiceRoutes.get("/mock", async (c) => {
+  const notice = c.req.query("deleted") === "1" ? "Mock interview deleted, with its answers." : null;
+  return html(c, page(c, "Mock interview · starcoach", "mock", <MockSetup notice={notice} recent={await mockService(c).list(10)} />));
+});
 
 practiceRoutes.post("/mock", csrf(), async (c) => {
   const form = await c.req.parseBody({ all: true });
@@ -134,7 +137,7 @@ async function mockPage(c: C, id: string, error: string | null = null, answer = 
     const titles = new Map((await listStories(storyDeps(c))).map((s) => [s.id, s.title]));
     return html(c, page(c, "Debrief · starcoach", "mock", <MockDebrief mock={mock} titles={titles} />), status);
   }
-  return html(c, page(c, "Mock interview · starcoach", "mock", <MockStep mock={mock} error={error} answer={answer} />), status);
+  return html(c, page(c, "Mock interview · starcoach", "mock", <MockStep mock={mock} error={error} answer={answer} spoken={spokenOptions(c)} />), status);
 }
 
 practiceRoutes.get("/mock/:id", (c) => mockPage(c, c.req.param("id")));
@@ -159,5 +162,12 @@ practiceRoutes.post("/mock/:id/answers/:index/followup", csrf(), (c) =>
   mockStep(c, (form) => admitted(c, () => mockService(c).followUp(c.req.param("id"), Number(c.req.param("index")), { answer: text(form.answer), elapsedSeconds: seconds(form.elapsedSeconds) }))),
 );
 practiceRoutes.post("/mock/:id/answers/:index/skip-followup", csrf(), (c) => mockStep(c, () => mockService(c).skipFollowUp(c.req.param("id"), Number(c.req.param("index")))));
+practiceRoutes.post("/mock/:id/delete", csrf(), async (c) => {
+  // Already gone (a second click, another tab): the list says deleted all the same.
+  await mockService(c).remove(c.req.param("id")).catch((err: unknown) => {
+    if (!(err instanceof InputError)) throw err;
+  });
+  return c.redirect("/mock?deleted=1", 303);
+});
 practiceRoutes.post("/mock/:id/finish", csrf(), (c) => mockStep(c, () => mockService(c).finish(c.req.param("id"))));
 

@@ -1,22 +1,20 @@
 /**
- * The practice form's recorder (part of the page script): the microphone through MediaRecorder, a
- * timer against the length target and a level meter while recording, then listen back, record again
- * or send the recording to POST /v1/grade/audio. Every control is a plain button, so Tab and Enter
- * work; focus moves to Stop when recording starts and to "Grade the recording" when it stops.
- * The recording and its length stay on the page whatever the server answers.
+ * The recorder (part of the page script) of the practice form and of the mock interview's question:
+ * the microphone through MediaRecorder, a timer against the length target and a level meter while
+ * recording, then listen back, record again or send the recording to the box's upload address
+ * (data-upload: POST /v1/grade/audio, or the mock's spoken answer). Every control is a plain button,
+ * so Tab and Enter work; focus moves to Stop when recording starts and to the send button when it
+ * stops. The recording and its length stay on the page whatever the server answers.
  */
-import type { Feedback } from "../core/feedback.js";
 import { clock } from "./format.js";
 
-export interface RecorderHooks {
-  principle(): string;
-  question(): string;
-  /** The story being edited ("" for a new story): a recording continues it like a typed answer. */
-  storyId(): string;
+export interface RecorderHooks<T> {
+  /** The text fields sent with the recording; empty ones are left out. */
+  fields(): Record<string, string>;
   clearError(): void;
   showError(message: string): void;
-  /** A graded recording: show it like a typed answer's result. */
-  showFeedback(feedback: Feedback): Promise<void>;
+  /** The server took the recording (`seconds`: its length on the page): show the answer; returns the status line. */
+  accepted(json: T, seconds: number): Promise<string>;
 }
 
 type RecorderState = "idle" | "requesting" | "recording" | "recorded" | "sending" | "graded" | "denied" | "unsupported";
@@ -53,7 +51,7 @@ function part<T extends HTMLElement>(id: string): T {
   return node as T;
 }
 
-export function setUpRecorder(box: HTMLElement, hooks: RecorderHooks): void {
+export function setUpRecorder<T>(box: HTMLElement, hooks: RecorderHooks<T>): void {
   const startBtn = part<HTMLButtonElement>("rec-start");
   const stopBtn = part<HTMLButtonElement>("rec-stop");
   const timer = part("rec-timer");
@@ -65,6 +63,7 @@ export function setUpRecorder(box: HTMLElement, hooks: RecorderHooks): void {
   const status = part("rec-status");
   const target = Number(box.dataset.targetSeconds) || 120;
   const limit = Number(box.dataset.maxSeconds) || 600;
+  const upload = box.dataset.upload ?? "/v1/grade/audio";
 
   let recorder: MediaRecorder | null = null;
   let stream: MediaStream | null = null;
@@ -192,16 +191,14 @@ export function setUpRecorder(box: HTMLElement, hooks: RecorderHooks): void {
     status.textContent = `Transcribing and grading your ${clock(seconds)} recording…`;
     const body = new FormData();
     body.append("audio", recording, `answer.${extensionOf(recording.type)}`);
-    body.append("principle", hooks.principle());
-    if (hooks.question().trim()) body.append("question", hooks.question());
-    if (hooks.storyId()) body.append("storyId", hooks.storyId());
+    for (const [name, value] of Object.entries(hooks.fields())) if (value.trim()) body.append(name, value);
     try {
-      const res = await fetch("/v1/grade/audio", { method: "POST", body });
-      const json = (await res.json().catch(() => null)) as (Feedback & { error?: { message: string } }) | null;
+      const res = await fetch(upload, { method: "POST", body });
+      const json = (await res.json().catch(() => null)) as (T & { error?: { message: string } }) | null;
       if (!res.ok || !json || json.error) throw new Error(json?.error ? json.error.message : `The server answered with HTTP ${res.status}.`);
-      await hooks.showFeedback(json);
+      const line = await hooks.accepted(json, seconds);
       setState("graded");
-      status.textContent = `Graded your ${clock(json.delivery?.durationSeconds ?? seconds)} recording: ${json.overall.score}/100.`;
+      status.textContent = line;
     } catch (error) {
       setState("recorded");
       status.textContent = `Your ${clock(seconds)} recording is still here: grade it again, or record a new one.`;

@@ -68,7 +68,7 @@ function workspace(c: C, values: FormValues, result: Child, error: FormError | n
 }
 
 /** The recorder is offered wherever the app has the spoken-answer use case (with or without a transcriber). */
-function spokenOptions(c: C) {
+export function spokenOptions(c: C) {
   const spoken = c.var.deps.spoken;
   return spoken ? { available: spoken.available, keepsAudio: spoken.keepsAudio } : null;
 }

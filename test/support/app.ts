@@ -13,7 +13,7 @@ import { createGradingService } from "../../src/grading.js";
 import { createLocalBatchJobs } from "../../src/batch/service.js";
 import { createApp } from "../../src/http/app.js";
 import { BAR_RAISER_FILE, docsAsset, FOLLOW_UP_FILE, REWRITE_FILE, RUBRIC_FILE } from "../../src/node-deps.js";
-import type { BatchJobs } from "../../src/http/context.js";
+import type { BatchJobs } from "../../src/batch/jobs.js";
 import type { Rewriter } from "../../src/grader/rewriter.js";
 import { createLlmRewriter } from "../../src/grader/rewrite-llm.js";
 import { createRewriteService } from "../../src/rewrite.js";

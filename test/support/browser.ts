@@ -27,12 +27,12 @@ export function skipWithoutBrowser(suite: string): boolean {
   return plan.skip;
 }
 
-/** Headless chromium; fails with the install hint when it is missing (in CI). */
-export async function launchChromium(): Promise<Browser> {
+/** Headless chromium; fails with the install hint when it is missing (in CI). `args`: more flags (a fake microphone). */
+export async function launchChromium(args: string[] = []): Promise<Browser> {
   const plan = browserPlan(existsSync(CHROMIUM), process.env.CI);
   if (plan.reason) throw new Error(plan.reason);
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", ...args],
   });
 }

@@ -52,10 +52,13 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   });
 }
 
-/** Serve an app's fetch handler on a free loopback port. */
-export async function listen(fetch: (request: Request) => Response | Promise<Response>): Promise<{ base: string; close(): Promise<void> }> {
+/**
+ * Serve an app's fetch handler on a free loopback port. `overrideGlobalObjects: false` keeps the
+ * platform's Request/Response, so MSW still intercepts the server's own calls (transcription).
+ */
+export async function listen(fetch: (request: Request) => Response | Promise<Response>, options: { overrideGlobalObjects?: boolean } = {}): Promise<{ base: string; close(): Promise<void> }> {
   const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
+    const s = serve({ fetch, port: 0, hostname: "127.0.0.1", ...options }, () => resolve(s));
   });
   return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(() => r())) };
 }
@@ -106,3 +109,21 @@ export async function startWebHarness(options: { grader?: () => Promise<Grader> 
 }
 
 export type WebHarness = Awaited<ReturnType<typeof startWebHarness>>;
+
+/**
+ * A page for the practice suites, `width` pixels wide. Its clock stands still unless the test moves
+ * it (page.clock), so timings are exact and nothing sleeps; not for an axe-core `audit`, which
+ * injects its script (the page's CSP would refuse it) and waits on its own timers.
+ */
+export async function practicePage(browser: Browser, width = 1280, audit = false) {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, bypassCSP: audit });
+  const page = await context.newPage();
+  if (!audit) {
+    await page.clock.install({ time: new Date("2026-03-02T09:00:00Z") });
+    await page.clock.pauseAt(new Date("2026-03-02T09:00:01Z"));
+  }
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("dialog", (d) => void d.accept());
+  return { page, errors, close: () => context.close() };
+}

@@ -18,6 +18,7 @@
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { getCookie, setCookie, deleteCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
+import { loginPage } from "../../web/login.js";
 import { errorResponse } from "../errors.js";
 import { createRateLimiter } from "./rate-limit.js";
 import { memorySessions, type SessionStore } from "./sessions.js";
@@ -27,28 +28,9 @@ export const SESSION_COOKIE = "starcoach_session";
 const SESSION_MAX_AGE = 30 * 24 * 3600;
 const PUBLIC = [/^\/healthz$/, /^\/login$/, /^\/logout$/, /^\/assets\//, /^\/docs(\/|$)/, /^\/openapi\.json$/, /^\/favicon\.ico$/];
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-
 /** Only same-site paths: "/x", never "//host" or "/\host" (open redirect). */
 function safeNext(next: unknown): string {
   return typeof next === "string" && /^\/(?![/\\])[^\s]*$/.test(next) && next.length < 2000 ? next : "/";
-}
-
-function loginPage(next: string, error: string | null): string {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark"><title>Sign in · starcoach</title>
-<link rel="stylesheet" href="/assets/app.css"></head>
-<body><main id="main"><section class="card login">
-<h1>Sign in</h1>
-<p>This starcoach server needs its access token (<code>STARCOACH_API_TOKEN</code>).</p>
-${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ""}
-<form method="post" action="/login">
-<input type="hidden" name="next" value="${escapeHtml(next)}">
-<div class="field"><label for="token">Access token</label>
-<input id="token" name="token" type="password" autocomplete="current-password" required autofocus></div>
-<button class="primary" type="submit">Sign in</button>
-</form></section></main></body></html>`;
 }
 
 export interface AuthOptions {

@@ -7,6 +7,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { errorInfo } from "../../errors.js";
+import type { GradeInput } from "../../grading.js";
 import type { AppEnv } from "../context.js";
 import type { LogEntry, LogSink } from "../log-sink.js";
 import { whenResponseDone } from "./util.js";
@@ -44,33 +45,30 @@ export function requestLog(sink: LogSink | null, options: { answers: boolean }):
     if (!sink) return next();
 
     const started = performance.now();
+    // This request's view of the grading service reports what the grading did, for the log line.
     const record: GradeRecord = {};
-    // This request's view of the grading service records what the grading did, for the log line.
-    const deps = c.var.deps;
-    const grading = deps.grading;
+    const seen = (input: GradeInput) => {
+      record.answerChars = typeof input.answer === "string" ? input.answer.length : 0;
+      if (options.answers) record.answer = input.answer;
+    };
     c.set("deps", {
-      ...deps,
-      grading: {
-        ...grading,
-        async grade(input, hooks) {
-          record.answerChars = typeof input.answer === "string" ? input.answer.length : 0;
-          if (options.answers) record.answer = input.answer;
-          try {
-            const feedback = await grading.grade(input, hooks);
-            record.mode = feedback.meta.mode;
-            record.model = feedback.meta.model;
-            record.cached = feedback.meta.cached;
-            record.principle = feedback.principle.id;
-            record.gradingId = feedback.id;
-            const usage = feedback.meta.usage as { inputTokens?: number; outputTokens?: number } | null;
-            record.tokens = usage ? { input: usage.inputTokens ?? 0, output: usage.outputTokens ?? 0 } : null;
-            return feedback;
-          } catch (err) {
-            record.errorCode = errorInfo(err).code;
-            throw err;
-          }
+      ...c.var.deps,
+      grading: c.var.deps.grading.withObserver({
+        graded(feedback, input) {
+          seen(input);
+          record.mode = feedback.meta.mode;
+          record.model = feedback.meta.model;
+          record.cached = feedback.meta.cached;
+          record.principle = feedback.principle.id;
+          record.gradingId = feedback.id;
+          const usage = feedback.meta.usage as { inputTokens?: number; outputTokens?: number } | null;
+          record.tokens = usage ? { input: usage.inputTokens ?? 0, output: usage.outputTokens ?? 0 } : null;
         },
-      },
+        failed(err, input) {
+          seen(input);
+          record.errorCode = errorInfo(err).code;
+        },
+      }),
     });
     await next();
     const route = c.req.routePath;

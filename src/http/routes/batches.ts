@@ -4,16 +4,19 @@
  * Accept: text/csv) and /report (the HTML report). Batches get their own body limit, larger than
  * the 256 KiB of the other /v1 routes.
  */
+import { GRADER_MODES } from "../../core/feedback.js";
 import { NotFound } from "../../errors.js";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { readRows, type InputFormat } from "../../batch/input.js";
+import { MAX_ID_CHARS, readRows, type InputFormat } from "../../batch/input.js";
+import { GradeRequestSchema } from "../../core/grade-request.js";
 import { createJobFromRows } from "../../batch/job.js";
 import { resultLines } from "../../batch/output.js";
 import { buildReport, REPORT_STYLE_SOURCE } from "../../batch/report.js";
 import type { BatchJob, BatchStore } from "../../store/batch-types.js";
-import type { AppEnv, BatchJobs } from "../context.js";
+import type { BatchJobs } from "../../batch/jobs.js";
+import type { AppEnv } from "../context.js";
 import { errorDoc, errorResponse } from "../errors.js";
 
 /** 16 MiB: about 2,000 answers of two minutes each, or 800 of the longest allowed. */
@@ -29,7 +32,7 @@ export const BatchStatusSchema = z
   .object({
     id: z.string(),
     status: z.enum(["ingesting", "ready", "submitted", "done"]).openapi({ description: "ready: queued or grading; done: every row finished" }),
-    mode: z.enum(["llm", "offline"]),
+    mode: z.enum(GRADER_MODES),
     model: z.string().nullable(),
     promptVersion: z.string(),
     createdAt: z.string(),
@@ -38,6 +41,11 @@ export const BatchStatusSchema = z
     links: z.object({ self: z.string(), results: z.string(), report: z.string() }),
   })
   .openapi("BatchStatus");
+
+/** A row is checked like POST /v1/grade's body (checkRow), under an id of its own. */
+const BatchRowSchema = GradeRequestSchema.pick({ principle: true, question: true, answer: true })
+  .extend({ id: z.string().max(MAX_ID_CHARS).optional().openapi({ description: "Names the row in the results; absent: row-N" }) })
+  .openapi("BatchRow");
 
 const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" }, example: "job_3f9a1c2b7d4e5f60" }) });
 
@@ -53,7 +61,7 @@ const createBatchRoute = createRoute({
     body: {
       required: true,
       content: {
-        "application/json": { schema: z.array(z.object({ id: z.string(), principle: z.string(), question: z.string().nullable().optional(), answer: z.string() })) },
+        "application/json": { schema: z.array(BatchRowSchema) },
         "application/x-ndjson": { schema: z.string() },
         "text/csv": { schema: z.string() },
       },

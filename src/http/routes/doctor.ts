@@ -4,6 +4,7 @@
  * client) or, when STARCOACH_API_TOKEN is set, to whoever sends the token (checked by the auth
  * middleware before this route). The report never holds the key; it is redacted once more anyway.
  */
+import { GRADER_MODES } from "../../core/feedback.js";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { securityDefaults } from "../../config.js";
@@ -23,7 +24,7 @@ const CheckSchema = z.object({
 const DoctorReportSchema = z
   .object({
     ok: z.boolean().describe("No check failed"),
-    mode: z.enum(["llm", "offline"]),
+    mode: z.enum(GRADER_MODES),
     baseURL: z.string().nullable(),
     model: z.string().nullable(),
     structuredMode: z.enum(["json_schema", "json_object", "tool"]).nullable(),

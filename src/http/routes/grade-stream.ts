@@ -10,12 +10,12 @@ import { streamSSE } from "hono/streaming";
 import { computedFigures } from "../../grader/assemble.js";
 import { errorInfo, isAppError } from "../../errors.js";
 import { GradingAborted, type PartialGrade } from "../../grader/types.js";
-import { validateInput } from "../../grading.js";
+import { requestError, validateInput } from "../../grading.js";
 import { StoreError } from "../../store/faults.js";
 import type { AppEnv } from "../context.js";
 import { isExampleRequest } from "./docs.js";
-import { describeIssues, errorDoc, errorBody, errorResponse } from "../errors.js";
-import { GradeRequestSchema } from "./grade.js";
+import { errorDoc, errorBody, errorResponse } from "../errors.js";
+import { GradeRequestSchema } from "../../core/grade-request.js";
 
 /** Partial output arrives per token; a few updates a second is all a reader can follow. */
 const PARTIAL_INTERVAL_MS = 80;
@@ -58,7 +58,7 @@ gradeStreamRoutes.post("/v1/grade/stream", async (c) => {
     return errorResponse(c, 400, "invalid_json", "The request body is not valid JSON.");
   }
   const parsed = GradeRequestSchema.safeParse(json);
-  if (!parsed.success) return errorResponse(c, 400, "invalid_request", describeIssues(parsed.error.issues));
+  if (!parsed.success) throw requestError(parsed.error.issues);
   // Both throw InputError → the app's JSON error, before any event is sent.
   validateInput(parsed.data);
   await c.var.deps.grading.requireStory(parsed.data.storyId);

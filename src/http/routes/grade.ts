@@ -1,21 +1,12 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { FeedbackSchema } from "../../core/feedback.js";
-import { GRADING_MODES, MAX_ANSWER_CHARS, MAX_SAMPLES } from "../../grading.js";
+import { GradeRequestSchema } from "../../core/grade-request.js";
 import type { AppEnv } from "../context.js";
+import { requestError } from "../../grading.js";
 import { errorDoc, errorResponse } from "../errors.js";
 import { isExampleRequest } from "./docs.js";
 
-export const GradeRequestSchema = z
-  .object({
-    answer: z.string().openapi({ description: `The answer text, 1–${MAX_ANSWER_CHARS} characters`, example: "In my last role, I led …" }),
-    principle: z.string().openapi({ description: "Principle id or name, case- and punctuation-insensitive", example: "ownership" }),
-    question: z.string().nullable().optional().openapi({ description: "The interview question answered", example: "Tell me about a time you disagreed with your team." }),
-    samples: z.number().optional().openapi({ description: `Model calls reduced to median scores with min/max spread, 1–${MAX_SAMPLES} (default 1; offline: always 1)`, example: 3 }),
-    mode: z.enum(GRADING_MODES).optional().openapi({ description: "bar-raiser adds a hire signal, red flags and drill-down follow-ups" }),
-    storyId: z.string().nullable().optional().openapi({ example: null, description: "Continue this story as a new version (an edited answer); absent: a new story starts. Unknown: 404 story_not_found" }),
-  })
-  .openapi("GradeRequest");
-
+export { GradeRequestSchema };
 
 const gradeRoute = createRoute({
   method: "post",
@@ -55,4 +46,7 @@ gradeRoutes.openapi(gradeRoute, async (c) => {
   } finally {
     release();
   }
+}, (result) => {
+  // Before the app's default hook: a failed limit keeps its code (answer_too_long → 413 …).
+  if (!result.success) throw requestError(result.error.issues);
 });

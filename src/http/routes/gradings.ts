@@ -1,3 +1,4 @@
+import { GRADER_MODES } from "../../core/feedback.js";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { FeedbackSchema } from "../../core/feedback.js";
 import type { AppEnv } from "../context.js";
@@ -16,7 +17,7 @@ const SummarySchema = z
     principle: z.object({ id: z.string(), name: z.string() }),
     question: z.string().nullable(),
     overall: FeedbackSchema.shape.overall,
-    mode: z.enum(["llm", "offline"]),
+    mode: z.enum(GRADER_MODES),
   })
   .openapi("GradingSummary");
 

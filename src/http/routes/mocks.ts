@@ -2,11 +2,15 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HIRE_SIGNALS } from "../../core/bar-raiser.js";
-import { MAX_MOCK_QUESTIONS, MOCK_ROLES } from "../../practice/mock.js";
+import { DeliverySchema } from "../../core/delivery.js";
+import { InputError } from "../../grading.js";
+import { MAX_AUDIO_BYTES, MAX_AUDIO_SECONDS } from "../../spoken.js";
+import { MAX_MOCK_QUESTIONS, MOCK_ROLES, MOCK_TIMINGS } from "../../practice/mock.js";
 import { createMockService } from "../../practice/mocks.js";
 import type { AppEnv } from "../context.js";
 import { errorDoc } from "../errors.js";
 import { admitted } from "./followups.js";
+import { readRecordingForm, recordingUpload } from "./grade-audio.js";
 import { storyDeps } from "./stories.js";
 
 const Principle = z.object({ id: z.string(), name: z.string() });
@@ -31,7 +35,7 @@ export const MockSchema = z
         storyId: z.string(),
         score: z.number().int(),
         elapsedSeconds: z.number().int(),
-        timing: z.enum(["reported", "server"]),
+        timing: z.enum(MOCK_TIMINGS).describe("reported: the page's timer; server: the server's clock; audio: a spoken answer's recording length"),
         overrun: z.boolean().describe("Over 2:00 (allowed, recorded)"),
         followUp: z
           .object({
@@ -51,7 +55,16 @@ export const MockSchema = z
       .object({
         principles: z.array(z.object({ index: z.number().int(), principle: Principle, signal: z.enum(HIRE_SIGNALS), score: z.number().int(), reasons: z.array(z.string()), gradingId: z.string() })),
         unanswered: z.array(z.number().int()),
-        time: z.array(z.object({ index: z.number().int(), elapsedSeconds: z.number().int(), targetSeconds: z.number().int(), overrun: z.boolean(), followUpSeconds: z.number().nullable() })),
+        time: z.array(
+          z.object({
+            index: z.number().int(),
+            elapsedSeconds: z.number().int(),
+            targetSeconds: z.number().int(),
+            overrun: z.boolean(),
+            followUpSeconds: z.number().nullable(),
+            delivery: DeliverySchema.nullable().optional().describe("A spoken answer's delivery (length from the audio, pace, fillers, pauses); null when typed; absent in debriefs saved before spoken mock answers"),
+          }),
+        ),
         stories: z.array(z.object({ index: z.number().int(), storyId: z.string() })),
         storyWarnings: z.array(z.object({ indexes: z.tuple([z.number().int(), z.number().int()]), similarity: z.number(), message: z.string() })),
         practiseNext: z.array(z.string()).max(3),
@@ -110,6 +123,20 @@ export const mocksRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({ method: "get", path: "/v1/mocks/{id}", tags: ["mock interviews"], summary: "One mock interview (with its debrief once finished)", request: { params: IdParam }, responses: { 200: mockBody("The mock interview"), 404: notFound } }),
     async (c) => c.json(await mockService(c).get(c.req.valid("param").id), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/v1/mocks/{id}",
+      tags: ["mock interviews"],
+      summary: "Delete a mock interview and the answers given in it (their gradings and drills; the text is scrubbed from the database)",
+      request: { params: IdParam },
+      responses: { 204: { description: "Deleted" }, 404: notFound },
+    }),
+    async (c) => {
+      await mockService(c).remove(c.req.valid("param").id);
+      return c.body(null, 204);
+    },
   )
   .openapi(
     createRoute({
@@ -175,3 +202,62 @@ export const mocksRoutes = new OpenAPIHono<AppEnv>()
     }),
     async (c) => c.json(await mockService(c).finish(c.req.valid("param").id), 200),
   );
+
+/** A spoken answer to the current question: the recording is transcribed, then graded like the typed answer. */
+const spokenAnswerRoute = createRoute({
+  method: "post",
+  path: "/v1/mocks/{id}/answers/audio",
+  tags: ["mock interviews"],
+  summary: "Answer the current question by speaking: the transcript is graded like a typed answer, timed by the recording's length",
+  description:
+    "Multipart, like POST /v1/grade/audio (same formats and limits). The answer's `elapsedSeconds` is the recording's length read from the file (`timing: audio`); " +
+    "the grading carries `delivery` (pace, filler words, long pauses), shown again in the debrief.",
+  request: {
+    params: IdParam,
+    body: {
+      required: true,
+      content: {
+        "multipart/form-data": {
+          schema: z.object({
+            audio: z.string().openapi({ type: "string", format: "binary", description: `WebM, Ogg, WAV, MP3 or M4A, at most ${MAX_AUDIO_BYTES / 1024 / 1024} MB and ${MAX_AUDIO_SECONDS / 60} minutes` }),
+            index: z.string().openapi({ description: "The question answered (0-based), the current one", example: "0" }),
+          }),
+        },
+      },
+    },
+  },
+  responses: {
+    200: mockBody("The mock interview with the answer"),
+    400: errorDoc("invalid_request, audio_missing, audio_empty, audio_unreadable, no_speech"),
+    404: notFound,
+    409: errorDoc("mock_finished, mock_complete, mock_out_of_order"),
+    413: errorDoc("audio_too_large, audio_too_long"),
+    415: errorDoc("unsupported_media_type, unsupported_audio_format"),
+    502: errorDoc("transcription_failed, transcription_auth_failed, model_output_invalid, model_unavailable, model_auth_failed"),
+    503: errorDoc("transcription_unavailable, transcription_rate_limited, model_rate_limited, server_busy"),
+    504: errorDoc("transcription_timeout, model_timeout"),
+  },
+});
+
+/** Where a spoken mock answer is posted: it has the recording upload's body limit, not the API's. */
+export const MOCK_AUDIO_PATH = /^\/v1\/mocks\/[^/]+\/answers\/audio$/;
+
+mocksRoutes.openAPIRegistry.registerPath(spokenAnswerRoute);
+mocksRoutes.post("/v1/mocks/:id/answers/audio", recordingUpload, async (c) => {
+  const id = c.req.param("id");
+  const form = await readRecordingForm(c);
+  const index = Number(form.field("index") ?? "");
+  if (!form.field("index")?.trim() || !Number.isInteger(index)) throw new InputError("invalid_request", "index: required, the number (from 0) of the question answered.");
+  const spoken = c.var.deps.spoken!;
+  const recording = spoken.checkAudio(form.audio);
+  const mocks = mockService(c);
+  // The wrong question, or a finished mock, is refused before the transcription is paid for.
+  await mocks.requireCurrent(id, index);
+  const mock = await admitted(c, async () => {
+    const heard = await spoken.hear(recording, { signal: c.req.raw.signal });
+    const answered = await mocks.answer(id, { index, answer: heard.transcript, delivery: heard.delivery });
+    await spoken.keep(answered.answers.find((a) => a.index === index)!.gradingId, recording);
+    return answered;
+  });
+  return c.json(mock, 200);
+});

@@ -1,4 +1,6 @@
 /** The story bank: stories (list, read, edit, delete), coverage of the 16 principles, Markdown export. */
+import { GRADER_MODES } from "../../core/feedback.js";
+import { BANDS } from "../../core/band.js";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { TITLE_MAX_CHARS } from "../../practice/bank.js";
@@ -32,8 +34,8 @@ export const StoryDetailSchema = StorySummarySchema.extend({
       principle: z.object({ id: z.string(), name: z.string() }),
       question: z.string().nullable(),
       score: z.number().int(),
-      band: z.enum(["weak", "developing", "solid", "strong"]),
-      mode: z.enum(["llm", "offline"]),
+      band: z.enum(BANDS),
+      mode: z.enum(GRADER_MODES),
     }),
   ),
   trend: z.array(z.number().int()).describe("Overall scores, oldest version first"),

@@ -7,11 +7,34 @@
  */
 import { recordedError } from "../errors.js";
 import { ModelError } from "../grader/types.js";
-import { checkGrader } from "../batch/job.js";
 import { InputError, type GradingService } from "../grading.js";
 import type { SqlBatchStore } from "../store/batches.js";
-import type { PendingRow, RowOutcome } from "../store/batch-types.js";
-import type { MessageBatch, Queue, QueueMessage } from "./bindings.js";
+import type { BatchStore, PendingRow, RowOutcome } from "../store/batch-types.js";
+import { checkGrader } from "./job.js";
+import type { BatchJobs } from "./jobs.js";
+import { runPool } from "./limiter.js";
+
+// The Queue binding shapes, written structurally (src/worker/bindings.ts says why).
+export interface Queue<Body> {
+  send(body: Body, options?: { delaySeconds?: number }): Promise<void>;
+  sendBatch(messages: Iterable<{ body: Body; delaySeconds?: number }>): Promise<void>;
+}
+
+export interface QueueMessage<Body> {
+  readonly id: string;
+  readonly body: Body;
+  readonly attempts: number;
+  ack(): void;
+  retry(options?: { delaySeconds?: number }): void;
+}
+
+export interface MessageBatch<Body> {
+  readonly queue: string;
+  readonly messages: readonly QueueMessage<Body>[];
+  ackAll(): void;
+  retryAll(options?: { delaySeconds?: number }): void;
+}
+
 
 export interface RowMessage {
   jobId: string;
@@ -48,12 +71,9 @@ function transient(err: unknown): boolean {
 }
 
 
-async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  });
-  await Promise.all(workers);
+/** BatchJobs on Workers: the job's rows go on the queue, and consumeRows grades them. */
+export function createQueueBatchJobs(store: BatchStore, queue: Queue<RowMessage>): BatchJobs {
+  return { store, start: (job) => enqueueJob(queue, job) };
 }
 
 /**
@@ -96,7 +116,7 @@ export async function consumeRows(batch: MessageBatch<RowMessage>, deps: Consume
     const outcomes: Array<{ msg: QueueMessage<RowMessage>; outcome: RowOutcome }> = [];
     const retries: Array<{ msg: QueueMessage<RowMessage>; delaySeconds: number }> = [];
 
-    await pool(messages, CONSUMER_CONCURRENCY, async (msg) => {
+    await runPool(messages, CONSUMER_CONCURRENCY, async (msg) => {
       const row: PendingRow | undefined = rows.get(msg.body.ordinal);
       if (!row) return; // finished by an earlier delivery, failed at ingest, or the job was deleted
       try {
