@@ -25,6 +25,18 @@ function RecentMock(props: { mock: { id: string; createdAt: string; status: stri
   );
 }
 
+/** The answer box of a mock step (the leading newline keeps a first blank line the user typed). */
+function AnswerField(props: { rows: number; maxLength: number; answer?: string | undefined }) {
+  return (
+    <>
+      <label for="mock-answer">Your answer</label>
+      <textarea id="mock-answer" name="answer" rows={props.rows} maxlength={props.maxLength}>
+        {"\n" + (props.answer ?? "")}
+      </textarea>
+    </>
+  );
+}
+
 export function MockSetup(props: { error?: string | null; notice?: string | null; recent: Array<{ id: string; createdAt: string; status: string }> }) {
   return (
     <div class="mock">
@@ -115,10 +127,7 @@ export function MockStep(props: { mock: Mock; error?: string | null; answer?: st
         </p>
         {errorBox}
         <Timer seconds={FOLLOW_UP_SECONDS.max} label={`Aim for ${FOLLOW_UP_SECONDS.min}–${FOLLOW_UP_SECONDS.max} seconds`} />
-        <label for="mock-answer">Your answer</label>
-        <textarea id="mock-answer" name="answer" rows={6} maxlength={5000}>
-          {"\n" + (props.answer ?? "")}
-        </textarea>
+        <AnswerField rows={6} maxLength={5000} answer={props.answer} />
         <div class="actions">
           <button type="submit" class="primary" id="mock-submit">
             Submit follow-up
@@ -144,10 +153,7 @@ export function MockStep(props: { mock: Mock; error?: string | null; answer?: st
         {errorBox}
         <Timer seconds={m.answerSeconds} label="Two minutes; you may run over" />
         <input type="hidden" name="index" value={String(q.index)} />
-        <label for="mock-answer">Your answer</label>
-        <textarea id="mock-answer" name="answer" rows={12} maxlength={20000}>
-          {"\n" + (props.answer ?? "")}
-        </textarea>
+        <AnswerField rows={12} maxLength={20000} answer={props.answer} />
         <div class="actions">
           <button type="submit" class="primary" id="mock-submit">
             Submit answer
