@@ -95,6 +95,22 @@ describe("offline feedback is about this answer", () => {
     expect(g.followUps[0]).toMatch(/one specific time/);
   });
 
+  it("says why a hypothetical answer's fit is capped, and calls it an answer, not a story", async () => {
+    const { grade: g } = await grade("If a customer complained, I would first listen to them. Then I would find out what went wrong and I'd fix it. I believe customers come first.", "customer-obsession");
+    expect(g.principleFit.score).toBeLessThanOrEqual(1);
+    expect(g.principleFit.rationale).toMatch(/^Fit is at most 1: the answer tells what you would do/);
+    expect(g.principleFit.rationale).not.toMatch(/this story/i);
+  });
+
+  it("task and result cards describe what is there, whatever the calibrated score", async () => {
+    const vague = await grade("Last year I ran the stockroom at a garden centre. My job was to fix the reorder list. I counted every shelf and I rebuilt the list. Everyone was happy with it.");
+    expect(vague.grade.task.feedback).toBe("You state your own responsibility; it has no measurable target or deadline.");
+    expect(vague.grade.result.feedback).toBe("The outcome is stated but has no figure, so its size cannot be judged.");
+    const measured = await grade("Last year I ran the stockroom at a garden centre. My job was to cut stock errors by 30% within four weeks. I counted every shelf and I rebuilt the list. Stock errors fell by a third in two months.");
+    expect(measured.grade.task.feedback).toBe("You state your own responsibility, with a measurable target.");
+    expect(measured.grade.result.feedback).toMatch(/^The result is measured \(/);
+  });
+
   it("concerns: a figure for the result, 'we' vs 'I' and the length are each one concern", () => {
     expect(concernOf("Back the result with a figure (%, time, money, users), in digits or words.")).toBe(concernOf("Quantify the outcome: a percentage, time saved, money, users or an error rate before and after."));
     expect(concernOf("Rewrite “we shipped it” to say what you yourself did.")).toBe(concernOf("Replace “we” with “I” where you did the work: 2 action sentences say “we” did it."));

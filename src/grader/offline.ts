@@ -68,7 +68,8 @@ function task(a: Analysis): PartGrade {
   const owned = words.has("i") || words.has("my") || words.has("me");
   const measurable = own.some((s) => s.quantities.length > 0);
   const score = clamp(1 + (owned ? 1 : 0) + (hasAny(words, GOAL) ? 1 : 0) + (measurable ? 1 : 0));
-  const feedback = owned ? "You state your own responsibility." : "The task is stated for the team, not for you.";
+  const who = owned ? "You state your own responsibility" : "The task is stated for the team, not for you";
+  const feedback = `${who}${measurable ? ", with a measurable target." : "; it has no measurable target or deadline."}`;
   const fix = score >= 3 ? null : "State the goal you owned with a measurable target or deadline.";
   return { evidence: strongest(a, "task", 1), feedback, fix, present: true, score };
 }
@@ -97,7 +98,7 @@ function result(a: Analysis): PartGrade {
   const score = clamp(1 + (quantified ? 1 : 0) + (hasAny(words, OUTCOME) ? 1 : 0) + (reflection ? 1 : 0));
   const feedback = quantified
     ? `The result is measured (${a.resultQuantities.slice(0, 3).join(", ")}).`
-    : "The result has no figure, so its size cannot be judged.";
+    : "The outcome is stated but has no figure, so its size cannot be judged.";
   const fix = quantified ? (reflection ? null : "Add one sentence on what you learned or would do differently.") : "Quantify the outcome: a percentage, time saved, money, users or an error rate before and after.";
   return { evidence: strongest(a, "result", 2), feedback, fix, present: true, score };
 }
@@ -179,9 +180,12 @@ function rawGrade(principle: Principle, a: Analysis, question: string | null): M
   const cues = new Set(fit.cues.filter((c) => principleWords(principle).has(c)));
   const evidence = a.sentences.filter((s) => s.tokens.some((t) => cues.has(t.lemma))).slice(0, 2).map((s) => s.text);
   const words = cues.size ? ` (words such as ${[...cues].slice(0, 3).map((c) => `“${c}”`).join(", ")})` : "";
-  const rationale = fit.rank === 1
-    ? `Of the 16 principles, this story reads most like ${principle.name}${words}.`
-    : `This story ranks ${fit.rank} of 16 for ${principle.name}${words}; a strong ${principle.name} story shows: ${principle.strongSignals[0]?.toLowerCase()}.`;
+  // A hypothetical answer tells no story, and its fit is capped (gradeOffline): the rationale says why.
+  const subject = a.hypothetical ? "this answer" : "this story";
+  const ranked = fit.rank === 1
+    ? `Of the 16 principles, ${subject} reads most like ${principle.name}${words}.`
+    : `${subject[0]!.toUpperCase()}${subject.slice(1)} ranks ${fit.rank} of 16 for ${principle.name}${words}; a strong ${principle.name} story shows: ${principle.strongSignals[0]?.toLowerCase()}.`;
+  const rationale = a.hypothetical ? `Fit is at most 1: the answer tells what you would do, not a time you did it. ${ranked}` : ranked;
   return {
     sentences: a.sentences.map((s, index) => ({ index, part: s.label })),
     situation: situation(a),
