@@ -108,7 +108,9 @@ describe("feedbackChecks on hand-built feedback", () => {
     expect(text).toMatch(/^card contradicts the highlighting +1 +0 +NOT MET$/m);
     expect(text).toContain("g7 action: highlighted, card says missing");
     expect(text).toMatch(/^follow-ups asked on ≥ 2 answers \(a third\) +0\.0% \(0\/1\) +≤ 10% +met$/m);
-    expect(text).toContain("most common, on 1 of 2 answers: “Why?”");
+    expect(text).toContain("every question is asked on one answer only");
+    const twice = formatFeedbackChecks(feedbackChecks(["g1", "g2", "g3"].map((id) => ({ id, feedback: feedback(ALL, { followUps: [id === "g3" ? "Who?" : "Why?"] }) }))));
+    expect(twice).toMatch(/^follow-ups asked on ≥ 2 answers \(a third\) +66\.7% \(2\/3\) +≤ 10% +NOT MET\n {2}most common, on 2 of 3 answers: “Why\?”$/m);
     expect(text).toMatch(/^improvement lists repeating a concern +1 +0 +NOT MET$/m);
     expect(text).toContain("g7: result-measure twice");
     expect(text).toMatch(/^improvement lists over 5 items +0 +0 +met$/m);

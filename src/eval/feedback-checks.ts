@@ -145,7 +145,8 @@ export function formatFeedbackChecks(c: FeedbackChecks): string {
   const f = c.repeatedFollowUps;
   const share = f.share === null ? "—" : `${(f.share * 100).toFixed(1)}% (${f.repeated}/${f.asked})`;
   row(`follow-ups asked on ≥ ${f.minAnswers} answers (a third)`, share, `≤ ${g.repeatedFollowUpShare * 100}%`, f.pass);
-  if (f.mostCommon) out.push(`  most common, on ${f.mostCommon.answers} of ${c.answers} answers: ${quote(f.mostCommon.text)}`);
+  if (f.mostCommon?.answers === 1) out.push("  every question is asked on one answer only");
+  else if (f.mostCommon) out.push(`  most common, on ${f.mostCommon.answers} of ${c.answers} answers: ${quote(f.mostCommon.text)}`);
   const others = f.questions.filter((q) => q !== f.mostCommon);
   for (const q of others.slice(0, CASES_SHOWN)) out.push(`  also on ${q.answers} answers: ${quote(q.text)}`);
   more(CASES_SHOWN, others.length);
