@@ -34,6 +34,14 @@ describe("starcoach eval, offline, on the shipped gold set", () => {
     expect(stdout).toMatch(/offline rules \(offline-\d+\): (\d+) of \1 graded/);
     for (const label of [...STAR_PARTS, "principle fit"]) expect(stdout).toMatch(new RegExp(`^${label} +-?\\d\\.\\d\\d`, "m"));
     expect(stdout).not.toContain("What the LLM adds"); // no model configured, nothing to compare
+    // The feedback checks need no labels: every figure next to its goal, met on the gold set.
+    const lines = readFileSync(GOLD, "utf8").trim().split("\n").length;
+    expect(stdout).toContain(`Feedback checks (${lines} answers)`);
+    expect(stdout).toMatch(/^card contradicts the highlighting +0 +0 +met$/m);
+    expect(stdout).toMatch(/^follow-ups asked on ≥ \d+ answers \(a third\) +\d+\.\d% \(\d+\/\d+\) +≤ 10% +met$/m);
+    expect(stdout).toMatch(/^ {2}(most common, on \d+ of \d+ answers: “.+”|every question is asked on one answer only)$/m);
+    expect(stdout).toMatch(/^improvement lists repeating a concern +0 +0 +met$/m);
+    expect(stdout).toMatch(/^improvement lists over 5 items +0 +0 +met$/m);
   });
 
   it("the offline detector reaches macro-F1 ≥ 0.85 on every STAR part (JSON report)", async () => {
@@ -84,6 +92,8 @@ describe("starcoach eval, offline, on the shipped gold set", () => {
     expect(stdout).toMatch(/^hypothetical +macro-F1/m);
     expect(stdout).toMatch(/^quantified result +macro-F1 [\d.]+; recognised \d of 1/m);
     expect(stdout).not.toContain("Scores 0–4"); // no line labels a score
+    expect(stdout).toMatch(/^Feedback checks \(2 answers\)\n/m); // labels or not, every file gets the checks
+    expect(stdout).toMatch(/^improvement lists over 5 items +0 +0 +met$/m);
   });
 
   it("reports a missing file and a bad option as usage errors", async () => {
@@ -134,6 +144,13 @@ describe("starcoach eval with a (mocked) model", () => {
     expect(again.stdout).toContain("3 of 3 graded, 3 from cache");
     expect(again.stdout).toContain("What the LLM adds over offline rules");
     expect(again.stdout).toMatch(/^situation +macro-F1 +0\.40 /m);
+    // Both graders get a feedback-checks block. The mocked model asks the same follow-up on every
+    // answer: the check reports it (3 of 3 questions asked are that text), the offline rules pass.
+    expect(again.stdout.match(/^Feedback checks \(3 answers\)$/gm)).toHaveLength(2);
+    expect(again.stdout).toMatch(/^follow-ups asked on ≥ 2 answers \(a third\) +100\.0% \(3\/3\) +≤ 10% +NOT MET\n {2}most common, on 3 of 3 answers: “How did you decide which fix to ship first\?”$/m);
+    expect(llm!.feedbackChecks.repeatedFollowUps).toMatchObject({ asked: 3, repeated: 3, share: 1, pass: false, mostCommon: { text: "How did you decide which fix to ship first?", answers: 3 } });
+    expect(llm!.feedbackChecks.contradictions.count).toBe(0); // every part labelled and flagged present
+    expect(offline!.feedbackChecks.repeatedFollowUps.pass).toBe(true);
   });
 
   it("counts a failing model call as a failed answer and exits 1", async () => {

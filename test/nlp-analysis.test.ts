@@ -10,6 +10,8 @@ import { computedFigures } from "../src/grader/assemble.js";
 import { principleById } from "../src/core/principles.js";
 import { DEFAULT_LENGTH } from "../src/core/analyze.js";
 import { createGradingService } from "../src/grading.js";
+import type { Feedback } from "../src/core/feedback.js";
+import { feedbackChecks, type GradedAnswer } from "../src/eval/feedback-checks.js";
 import { openSqlite } from "../src/store/sqlite.js";
 
 const corpus = readdirSync("data/star-corpus")
@@ -90,6 +92,27 @@ describe("offline feedback is about this answer", () => {
     expect(step).toContain("I decided to profile the slowest query first");
   });
 
+  it("asks for the goal and the ending in the answer's own words, so two answers get different questions", async () => {
+    const answers = [
+      "Our warehouse in Leeds shipped the wrong pallets twice a week. I rebuilt the picking list with the shift leads. I also moved the scanners next to the loading bay.",
+      "The hospital's rota app crashed every Monday morning. I traced the crash to one report. I rewrote that report's query and tested it with the ward clerks.",
+    ];
+    const asked = await Promise.all(answers.map(async (answer) => (await grade(answer)).grade.followUps));
+    for (const [i, questions] of asked.entries()) {
+      const goal = questions.find((q) => /who set that goal/.test(q));
+      const ending = questions.find((q) => /how did it end/i.test(q));
+      expect(goal, questions.join(" | ")).toBeDefined();
+      expect(ending, questions.join(" | ")).toBeDefined();
+      // Each quotes words of its own answer that no other question of the list quotes.
+      for (const q of [goal!, ending!]) {
+        const quoted = /“([^”]+)”/.exec(q)?.[1];
+        expect(quoted && answers[i]!.includes(quoted.replace(/…$/, "")), q).toBe(true);
+        expect(questions.filter((other) => other.includes(quoted!)), q).toHaveLength(1);
+      }
+    }
+    expect(new Set(asked.flat()).size, "no question is the same text on both answers").toBe(asked.flat().length);
+  });
+
   it("asks a hypothetical answer for a specific instance", async () => {
     const { grade: g } = await grade("In that situation I would first talk to my manager. Then I would gather data and I'd present it to the team.");
     expect(g.followUps[0]).toMatch(/one specific time/);
@@ -119,26 +142,41 @@ describe("offline feedback is about this answer", () => {
   });
 });
 
+/** Grade every line with the offline rules through the grading service, and check the feedback. */
+async function checkOffline(lines: typeof corpus, each?: (id: string, f: Feedback) => void) {
+  const { store } = openSqlite(":memory:");
+  const service = createGradingService({ store, grader: createOfflineGrader(), length: DEFAULT_LENGTH });
+  const graded: GradedAnswer[] = [];
+  for (const line of lines) {
+    const f = await service.grade({ answer: line.answer, principle: line.principle, question: line.question ?? null });
+    graded.push({ id: line.id, feedback: f });
+    each?.(line.id, f);
+  }
+  await store.close();
+  return feedbackChecks(graded);
+}
+
 describe("feedback over the whole corpus (offline)", () => {
   it("no card contradicts the highlighting, no concern is advised twice, no follow-up is on a third of the answers", async () => {
-    const { store } = openSqlite(":memory:");
-    const service = createGradingService({ store, grader: createOfflineGrader(), length: DEFAULT_LENGTH });
-    const asked = new Map<string, number>();
-    for (const line of corpus) {
-      const f = await service.grade({ answer: line.answer, principle: line.principle, question: line.question ?? null });
-      for (const part of STAR_PARTS) {
-        const highlighted = f.segments.some((s) => s.part === part);
-        expect(f.star[part].present, `${line.id} ${part}`).toBe(highlighted);
-        if (!highlighted) expect(f.star[part].feedback).toMatch(/^No \w+ part was found/);
-        else expect(f.star[part].feedback).not.toMatch(/^No \w+ part was found/);
-      }
-      expect(f.improvements.length).toBeLessThanOrEqual(5);
-      const concerns = f.improvements.map(concernOf);
-      expect(new Set(concerns).size, `${line.id}: ${f.improvements.join(" | ")}`).toBe(concerns.length);
-      for (const q of new Set(f.followUps)) asked.set(q, (asked.get(q) ?? 0) + 1);
-    }
-    await store.close();
-    const common = [...asked].filter(([, n]) => n * 3 >= corpus.length);
-    expect(common).toEqual([]);
+    const checks = await checkOffline(corpus, (id, f) => {
+      // The offline rules word every missing part the same way.
+      for (const part of STAR_PARTS) if (!f.star[part].present) expect(f.star[part].feedback, `${id} ${part}`).toMatch(/^No \w+ part was found/);
+    });
+    expect(checks.answers).toBe(corpus.length);
+    expect(checks.contradictions.cases).toEqual([]);
+    expect(checks.repeatedConcerns.cases).toEqual([]);
+    expect(checks.overLimit.cases).toEqual([]);
+    expect(checks.repeatedFollowUps.minAnswers * 3).toBeGreaterThanOrEqual(corpus.length);
+    expect(checks.repeatedFollowUps.questions).toEqual([]);
+  }, 60_000);
+
+  // The same checks on each labelled gold set: answers written apart from the corpus.
+  it.each(readdirSync("data/gold").filter((f) => f.endsWith(".jsonl")))("and on data/gold/%s", async (file) => {
+    const lines = parseGold(readFileSync(join("data/gold", file), "utf8")).lines;
+    const checks = await checkOffline(lines);
+    expect(checks.contradictions.cases).toEqual([]);
+    expect(checks.repeatedConcerns.cases).toEqual([]);
+    expect(checks.overLimit.cases).toEqual([]);
+    expect(checks.repeatedFollowUps.questions).toEqual([]);
   }, 60_000);
 });

@@ -6,6 +6,7 @@
 import type { Feedback } from "../core/feedback.js";
 import { SENTENCE_LABELS, STAR_PARTS, type SentenceLabel, type StarPart } from "../core/star-split.js";
 import type { GradeInput } from "../grading.js";
+import { feedbackChecks, formatFeedbackChecks, type FeedbackChecks, type GradedAnswer } from "./feedback-checks.js";
 import type { GoldLine } from "./gold.js";
 import { presenceMetrics, scoreMetrics, type PresenceMetrics, type ScoreMetrics } from "./metrics.js";
 
@@ -49,6 +50,8 @@ export interface EvalReport {
   hypothetical?: PresenceMetrics;
   quantifiedResult?: PresenceMetrics;
   sentences?: SentenceMetrics;
+  /** Whether the feedback is right in itself (no labels needed): contradictions, repeats, list length. */
+  feedbackChecks: FeedbackChecks;
   items: EvalItem[];
 }
 
@@ -113,6 +116,7 @@ function sentenceMetrics(pairs: readonly Pair[]): SentenceMetrics | undefined {
 
 export async function runEval(gold: readonly GoldLine[], service: EvalGrader, options: RunOptions = {}): Promise<EvalReport> {
   const results = new Array<EvalItem | { error: string } | undefined>(gold.length);
+  const feedbacks = new Array<GradedAnswer | undefined>(gold.length);
   let next = 0;
   let done = 0;
   // A small worker pool: model calls overlap, while results stay in gold order.
@@ -123,6 +127,7 @@ export async function runEval(gold: readonly GoldLine[], service: EvalGrader, op
       try {
         const feedback = await service.grade({ answer: line.answer, principle: line.principle, question: line.question ?? null });
         results[i] = toItem(line.id, feedback);
+        feedbacks[i] = { id: line.id, feedback };
       } catch (err) {
         results[i] = { error: err instanceof Error ? err.message : String(err) };
       }
@@ -171,6 +176,7 @@ export async function runEval(gold: readonly GoldLine[], service: EvalGrader, op
     ...(hypothetical ? { hypothetical } : {}),
     ...(quantifiedResult ? { quantifiedResult } : {}),
     ...(sentences ? { sentences } : {}),
+    feedbackChecks: feedbackChecks(feedbacks.filter((f) => f !== undefined)),
     items: pairs.map((x) => x.item),
   };
 }
@@ -226,6 +232,7 @@ export function formatReport(r: EvalReport): string {
   flag("quantified result", r.quantifiedResult);
   for (const f of r.failures.slice(0, 10)) out.push(`  failed ${f.id}: ${f.error}`);
   if (r.failures.length > 10) out.push(`  … and ${r.failures.length - 10} more failures`);
+  out.push("", formatFeedbackChecks(r.feedbackChecks));
   return out.join("\n");
 }
 

@@ -127,10 +127,22 @@ function disagreement(a: Analysis): string | undefined {
   return a.sentences.find((s) => s.tokens.some((t) => DISAGREEMENT.has(t.lemma) || (t.lemma === "push" && s.tokens.some((u) => u.lower === "back"))))?.text;
 }
 
-/** A question about the outcome: how it was known when unmeasured, the lesson's use, or attribution. */
-function aboutResult(a: Analysis): string | undefined {
+/**
+ * The first candidate no earlier question quotes. Questions about a gap (no goal, no ending, no real
+ * event) quote it, so they are about this answer rather than the same text on every answer.
+ */
+function unquoted(candidates: readonly LabelledSentence[], asked: readonly string[]): LabelledSentence | undefined {
+  return candidates.find((s) => !asked.some((q) => q.includes(quote(s.text))));
+}
+
+/** A question about the outcome: how it ended when untold, how it was known when unmeasured, the lesson's use, or attribution. */
+function aboutResult(a: Analysis, asked: readonly string[]): string | undefined {
   const results = partSentences(a, "result");
-  if (!results.length) return a.hypothetical ? undefined : "How did it end, and how did you know whether it had worked?";
+  if (!results.length) {
+    if (a.hypothetical) return undefined;
+    const last = unquoted(partSentences(a, "action").reverse(), asked);
+    return last ? `After ${quote(last.text)}, how did it end, and how did you know whether it had worked?` : "How did it end, and how did you know whether it had worked?";
+  }
   if (!a.quantifiedResult) return `You said ${quote(results[0]!.text)}. How did you know it had worked, and what changed by how much?`;
   const lesson = results.find((s) => s.tokens.some((t) => t.lemma === "learn" || t.lemma === "lesson" || t.lemma === "teach"));
   if (lesson) return `You said ${quote(lesson.text)}. Where have you used that since?`;
@@ -144,15 +156,23 @@ function aboutResult(a: Analysis): string | undefined {
 /** Follow-up questions drawn from this answer: its own decision, its gaps, its disagreement. */
 export function offlineFollowUps(a: Analysis): string[] {
   const out: string[] = [];
-  if (a.hypothetical) out.push("Can you tell me about one specific time this actually happened: what did you do, and how did it turn out?");
   const decision = keyDecision(a);
   if (decision) out.push(aboutStep(decision));
   if (a.weSentences[0]) out.push(`You said ${quote(a.weSentences[0])}. Which part of that did you do yourself?`);
   const conflict = disagreement(a);
   if (conflict) out.push(`About ${quote(conflict)}: how did you handle the disagreement, and where did it end up?`);
-  const outcome = aboutResult(a);
+  const outcome = aboutResult(a, out);
   if (outcome) out.push(outcome);
-  if (!a.parts.task.present && !a.hypothetical) out.push("What exactly were you responsible for here, and who set that goal?");
+  if (!a.parts.task.present && !a.hypothetical) {
+    const scene = unquoted([...partSentences(a, "situation"), ...a.sentences], out);
+    out.push(scene ? `About ${quote(scene.text)}: what exactly were you responsible for there, and who set that goal?` : "What exactly were you responsible for here, and who set that goal?");
+  }
+  // Asked first, but chosen last so that it quotes a sentence no other question does.
+  if (a.hypothetical) {
+    const told = unquoted([...a.sentences.filter((s) => s.hypothetical), ...a.sentences], out);
+    const ask = "Can you tell me about one specific time this actually happened: what did you do, and how did it turn out?";
+    out.unshift(told ? `You said ${quote(told.text)}. ${ask}` : ask);
+  }
   return out.slice(0, 4);
 }
 
