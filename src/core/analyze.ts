@@ -48,15 +48,16 @@ function ownershipVerdict(actionRatio: number | null, overall: number | null): O
 }
 
 /**
- * No specific past event: the answer has no step labelled Action, or at most one among sentences
- * told as hypotheticals or habits ("I would …", "Usually I …"). A story that ends with "next time I
- * would …" keeps its past steps, so it is not hypothetical.
+ * No specific past event: the answer has no step labelled Action, or one or two among at least three
+ * times as many sentences told as hypotheticals or habits ("I would …", "Usually I …"; a habit told
+ * with a past verb inside it, "I repeat back what I heard", still reads as a step). A story that
+ * ends with "next time I would …" keeps its past steps, so it is not hypothetical.
  */
 export function isHypotheticalAnswer(sentences: readonly LabelledSentence[]): boolean {
   const steps = sentences.filter((s) => s.part === "action" && !s.hypothetical).length;
   const unreal = sentences.filter((s) => s.hypothetical || s.label === "other").length;
   if (steps === 0) return unreal > 0 || sentences.every((s) => s.part !== "result");
-  return steps === 1 && unreal >= 2;
+  return steps <= 2 && unreal >= 3 * steps;
 }
 
 export function analyze(answer: string, length: LengthOptions = DEFAULT_LENGTH): Analysis {
