@@ -83,9 +83,13 @@ export function featuresOf(sentences: readonly ParsedSentence[]): string[][] {
 
 export const DEFAULT_STAR_MODEL: StarModel = loadStarModel(modelJson as StarModelJson);
 
-/** A sentence told as a hypothetical or a habit, with no past event in it. */
+/**
+ * A sentence told as a hypothetical or a habit, with no past event in it; or one whose "I"/"we" acts
+ * only in an unreal frame ("I would make sure the risks were written down": the past verb is inside
+ * what would happen).
+ */
 export function isHypotheticalSentence(f: SentenceFacts): boolean {
-  return !f.past && (f.unreal || f.habitual || f.conditional || f.presentStep);
+  return (!f.past && (f.unreal || f.habitual || f.conditional || f.presentStep)) || (f.unreal && !f.iPast && !f.weActs);
 }
 
 /** Label every sentence, decoding the whole sequence at once. */

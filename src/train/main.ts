@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { parseGold } from "../eval/gold.js";
 import { fitAll, formatQwk, scorePairs } from "./calibrate.js";
 import { crossValidatePrinciples, formatPrincipleCv, principleAnswers, trainPrincipleModel } from "./principle.js";
-import { crossValidate, formatCv, trainingAnswers, trainStarModel, tuneTaskBias } from "./star.js";
+import { crossValidate, formatCv, trainingAnswers, trainStarModel, TUNE_SEEDS, tuneTaskBias } from "./star.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const CORPUS_DIR = join(ROOT, "data", "star-corpus");
@@ -42,8 +42,8 @@ function main(argv: string[]): void {
   const byPrinciple = principleAnswers(corpus);
   if (argv.includes("--tune")) {
     for (const t of tuneTaskBias(answers, folds >= 2 ? folds : 5)) {
-      const p = t.report.presenceMacroF1;
-      console.log(`task bias ${t.bias}: presence S/T/A/R ${[p.situation, p.task, p.action, p.result].map((x) => x.toFixed(2)).join(" / ")}, mean ${t.meanPresenceF1.toFixed(3)}`);
+      const p = t.presenceMacroF1;
+      console.log(`task bias ${t.bias}: presence (mean of ${TUNE_SEEDS.length} seeds) S/T/A/R ${[p.situation, p.task, p.action, p.result].map((x) => x.toFixed(2)).join(" / ")}, mean ${t.meanPresenceF1.toFixed(3)}`);
     }
     return;
   }
