@@ -57,6 +57,23 @@ describe("starcoach eval, offline, on the shipped gold set", () => {
     }
   });
 
+  it("grades several files as one set, and refuses an id that two of them share", async () => {
+    const files = ["data/gold/holdout.jsonl", "data/gold/holdout-2.jsonl"];
+    const { code, stdout } = await runCli([...files, "--offline", "--json"]);
+    expect(code).toBe(0);
+    const { source, reports } = JSON.parse(stdout) as { source: string; reports: EvalReport[] };
+    expect(source).toBe(files.join(" + "));
+    const total = files.reduce((n, f) => n + readFileSync(f, "utf8").trim().split("\n").length, 0);
+    expect(reports[0]!.graded).toBe(total);
+
+    const dir = tmp();
+    const twin = join(dir, "twin.jsonl");
+    writeFileSync(twin, readFileSync(files[0]!, "utf8").split("\n")[0]! + "\n");
+    const clash = await runCli([files[0]!, twin, "--offline"]);
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toMatch(/answer id ".+" is in both data\/gold\/holdout\.jsonl and .*twin\.jsonl/);
+  });
+
   it("rejects bad gold lines with their line numbers", async () => {
     const file = join(tmp(), "bad.jsonl");
     const good = readFileSync(GOLD, "utf8").split("\n")[0]!;

@@ -50,8 +50,24 @@ async function readGold(file: string) {
   return lines;
 }
 
-async function evaluate(io: CliIO, file: string, o: EvalOptions): Promise<number> {
-  const gold = await readGold(file);
+/** Several files are graded as one set (the held-out sets pooled, say); an id may appear only once. */
+async function readGoldFiles(files: readonly string[]) {
+  const seen = new Map<string, string>();
+  const all = [];
+  for (const file of files) {
+    for (const line of await readGold(file)) {
+      const first = seen.get(line.id);
+      if (first) throw new CliError(`answer id ${JSON.stringify(line.id)} is in both ${first} and ${file}: ids must be unique across the files evaluated together`, EXIT.usage);
+      seen.set(line.id, file);
+      all.push(line);
+    }
+  }
+  return all;
+}
+
+async function evaluate(io: CliIO, files: readonly string[], o: EvalOptions): Promise<number> {
+  const gold = await readGoldFiles(files);
+  const file = files.join(" + ");
   const config = cliConfig(io.env, { ...(o.offline ? { offline: true } : {}), ...(o.model ? { model: o.model } : {}) });
   const grader = await createGrader(config);
   if (grader.mode === "offline" && !o.offline) io.stderr.write("starcoach: no OPENAI_API_KEY set, evaluating the offline rules only. Use --offline to silence this note.\n");
@@ -82,13 +98,13 @@ async function evaluate(io: CliIO, file: string, o: EvalOptions): Promise<number
 function defineEval(cmd: Command, io: CliIO, setExit: (code: number) => void): Command {
   return cmd
     .description("Grade a labelled gold set (JSONL) and print agreement with the human labels, for the configured model and for offline rules.")
-    .argument("<gold>", "JSONL file, one labelled answer per line: {id, principle, question?, answer, labels?: {present?, scores?, principleFit?}, hypothetical?, quantifiedResult?} or the corpus form {id, principle, sep, sentences: [[label, text], …], …}; every label is optional")
+    .argument("<gold...>", "JSONL file(s), graded as one set, one labelled answer per line: {id, principle, question?, answer, labels?: {present?, scores?, principleFit?}, hypothetical?, quantifiedResult?} or the corpus form {id, principle, sep, sentences: [[label, text], …], …}; every label is optional")
     .option("--offline", "evaluate the offline rules only, even when a model is configured")
     .option("--json", "print the full report as JSON")
     .option("--model <name>", "model to evaluate (overrides STARCOACH_MODEL)")
     .option("--db <file>", "SQLite file caching model gradings (default: eval-cache.db beside STARCOACH_DB)")
     .option("--concurrency <n>", "answers graded at once", concurrency, 4)
-    .action(async (file: string, o: EvalOptions) => setExit(await evaluate(io, file, o)));
+    .action(async (files: string[], o: EvalOptions) => setExit(await evaluate(io, files, o)));
 }
 
 /** Register `eval` on the `starcoach` program. */
