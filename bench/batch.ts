@@ -99,7 +99,7 @@ export async function stream(dir: string): Promise<StreamResult | null> {
   // GNU time reports the child's peak RSS; the CLI runs exactly as a user runs it.
   const r = spawnSync("/usr/bin/time", ["-f", "%M", NODE, join(ROOT, "bin", "starcoach.js"), "grade", csv, "--offline", "--db", dbFile, "--out", outFile], {
     encoding: "utf8",
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...(process.env.STARCOACH_ANALYSIS_THREADS ? { STARCOACH_ANALYSIS_THREADS: process.env.STARCOACH_ANALYSIS_THREADS } : {}) },
   });
   const seconds = (performance.now() - t0) / 1000;
   const lines = r.stderr.trim().split("\n");

@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     const tarball = join(work, info!.filename);
     const files = info!.files.map((f) => f.path);
     console.log(`tarball: ${info!.filename}, ${(statSync(tarball).size / 1024).toFixed(1)} KiB, ${files.length} files`);
-    for (const needed of ["bin/starcoach.js", "dist/cli.js", "dist/migrations/0001_gradings.sql", "prompts/star-rubric.md", "prompts/bar-raiser.md", "README.md", "package.json"]) check(files.includes(needed), `the tarball holds ${needed}`);
+    for (const needed of ["bin/starcoach.js", "dist/cli.js", "dist/analysis-worker.js", "dist/migrations/0001_gradings.sql", "prompts/star-rubric.md", "prompts/bar-raiser.md", "README.md", "package.json"]) check(files.includes(needed), `the tarball holds ${needed}`);
     check(!files.some((f) => /^(src|test|bench|scripts|dist\/worker|dist\/client)\//.test(f)), "no sources, tests or Worker build in the tarball");
 
     // 2. Install into an empty folder, as a user would.
