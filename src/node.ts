@@ -80,7 +80,9 @@ export async function startServer(env: Record<string, string | undefined>): Prom
     });
   });
   const mode = config.llm ? `LLM mode (${config.llm.model})` : "offline mode (no OPENAI_API_KEY: rule-based feedback only)";
-  console.log(`starcoach listening on ${url} — ${mode}; data in ${config.dbFile}`);
+  const threads = deps.analysis.threads;
+  const analysis = threads ? `analysis on ${threads} worker thread${threads === 1 ? "" : "s"}` : "analysis on the main thread";
+  console.log(`starcoach listening on ${url} — ${mode}; ${analysis}; data in ${config.dbFile}`);
   const stopped = new Promise<number>((resolve) => installShutdown(server, deps, config.security.shutdownTimeoutMs, resolve));
   await resumeBatches(deps.batches);
   if (!config.security.apiToken && !isLoopbackAddress(config.host)) {

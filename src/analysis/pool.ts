@@ -92,7 +92,6 @@ export function createAnalysisPool(size: number, options: AnalysisPoolOptions = 
 
   const spawn = (): void => {
     const worker = new Worker(url, { name: "starcoach-analysis", ...(execArgv(url) ? { execArgv: execArgv(url) } : {}) });
-    worker.unref();
     const thread: Thread = { worker, tasks: new Map(), ready: false, failure: null };
     worker.on("message", (m: AnalysisReply) => {
       if ("ready" in m) {
@@ -108,6 +107,9 @@ export function createAnalysisPool(size: number, options: AnalysisPoolOptions = 
     });
     worker.on("error", (err: unknown) => (thread.failure = err instanceof Error ? err : new Error(String(err))));
     worker.on("exit", (code) => exited(thread, code));
+    // After the listeners: a 'message' listener added after unref() re-refs the thread's port, and
+    // the process would never exit (Node's worker_threads behave so by design).
+    worker.unref();
     threads.push(thread);
   };
 
