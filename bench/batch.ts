@@ -18,7 +18,7 @@ import { processOwner } from "../src/batch/lease.js";
 import { runJob } from "../src/batch/runner.js";
 import { loadConfig } from "../src/config.js";
 import { createGradingService } from "../src/grading.js";
-import { createGrader } from "../src/node-deps.js";
+import { analysisPoolFor, createGrader } from "../src/node-deps.js";
 import type { BatchRowInput } from "../src/store/batch-types.js";
 import { openSqlite } from "../src/store/sqlite.js";
 import { SAMPLE_ANSWER } from "../test/support/app.js";
@@ -36,6 +36,12 @@ const rows: BatchRowInput[] = Array.from({ length: N }, (_, i) => ({
   answer: SAMPLE_ANSWER.replace("Acme", `Acme ${i}`),
 }));
 
+/** STARCOACH_ANALYSIS_THREADS from the benchmark's own environment, to compare thread counts (0: the analysis on the main thread). */
+export function analysisThreadsEnv(): Record<string, string> {
+  const threads = process.env.STARCOACH_ANALYSIS_THREADS;
+  return threads ? { STARCOACH_ANALYSIS_THREADS: threads } : {};
+}
+
 export interface LiveBatchResult {
   seconds: number;
   ideal: number;
@@ -46,9 +52,11 @@ export interface LiveBatchResult {
 export async function live(dir: string): Promise<LiveBatchResult> {
   const server = await startMockModelProcess(LATENCY_MS);
   const dbFile = join(dir, "live.db");
-  const config = loadConfig({ OPENAI_API_KEY: "sk-bench", OPENAI_BASE_URL: server.baseURL, STARCOACH_DB: dbFile, STARCOACH_MODEL_RETRIES: "0" });
+  const config = loadConfig({ OPENAI_API_KEY: "sk-bench", OPENAI_BASE_URL: server.baseURL, STARCOACH_DB: dbFile, STARCOACH_MODEL_RETRIES: "0", ...analysisThreadsEnv() });
   const { store, batches } = openSqlite(dbFile);
-  const grading = createGradingService({ store, grader: await createGrader(config), length: config.length });
+  // The analysis threads the CLI uses in LLM mode (src/cli/context.ts).
+  const analysis = analysisPoolFor(config);
+  const grading = createGradingService({ store, grader: await createGrader(config), length: config.length, analyze: analysis.analyze });
 
   // Warm up: load modules, open the connection, JIT the hot path (not counted).
   const warm = await createJobFromRows(batches, grading.grader, [{ rowId: "w", principle: "ownership", question: null, answer: `${SAMPLE_ANSWER} Warm-up.` }]);
@@ -70,6 +78,7 @@ export async function live(dir: string): Promise<LiveBatchResult> {
 
   await batches.close();
   await store.close();
+  await analysis.close();
   const calls = await server.stop();
   console.log(`model:  ${calls.calls} calls in all (1 warm-up + ${N} live, none for the cache re-run), at most ${calls.maxInFlight} in flight`);
   return { seconds, ideal, ratio: seconds / ideal, cacheRate: c2.done / s2 };
@@ -99,7 +108,7 @@ export async function stream(dir: string): Promise<StreamResult | null> {
   // GNU time reports the child's peak RSS; the CLI runs exactly as a user runs it.
   const r = spawnSync("/usr/bin/time", ["-f", "%M", NODE, join(ROOT, "bin", "starcoach.js"), "grade", csv, "--offline", "--db", dbFile, "--out", outFile], {
     encoding: "utf8",
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...(process.env.STARCOACH_ANALYSIS_THREADS ? { STARCOACH_ANALYSIS_THREADS: process.env.STARCOACH_ANALYSIS_THREADS } : {}) },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...analysisThreadsEnv() },
   });
   const seconds = (performance.now() - t0) / 1000;
   const lines = r.stderr.trim().split("\n");
