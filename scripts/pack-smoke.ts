@@ -2,7 +2,8 @@
  * `npm run test:pack`: the package as a user gets it. `npm pack` (which builds first), check what the
  * tarball holds, `npm install` it into an empty folder (dependencies from the npm cache or the
  * registry), then through `npx starcoach`: --version, an offline `grade` of the example CSV, and
- * `serve --port 0` answering the page, its script, the API docs and POST /v1/grade. With a node older
+ * `serve --port 0` answering the page, its script, the API docs and POST /v1/grade (analysed on a worker
+ * thread started from dist/analysis-worker.js). With a node older
  * than the engines field on the PATH it also checks the one-line refusal. Prints the tarball size
  * and the timings; exits 1 on the first failed check. Run by Node 24's type stripping (node:* only).
  */
@@ -123,6 +124,7 @@ async function main(): Promise<void> {
     } finally {
       const output = await server.stop();
       check(/"msg":"stopped","drained":true/.test(output), "serve shuts down cleanly on Ctrl-C (requests drained, database closed)");
+      check(/analysis on \d+ worker threads?/.test(output) && !output.includes("analysis thread"), "answers are analysed on worker threads (dist/analysis-worker.js starts)");
     }
 
     // 4. An older Node gets one line saying what to install.
