@@ -11,6 +11,8 @@
  *
  * The load comes from wrk (`apt-get install wrk`), one thread, each request a different answer.
  * Usage: npm run bench:all [-- --seconds 8] [--only offline,llm,batch,analysis,stream]
+ * STARCOACH_ANALYSIS_THREADS in the environment is passed to the servers, the batch and the CLI
+ * (0: the analysis on the main thread, as before the worker threads).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,7 +20,7 @@ import { join } from "node:path";
 import { SAMPLE_ANSWER } from "../test/support/app.js";
 import { startServerProcess } from "../test/reliability/server-process.js";
 import { measureAnalysis } from "./analyze.js";
-import { live, stream } from "./batch.js";
+import { analysisThreadsEnv, live, stream } from "./batch.js";
 import { startFloor, startMockModelProcess } from "./children.js";
 import { hasWrk, wrk, type WrkResult } from "./wrk.js";
 
@@ -72,7 +74,7 @@ async function sideBySide(a: () => Promise<WrkResult>, b: () => Promise<WrkResul
 async function offline(dir: string): Promise<Row> {
   console.log(`offline: wrk -t1 -c${CONNECTIONS} -d${SECONDS / 2}s ×2 each, alternating`);
   const floor = await startFloor();
-  const srv = await startServerProcess({ STARCOACH_DB: join(dir, "offline.db") }, { keepStdout: false });
+  const srv = await startServerProcess({ STARCOACH_DB: join(dir, "offline.db"), ...analysisThreadsEnv() }, { keepStdout: false });
   try {
     const opts = { connections: CONNECTIONS, seconds: SECONDS / 2 };
     await wrk(`${srv.base}/v1/grade`, GRADE_BODY, { connections: 8, seconds: 2 }); // warm-up
@@ -102,6 +104,7 @@ async function llm(dir: string): Promise<{ row: Row; sample: Record<string, unkn
       STARCOACH_MAX_CONCURRENT: "256",
       STARCOACH_MAX_QUEUE: "256",
       STARCOACH_MODEL_TIMEOUT_MS: "30000",
+      ...analysisThreadsEnv(),
     },
     { keepStdout: false },
   );
@@ -144,7 +147,7 @@ try {
   if (part("batch")) {
     console.log("batch:");
     const batch = await live(dir);
-    rows.push({ measure: "batch: 1,000 answers, concurrency 50, mock 200 ms / ideal 4.0 s", measured: `${fmt(batch.seconds, 2)} s = **${fmt(batch.ratio, 2)}×**`, goal: "≤ 1.10×", met: batch.ratio <= 1.1 });
+    rows.push({ measure: "batch: 1,000 answers, concurrency 50, mock 200 ms / ideal 4.0 s", measured: `${fmt(batch.seconds, 2)} s = **${fmt(batch.ratio, 2)}×** (bare fetch, no grading: ${fmt(batch.bareRatio, 2)}×)`, goal: "≤ 1.10×", met: batch.ratio <= 1.1 });
   }
   if (part("analysis")) {
     console.log("analysis:");

@@ -4,6 +4,7 @@
  * is served from a cache. Returns throughput and the latency percentiles wrk reports.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { randomInt } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,14 +31,18 @@ function latency(out: string, pct: number): number {
   return m ? Number(m[1]) * MS[m[2]!]! : NaN;
 }
 
-/** The Lua script: the template's JSON text split at `<id>`, a counter between the halves. */
+/**
+ * The Lua script: the template's JSON text split at `<id>`, a seed and a counter between the halves.
+ * The seed comes from here: wrk's Lua generator is not seeded, so math.random gave every run the same
+ * bodies, and in LLM mode a second run against the same server was served from the grading cache.
+ */
 function script(path: string, body: string): string {
   const [head, tail = ""] = body.split("<id>");
   const long = (s: string) => `[==[${s}]==]`;
   return `wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 local n = 0
-local seed = math.random(1, 1000000000)
+local seed = ${randomInt(1, 1_000_000_000)}
 request = function()
   n = n + 1
   return wrk.format(nil, ${long(path)}, nil, ${long(head!)} .. seed .. "-" .. n .. ${long(tail)})

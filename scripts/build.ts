@@ -6,6 +6,8 @@
  *                                 and the Worker import them through (src/web/assets.ts)
  *   dist/cli.js                   the `starcoach` command, server included (bin/starcoach.js runs it);
  *                                 dependencies stay in node_modules
+ *   dist/analysis-worker.js       the analysis worker thread (src/analysis/worker.ts), which
+ *                                 src/analysis/pool.ts starts from beside dist/cli.js
  *   dist/migrations/*.sql         the SQLite migrations, next to the bundle that applies them
  *
  * Every file is written through a temporary name and renamed, so a process started meanwhile (a test,
@@ -59,7 +61,7 @@ export async function buildClient(): Promise<{ js: number; css: number }> {
 export async function buildNode(): Promise<{ cli: number }> {
   const result = await esbuild.build({
     absWorkingDir: ROOT,
-    entryPoints: { cli: "src/cli/main.ts" },
+    entryPoints: { cli: "src/cli/main.ts", "analysis-worker": "src/analysis/worker.ts" },
     outdir: DIST,
     bundle: true,
     platform: "node",

@@ -2,7 +2,8 @@
  * `npm run test:pack`: the package as a user gets it. `npm pack` (which builds first), check what the
  * tarball holds, `npm install` it into an empty folder (dependencies from the npm cache or the
  * registry), then through `npx starcoach`: --version, an offline `grade` of the example CSV, and
- * `serve --port 0` answering the page, its script, the API docs and POST /v1/grade. With a node older
+ * `serve --port 0` answering the page, its script, the API docs and POST /v1/grade (analysed on a worker
+ * thread started from dist/analysis-worker.js). With a node older
  * than the engines field on the PATH it also checks the one-line refusal. Prints the tarball size
  * and the timings; exits 1 on the first failed check. Run by Node 24's type stripping (node:* only).
  */
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
     const tarball = join(work, info!.filename);
     const files = info!.files.map((f) => f.path);
     console.log(`tarball: ${info!.filename}, ${(statSync(tarball).size / 1024).toFixed(1)} KiB, ${files.length} files`);
-    for (const needed of ["bin/starcoach.js", "dist/cli.js", "dist/migrations/0001_gradings.sql", "prompts/star-rubric.md", "prompts/bar-raiser.md", "README.md", "package.json"]) check(files.includes(needed), `the tarball holds ${needed}`);
+    for (const needed of ["bin/starcoach.js", "dist/cli.js", "dist/analysis-worker.js", "dist/migrations/0001_gradings.sql", "prompts/star-rubric.md", "prompts/bar-raiser.md", "README.md", "package.json"]) check(files.includes(needed), `the tarball holds ${needed}`);
     check(!files.some((f) => /^(src|test|bench|scripts|dist\/worker|dist\/client)\//.test(f)), "no sources, tests or Worker build in the tarball");
 
     // 2. Install into an empty folder, as a user would.
@@ -123,6 +124,7 @@ async function main(): Promise<void> {
     } finally {
       const output = await server.stop();
       check(/"msg":"stopped","drained":true/.test(output), "serve shuts down cleanly on Ctrl-C (requests drained, database closed)");
+      check(/analysis on \d+ worker threads?/.test(output) && !output.includes("analysis thread"), "answers are analysed on worker threads (dist/analysis-worker.js starts)");
     }
 
     // 4. An older Node gets one line saying what to install.

@@ -68,6 +68,8 @@ const EnvSchema = z.object({
   STARCOACH_LOG: z.enum(["json", "off"]).default("json"),
   STARCOACH_LOG_ANSWERS: z.enum(["0", "1", "true", "false"]).optional(),
   STARCOACH_SHUTDOWN_TIMEOUT_MS: intFrom(DEFAULTS.shutdownTimeoutMs, 0, 600_000),
+  // Worker threads that analyse answers (Node only); 0: on the main thread. Unset: cores − 1, at least 1.
+  STARCOACH_ANALYSIS_THREADS: z.coerce.number().int().min(0).max(64).optional(),
 });
 
 const truthy = (v: string | undefined) => v === "1" || v === "true";
@@ -168,6 +170,8 @@ export interface Config {
   transcription: { baseURL: string; model: string; apiKey?: string; explicit: boolean; timeoutMs: number; maxRetries: number } | null;
   /** Keep uploaded recordings beside the database (STARCOACH_KEEP_AUDIO=1); by default they are discarded. */
   keepAudio: boolean;
+  /** STARCOACH_ANALYSIS_THREADS: worker threads for the analysis (Node); 0 = none; null = the default (cores − 1, at least 1). */
+  analysisThreads: number | null;
   security: SecurityConfig;
 }
 
@@ -238,6 +242,7 @@ export function loadConfig(env: Record<string, string | undefined>, runtime: Run
         }
       : null,
     keepAudio: truthy(e.STARCOACH_KEEP_AUDIO),
+    analysisThreads: e.STARCOACH_ANALYSIS_THREADS ?? null,
     security: {
       apiToken: e.STARCOACH_API_TOKEN ?? null,
       rateLimitPerMinute: e.STARCOACH_RATE_LIMIT,

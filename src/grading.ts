@@ -69,12 +69,20 @@ export interface GradingObserver {
   failed?(err: unknown, input: GradeInput): void;
 }
 
+/** The analysis of one answer, wherever it runs (the Node server and CLI: a worker-thread pool, src/analysis/pool.ts). */
+export type Analyzer = (answer: string, length: LengthOptions) => Promise<Analysis>;
+
+/** The core's analyze() in the calling thread. */
+export const analyzeInThread: Analyzer = async (answer, length) => analyze(answer, length);
+
 export interface GradingDeps {
   store: Store;
   /** Where stories are kept; without it (an in-memory evaluation) gradings still get a story id. */
   stories?: StoryVersions;
   grader: Grader;
   length: LengthOptions;
+  /** Where answers are analysed; absent: in this thread (the Worker, tests). */
+  analyze?: Analyzer;
   /** Token prices for meta.cost (LLM mode); absent or null: no cost is reported. */
   prices?: TokenPrices | null;
   /** The model's replies came from OpenAI's Batch API: half price. */
@@ -156,6 +164,7 @@ export function createGradingService(deps: GradingDeps): GradingService {
   const now = deps.now ?? (() => new Date());
   const newId = deps.newId ?? (() => crypto.randomUUID());
   const { grader, store } = deps;
+  const analyzeAnswer = deps.analyze ?? analyzeInThread;
   /** A storyId that names no stored story is refused (404 story_not_found) before anything runs. */
   const requireStory = async (storyId: string | null | undefined) => {
     if (storyId && !(await deps.stories?.exists(storyId))) throw storyNotFound(storyId);
@@ -196,7 +205,7 @@ export function createGradingService(deps: GradingDeps): GradingService {
         }
       }
       const started = performance.now();
-      const typed = analyze(answer, deps.length);
+      const typed = await analyzeAnswer(answer, deps.length);
       const analysis = delivery ? withSpokenLength(typed, delivery, deps.length) : typed;
       await hooks.onAnalysis?.(analysis);
       const request = { answer, question, principle, analysis };

@@ -8,6 +8,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createAnalysisPool, defaultAnalysisThreads, type AnalysisPool } from "./analysis/pool.js";
 import { createLocalBatchJobs } from "./batch/service.js";
 import type { Config } from "./config.js";
 import { runDoctor } from "./grader/doctor.js";
@@ -63,8 +64,18 @@ export function batchSlot(gate: Gate) {
   };
 }
 
+/** The analysis worker threads STARCOACH_ANALYSIS_THREADS asks for; unset: `fallback` (cores − 1, at least 1). 0: none. */
+export function analysisPoolFor(config: Config, fallback = defaultAnalysisThreads()): AnalysisPool {
+  return createAnalysisPool(config.analysisThreads ?? fallback);
+}
+
+/** The app's dependencies plus what only the Node process owns: the analysis threads, closed at shutdown. */
+export interface NodeDeps extends AppDeps {
+  analysis: AnalysisPool;
+}
+
 /** Build the Node app's dependencies from configuration. */
-export async function createNodeDeps(config: Config): Promise<AppDeps> {
+export async function createNodeDeps(config: Config): Promise<NodeDeps> {
   // One connection for the gradings and the batch jobs.
   const { store: sqlite, batches: batchStore, stories } = openSqlite(config.dbFile, { maxMb: config.dbMaxMb });
   // A database that opens but cannot be read or written (damaged pages, a read-only file) stops
@@ -79,10 +90,11 @@ export async function createNodeDeps(config: Config): Promise<AppDeps> {
   const archive = openAudioArchive(audioDirFor(config.dbFile));
   const store = withAudioCleanup(sqlite, archive);
   const grader = await createGrader(config);
-  const grading = createGradingService({ store, stories, grader, length: config.length, prices: config.llm?.prices ?? null });
+  const analysis = analysisPoolFor(config);
+  const grading = createGradingService({ store, stories, grader, length: config.length, prices: config.llm?.prices ?? null, analyze: analysis.analyze });
   const rewrite = createRewriteService({ store, rewriter: await createRewriter(config), length: config.length });
   const reliability = reliabilityDeps(config);
   const batches = createLocalBatchJobs({ store: batchStore, grading, slot: batchSlot(reliability.gate) });
   const spoken = createSpokenGrading({ grading, transcriber: transcriberFromConfig(config), archive: config.keepAudio ? archive : null });
-  return { ...reliability, store, stories, coverageTarget: config.coverageTarget, grading, rewrite, docsAsset, batches, spoken, doctor: () => runDoctor(config) };
+  return { ...reliability, store, stories, coverageTarget: config.coverageTarget, grading, rewrite, docsAsset, batches, spoken, doctor: () => runDoctor(config), analysis };
 }

@@ -6,14 +6,15 @@ import { createApp } from "./http/app.js";
 import { redactConsole } from "./http/log-sink.js";
 import type { AppDeps } from "./http/context.js";
 import { resumeBatches } from "./batch/service.js";
-import { createNodeDeps } from "./node-deps.js";
+import { createNodeDeps, type NodeDeps } from "./node-deps.js";
 
 /**
  * Graceful shutdown on SIGTERM/SIGINT: stop accepting connections, answer new requests on open
  * connections with 503 shutting_down, let running gradings (and streams) finish — up to
- * STARCOACH_SHUTDOWN_TIMEOUT_MS — then close SQLite cleanly and exit 0 (1 if the deadline passed).
+ * STARCOACH_SHUTDOWN_TIMEOUT_MS — then close SQLite and the analysis threads cleanly and exit 0 (1 if
+ * the deadline passed).
  */
-export function installShutdown(server: ServerType, deps: AppDeps, timeoutMs: number, exit: (code: number) => void = (code) => process.exit(code)) {
+export function installShutdown(server: ServerType, deps: AppDeps & Partial<Pick<NodeDeps, "analysis">>, timeoutMs: number, exit: (code: number) => void = (code) => process.exit(code)) {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -43,6 +44,7 @@ export function installShutdown(server: ServerType, deps: AppDeps, timeoutMs: nu
     try {
       await deps.batches?.store.close();
       await deps.store.close();
+      await deps.analysis?.close();
     } catch (err) {
       console.error("[starcoach] closing the database failed:", err);
       code = 1;
@@ -69,6 +71,7 @@ export async function startServer(env: Record<string, string | undefined>): Prom
   const url = await new Promise<string>((resolve, reject) => {
     server.once("error", (err: NodeJS.ErrnoException) => {
       void deps.store.close();
+      void deps.analysis.close();
       reject(err.code === "EADDRINUSE" ? new ListenError(`${config.host}:${config.port} is already in use; choose another port (--port or PORT).`) : err.code === "EACCES" ? new ListenError(`not allowed to listen on ${config.host}:${config.port}; choose a port above 1023 (--port or PORT).`) : err);
     });
     server.once("listening", () => {
@@ -77,7 +80,9 @@ export async function startServer(env: Record<string, string | undefined>): Prom
     });
   });
   const mode = config.llm ? `LLM mode (${config.llm.model})` : "offline mode (no OPENAI_API_KEY: rule-based feedback only)";
-  console.log(`starcoach listening on ${url} — ${mode}; data in ${config.dbFile}`);
+  const threads = deps.analysis.threads;
+  const analysis = threads ? `analysis on ${threads} worker thread${threads === 1 ? "" : "s"}` : "analysis on the main thread";
+  console.log(`starcoach listening on ${url} — ${mode}; ${analysis}; data in ${config.dbFile}`);
   const stopped = new Promise<number>((resolve) => installShutdown(server, deps, config.security.shutdownTimeoutMs, resolve));
   await resumeBatches(deps.batches);
   if (!config.security.apiToken && !isLoopbackAddress(config.host)) {

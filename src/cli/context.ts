@@ -6,7 +6,7 @@ import type { Readable, Writable } from "node:stream";
 import { loadConfig, type Config } from "../config.js";
 import type { Grader } from "../grader/types.js";
 import { createGradingService, type GradingService } from "../grading.js";
-import { createGrader, createRewriter } from "../node-deps.js";
+import { analysisPoolFor, createGrader, createRewriter } from "../node-deps.js";
 import { createRewriteService, type RewriteService } from "../rewrite.js";
 import { processOwner } from "../batch/lease.js";
 import type { BatchStore, JobOwner } from "../store/batch-types.js";
@@ -69,6 +69,11 @@ export async function openContext(io: CliIO, o: GradingOverrides): Promise<CliCo
   const { store, batches, stories, close } = openSqlite(config.dbFile, { maxMb: config.dbMaxMb });
   const grader = await createGrader(config);
   if (grader.mode === "offline" && !o.offline) io.stderr.write("starcoach: no OPENAI_API_KEY set, grading offline (rule-based). Use --offline to silence this note.\n");
+  // Offline, the command analyses on its main thread unless STARCOACH_ANALYSIS_THREADS says otherwise:
+  // a worker thread with its own copy of the NLP model adds about 55 MB, which takes a 100k-row
+  // CSV past its 250 MB peak RSS (docs/PERFORMANCE.md). With a model the threads keep the event
+  // loop free for the model calls.
+  const analysis = analysisPoolFor(config, grader.mode === "offline" ? 0 : undefined);
   return {
     config,
     owner: processOwner("cli"),
@@ -76,8 +81,11 @@ export async function openContext(io: CliIO, o: GradingOverrides): Promise<CliCo
     batches,
     stories,
     grader,
-    grading: createGradingService({ store, stories, grader, length: config.length, prices: config.llm?.prices ?? null }),
+    grading: createGradingService({ store, stories, grader, length: config.length, prices: config.llm?.prices ?? null, analyze: analysis.analyze }),
     rewrite: createRewriteService({ store, rewriter: await createRewriter(config), length: config.length }),
-    close,
+    close: async () => {
+      await analysis.close();
+      await close();
+    },
   };
 }

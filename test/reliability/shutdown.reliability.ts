@@ -2,7 +2,8 @@
  * Graceful shutdown with a real child process: SIGTERM while gradings (one of them streamed) are
  * waiting on a slow model. The in-flight gradings must all finish and be stored, new connections
  * must be refused, the process must exit 0, and the SQLite file must be closed cleanly (WAL
- * checkpointed and removed) and pass PRAGMA integrity_check.
+ * checkpointed and removed) and pass PRAGMA integrity_check. The answers are analysed on two worker
+ * threads (dist/analysis-worker.js), which must not keep the process from exiting.
  */
 import Database from "better-sqlite3";
 import { existsSync } from "node:fs";
@@ -18,7 +19,8 @@ afterAll(async () => mock?.close());
 describe("graceful shutdown on SIGTERM", () => {
   it("finishes in-flight gradings, refuses new work, closes SQLite, exits 0", async () => {
     mock = await startMockModel({ latencyMs: 1_500 });
-    const srv = await startServerProcess({ OPENAI_API_KEY: "sk-test-shutdown-0123456789", OPENAI_BASE_URL: mock.baseURL, STARCOACH_RATE_LIMIT: "0" });
+    const srv = await startServerProcess({ OPENAI_API_KEY: "sk-test-shutdown-0123456789", OPENAI_BASE_URL: mock.baseURL, STARCOACH_RATE_LIMIT: "0", STARCOACH_ANALYSIS_THREADS: "2" });
+    expect(srv.stdout.find((l) => l.includes("listening on"))).toContain("analysis on 2 worker threads");
     const body = (i: number) => JSON.stringify({ answer: `${SAMPLE_ANSWER} Shutdown run ${i}.`, principle: "ownership" });
     const json = { "content-type": "application/json" };
     const inflight = [
@@ -51,6 +53,7 @@ describe("graceful shutdown on SIGTERM", () => {
     const stopped = srv.stdout.find((l) => l.includes(`"msg":"stopped"`));
     console.log(`[shutdown] ${stopped}`);
     expect(stopped).toContain(`"drained":true`);
+    expect(srv.stderr.join("")).not.toContain("analysis thread"); // the threads started and none stopped
 
     expect(existsSync(`${srv.dbFile}-wal`)).toBe(false); // closed cleanly: WAL checkpointed and removed
     const db = new Database(srv.dbFile, { readonly: true });
