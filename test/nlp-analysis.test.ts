@@ -9,9 +9,9 @@ import { concernOf } from "../src/grader/improvements.js";
 import { computedFigures } from "../src/grader/assemble.js";
 import { principleById } from "../src/core/principles.js";
 import { DEFAULT_LENGTH } from "../src/core/analyze.js";
-import { createGradingService } from "../src/grading.js";
+import { createGradingService, type GradeInput } from "../src/grading.js";
 import type { Feedback } from "../src/core/feedback.js";
-import { feedbackChecks, type GradedAnswer } from "../src/eval/feedback-checks.js";
+import { runEval } from "../src/eval/run.js";
 import { openSqlite } from "../src/store/sqlite.js";
 
 const corpus = readdirSync("data/star-corpus")
@@ -142,18 +142,23 @@ describe("offline feedback is about this answer", () => {
   });
 });
 
-/** Grade every line with the offline rules through the grading service, and check the feedback. */
+/** The eval's own run over `lines` with the offline rules: its feedback checks, each feedback shown to `each` too. */
 async function checkOffline(lines: typeof corpus, each?: (id: string, f: Feedback) => void) {
   const { store } = openSqlite(":memory:");
   const service = createGradingService({ store, grader: createOfflineGrader(), length: DEFAULT_LENGTH });
-  const graded: GradedAnswer[] = [];
-  for (const line of lines) {
-    const f = await service.grade({ answer: line.answer, principle: line.principle, question: line.question ?? null });
-    graded.push({ id: line.id, feedback: f });
-    each?.(line.id, f);
-  }
+  const idOf = new Map(lines.map((l) => [l.answer, l.id]));
+  const observed = {
+    grader: service.grader,
+    grade: async (input: GradeInput) => {
+      const f = await service.grade(input);
+      each?.(idOf.get(input.answer)!, f);
+      return f;
+    },
+  };
+  const report = await runEval(lines, observed);
   await store.close();
-  return feedbackChecks(graded);
+  expect(report.failures).toEqual([]);
+  return report.feedbackChecks;
 }
 
 describe("feedback over the whole corpus (offline)", () => {

@@ -71,10 +71,9 @@ export function cardContradictions(id: string, f: CheckedFeedback): Contradictio
   for (const part of STAR_PARTS) {
     const card = f.star[part];
     const highlighted = f.segments.some((s) => s.part === part);
-    // The card shows "missing" when its flag is off or its text says so.
+    // The card shows "missing" when its flag is off or its text says so; it must say so exactly when nothing is highlighted.
     const saysMissing = !card.present || NONE_FOUND.test(card.feedback);
-    const saysThere = card.present && !NONE_FOUND.test(card.feedback);
-    if (highlighted ? saysMissing : saysThere) out.push({ id, part, highlighted, card: card.feedback });
+    if (highlighted === saysMissing) out.push({ id, part, highlighted, card: card.feedback });
   }
   return out;
 }

@@ -201,10 +201,10 @@ function rawGrade(principle: Principle, a: Analysis, question: string | null): M
   const evidence = a.sentences.filter((s) => s.tokens.some((t) => cues.has(t.lemma))).slice(0, 2).map((s) => s.text);
   const words = cues.size ? ` (words such as ${[...cues].slice(0, 3).map((c) => `“${c}”`).join(", ")})` : "";
   // A hypothetical answer tells no story, and its fit is capped (gradeOffline): the rationale says why.
-  const subject = a.hypothetical ? "this answer" : "this story";
+  const subject = a.hypothetical ? "answer" : "story";
   const ranked = fit.rank === 1
-    ? `Of the 16 principles, ${subject} reads most like ${principle.name}${words}.`
-    : `${subject[0]!.toUpperCase()}${subject.slice(1)} ranks ${fit.rank} of 16 for ${principle.name}${words}; a strong ${principle.name} story shows: ${principle.strongSignals[0]?.toLowerCase()}.`;
+    ? `Of the 16 principles, this ${subject} reads most like ${principle.name}${words}.`
+    : `This ${subject} ranks ${fit.rank} of 16 for ${principle.name}${words}; a strong ${principle.name} story shows: ${principle.strongSignals[0]?.toLowerCase()}.`;
   const rationale = a.hypothetical ? `Fit is at most 1: the answer tells what you would do, not a time you did it. ${ranked}` : ranked;
   return {
     sentences: a.sentences.map((s, index) => ({ index, part: s.label })),
