@@ -53,6 +53,12 @@ export interface GradeHooks {
   signal?: AbortSignal;
   /** false: grade but store nothing (an example sent from the API reference page stays out of history). */
   save?: boolean;
+  /**
+   * Held around each model call and nothing else: a batch bounds its model calls in flight with it,
+   * so one row's analysis and save overlap other rows' calls instead of holding a call's place.
+   * The release is given the call's error when it failed (a rate limit pauses the batch first).
+   */
+  modelSlot?: () => Promise<(failure?: unknown) => void>;
 }
 
 /**
@@ -210,11 +216,23 @@ export function createGradingService(deps: GradingDeps): GradingService {
       await hooks.onAnalysis?.(analysis);
       const request = { answer, question, principle, analysis };
       const signal = hooks.signal ? { signal: hooks.signal } : {};
+      const inSlot = async <T>(call: () => Promise<T>): Promise<T> => {
+        const release = await hooks.modelSlot?.();
+        try {
+          const result = await call();
+          release?.();
+          return result;
+        } catch (err) {
+          release?.(err);
+          throw err;
+        }
+      };
       let outcomes: GradeOutcome[];
       if (samples === 1) {
-        outcomes = [hooks.onPartial && grader.gradeStream ? await grader.gradeStream(request, hooks.onPartial, signal) : await grader.grade(request, signal)];
+        const { onPartial } = hooks;
+        outcomes = [await inSlot(() => (onPartial && grader.gradeStream ? grader.gradeStream(request, onPartial, signal) : grader.grade(request, signal)))];
       } else {
-        outcomes = await Promise.all(Array.from({ length: samples }, () => grader.grade(request, { temperature: SAMPLE_TEMPERATURE, ...signal })));
+        outcomes = await Promise.all(Array.from({ length: samples }, () => inSlot(() => grader.grade(request, { temperature: SAMPLE_TEMPERATURE, ...signal }))));
       }
       const aggregated = samples > 1 ? aggregateSamples(outcomes.map((o) => o.grade)) : null;
       const grade = aggregated?.grade ?? outcomes[0]!.grade;
@@ -225,7 +243,7 @@ export function createGradingService(deps: GradingDeps): GradingService {
       const { ignored } = relabelled;
       // Relabelling recounts the length from the words; a recording's real length stands.
       const labelled = delivery ? withSpokenLength(relabelled.analysis, delivery, deps.length) : relabelled.analysis;
-      const barRaise = mode === "bar-raiser" ? await (grader.barRaise ?? offlineBarRaise)({ ...request, analysis: labelled }, grade, signal) : null;
+      const barRaise = mode === "bar-raiser" ? await inSlot(() => (grader.barRaise ?? offlineBarRaise)({ ...request, analysis: labelled }, grade, signal)) : null;
       usage = addUsage(usage, barRaise?.usage ?? null);
       const repaired = [...new Set([...outcomes.flatMap((o) => o.repaired ?? []), ...(barRaise?.repaired ?? [])])];
       let feedback = assembleFeedback({

@@ -1,7 +1,8 @@
 /**
- * Concurrency for batch grading: a fixed pool of workers pulling rows from one source (at most N
- * model calls in flight), and a shared gate that every worker waits on after a rate-limit answer,
- * so one 429 slows the whole batch down instead of each worker hammering the provider in turn.
+ * Concurrency for batch grading: a fixed pool of workers pulling rows from one source, a semaphore
+ * that keeps at most N model calls in flight, and a shared gate that every worker waits on after a
+ * rate-limit answer, so one 429 slows the whole batch down instead of each worker hammering the
+ * provider in turn.
  */
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -25,6 +26,36 @@ export function createGate(now: () => number = Date.now): Gate {
     },
     pause(ms) {
       until = Math.max(until, now() + Math.max(0, ms));
+    },
+  };
+}
+
+export interface Semaphore {
+  /** Resolves, in the order asked, to the release of one of the permits. */
+  acquire(): Promise<() => void>;
+}
+
+/** At most `permits` holders at once; waiters are served first come, first served. */
+export function createSemaphore(permits: number): Semaphore {
+  let free = Math.max(1, permits);
+  const waiting: Array<() => void> = [];
+  const release = () => {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    };
+  };
+  return {
+    acquire() {
+      if (free > 0) {
+        free--;
+        return Promise.resolve(release());
+      }
+      return new Promise((resolve) => waiting.push(() => resolve(release())));
     },
   };
 }

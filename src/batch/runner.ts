@@ -1,6 +1,6 @@
 /**
  * Grades a job's pending rows through the grading service (same validation, grounding, scoring and
- * cache as POST /v1/grade), at most `concurrency` at a time. A row that fails gets its error
+ * cache as POST /v1/grade), with at most `concurrency` model calls in flight. A row that fails gets its error
  * recorded and the batch goes on. Outcomes are written in small transactions; a row is only
  * "done" once its grading is stored, so a killed run re-grades nothing it already recorded, and a
  * grading stored just before the kill comes back from the cache (LLM mode).
@@ -11,7 +11,7 @@ import { type GradingService } from "../grading.js";
 import type { BatchCounts, BatchStore, JobOwner, PendingRow, RowOutcome } from "../store/batch-types.js";
 import { StoreError } from "../store/faults.js";
 import { acquireLease, checkGrader } from "./lease.js";
-import { createGate, runPool } from "./limiter.js";
+import { createGate, createSemaphore, runPool } from "./limiter.js";
 import { byOrdinal } from "./pager.js";
 
 export interface RetryPolicy {
@@ -54,6 +54,11 @@ export interface RunnerDeps {
 }
 
 const PAGE = 256;
+/**
+ * Rows in flight for each model call allowed: while `concurrency` rows wait on the model, as many
+ * more are analysed or stored, so a finished call's slot goes to a row that is ready to send.
+ */
+const ROWS_PER_CALL = 2;
 const FLUSH_ROWS = 64;
 const FLUSH_MS = 200;
 
@@ -91,6 +96,31 @@ async function gradePending(deps: RunnerDeps, jobId: string, options: RunOptions
   const start = await batches.counts(jobId);
   const progress: Progress = { total: start.total, done: start.done, failed: start.error, thisRun: 0, startedAt: Date.now(), retries: 0 };
   const gate = createGate();
+  const calls = createSemaphore(options.concurrency);
+  const rateLimited = (err: unknown): err is ModelError => err instanceof ModelError && err.code === "model_rate_limited";
+  /**
+   * A model call's slot for a row's `attempt`, once no rate-limit pause is in effect (checked again
+   * after the wait: a pause may begin meanwhile). A call the provider rate-limits pauses every row
+   * before its slot is handed on, so no other call slips out during the pause.
+   */
+  const modelSlot = async (attempt: number): Promise<(failure?: unknown) => void> => {
+    for (;;) {
+      await gate.ready();
+      const release = await calls.acquire();
+      if (gate.pausedUntil > Date.now()) {
+        release();
+        continue;
+      }
+      return (failure) => {
+        if (rateLimited(failure) && attempt < retry.attempts) {
+          // Retry-After from the provider when it sent one, else exponential backoff with jitter.
+          const backoff = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
+          gate.pause(failure.retryAfter !== undefined ? failure.retryAfter * 1000 : backoff);
+        }
+        release();
+      };
+    }
+  };
 
   let buffer: RowOutcome[] = [];
   let lastFlush = Date.now();
@@ -110,20 +140,17 @@ async function gradePending(deps: RunnerDeps, jobId: string, options: RunOptions
   /** The row's outcome, or null when no slot was given (stopping): the row stays pending. */
   async function gradeRow(row: PendingRow): Promise<RowOutcome | null> {
     for (let attempt = 1; ; attempt++) {
-      await gate.ready();
       const release = options.slot ? await options.slot() : () => {};
       if (!release) {
         refused = true;
         return null;
       }
       try {
-        const feedback = await grading.grade({ answer: row.answer ?? "", principle: row.principle ?? "", question: row.question });
+        const feedback = await grading.grade({ answer: row.answer ?? "", principle: row.principle ?? "", question: row.question }, { modelSlot: () => modelSlot(attempt) });
         return { ordinal: row.ordinal, status: "done", gradingId: feedback.id, cached: feedback.meta.cached };
       } catch (err) {
-        if (err instanceof ModelError && err.code === "model_rate_limited" && attempt < retry.attempts) {
-          // Retry-After from the provider when it sent one, else exponential backoff with jitter.
-          const backoff = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
-          gate.pause(err.retryAfter !== undefined ? err.retryAfter * 1000 : backoff);
+        // The slot's release has paused the batch already.
+        if (rateLimited(err) && attempt < retry.attempts) {
           progress.retries++;
           continue;
         }
@@ -137,7 +164,7 @@ async function gradePending(deps: RunnerDeps, jobId: string, options: RunOptions
 
   await runPool(
     pendingRows(batches, jobId),
-    options.concurrency,
+    options.concurrency * ROWS_PER_CALL,
     async (row) => {
       try {
         const outcome = await gradeRow(row);

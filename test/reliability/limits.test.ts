@@ -157,8 +157,8 @@ describe("batch rows inside the grading gate", () => {
     const rows = Array.from({ length: 12 }, (_, i) => ({ id: `r${i}`, principle: "ownership", answer: answer() }));
     const res = await app.request("/v1/batches", { method: "POST", headers: JSON_HEADERS, body: JSON.stringify(rows) });
     expect(res.status).toBe(202);
-    // The runner's 4 workers hold 3 slots (the batch share) and the 4th waits.
-    await expect.poll(() => gate.stats()).toMatchObject({ running: 3, batchRunning: 3, batchQueued: 1 });
+    // The runner's 8 row workers (2 for each of its 4 model calls) hold 3 slots (the batch share) and 5 wait.
+    await expect.poll(() => gate.stats()).toMatchObject({ running: 3, batchRunning: 3, batchQueued: 5 });
     const interactive = gradeJson(app);
     await expect.poll(() => grader.started).toBe(4);
     expect(gate.stats()).toMatchObject({ running: 4, batchRunning: 3 });
