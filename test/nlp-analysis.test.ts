@@ -92,6 +92,13 @@ describe("offline feedback is about this answer", () => {
     expect(step).toContain("I decided to profile the slowest query first");
   });
 
+  it("quotes the words, not the markdown around them", async () => {
+    const { grade: g } = await grade("**Situation**: our checkout was failing for 4% of users.\n- **Action**: I decided to profile the slowest query first.\n- **Result**: errors fell to 0.2%.");
+    const step = g.followUps.find((q) => q.includes("I decided to profile"));
+    expect(step).toContain("“Action: I decided to profile the slowest query first”");
+    expect(g.followUps.join(" ")).not.toContain("*");
+  });
+
   it("asks for the goal and the ending in the answer's own words, so two answers get different questions", async () => {
     const answers = [
       "Our warehouse in Leeds shipped the wrong pallets twice a week. I rebuilt the picking list with the shift leads. I also moved the scanners next to the loading bay.",

@@ -23,9 +23,9 @@ const DECISION = new Set(["decide", "choose", "propose", "suggest", "recommend",
 const DISAGREEMENT = new Set(["disagree", "disagreement", "object", "objection", "argue", "argument", "pushback", "resist", "resistance", "oppose", "conflict", "challenge", "sceptical", "skeptical", "debate", "overrule", "contradict", "reject", "unconvinced"]);
 
 const clamp = (n: number) => Math.max(0, Math.min(4, n));
-/** A quote of the candidate's own words, cut at a word boundary. */
+/** A quote of the candidate's own words, cut at a word boundary, without list or bold markup ("- **Result**: …"). */
 export function quote(s: string): string {
-  const text = s.replace(/^[-*•]\s*/u, "").replace(/[.!?,;:]+$/u, "");
+  const text = s.replace(/\*\*|__/gu, "").replace(/^[-*•]\s*/u, "").replace(/[.!?,;:]+$/u, "");
   if (text.length <= 90) return `“${text}”`;
   const cut = text.slice(0, 88);
   return `“${cut.slice(0, Math.max(cut.lastIndexOf(" "), 60))}…”`;
