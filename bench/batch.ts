@@ -93,9 +93,13 @@ export async function live(dir: string): Promise<LiveBatchResult> {
 
   const job = await createJobFromRows(batches, grading.grader, rows);
   const t0 = performance.now();
+  const cpu0 = process.threadCpuUsage();
   const counts = await runJob({ batches, grading }, job.id, { owner, concurrency: CONCURRENCY });
   const seconds = (performance.now() - t0) / 1000;
-  console.log(`live:   ${N} answers, concurrency ${CONCURRENCY}, ${LATENCY_MS} ms mock latency: ${seconds.toFixed(2)} s wall (ideal ${ideal.toFixed(1)} s): ratio ${(seconds / ideal).toFixed(3)}× (goal ≤ 1.10×); ${counts.done} graded, ${counts.error} failed`);
+  const cpu = process.threadCpuUsage(cpu0);
+  // The main thread's CPU per row: what each call's slot waits behind when calls end together.
+  const perRowMs = (cpu.user + cpu.system) / 1000 / N;
+  console.log(`live:   ${N} answers, concurrency ${CONCURRENCY}, ${LATENCY_MS} ms mock latency: ${seconds.toFixed(2)} s wall (ideal ${ideal.toFixed(1)} s): ratio ${(seconds / ideal).toFixed(3)}× (goal ≤ 1.10×); ${counts.done} graded, ${counts.error} failed; main thread ${perRowMs.toFixed(2)} ms CPU per row`);
 
   const again = await createJobFromRows(batches, grading.grader, rows);
   const t1 = performance.now();

@@ -56,9 +56,10 @@ export interface GradeHooks {
   /**
    * Held around each model call and nothing else: a batch bounds its model calls in flight with it,
    * so one row's analysis and save overlap other rows' calls instead of holding a call's place.
-   * The release is given the call's error when it failed (a rate limit pauses the batch first).
+   * The release is given the call's error when it failed (a rate limit pauses the batch first);
+   * the grading goes on once the promise it may return settles.
    */
-  modelSlot?: () => Promise<(failure?: unknown) => void>;
+  modelSlot?: () => Promise<(failure?: unknown) => void | Promise<void>>;
 }
 
 /**
@@ -220,10 +221,10 @@ export function createGradingService(deps: GradingDeps): GradingService {
         const release = await hooks.modelSlot?.();
         try {
           const result = await call();
-          release?.();
+          await release?.();
           return result;
         } catch (err) {
-          release?.(err);
+          await release?.(err);
           throw err;
         }
       };

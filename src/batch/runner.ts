@@ -101,9 +101,11 @@ async function gradePending(deps: RunnerDeps, jobId: string, options: RunOptions
   /**
    * A model call's slot for a row's `attempt`, once no rate-limit pause is in effect (checked again
    * after the wait: a pause may begin meanwhile). A call the provider rate-limits pauses every row
-   * before its slot is handed on, so no other call slips out during the pause.
+   * before its slot is handed on, so no other call slips out during the pause. After a reply the
+   * row's own work (grounding, storing) waits for pending I/O: when many replies arrive together,
+   * each frees its slot for the next call before any row's local work runs.
    */
-  const modelSlot = async (attempt: number): Promise<(failure?: unknown) => void> => {
+  const modelSlot = async (attempt: number): Promise<(failure?: unknown) => Promise<void>> => {
     for (;;) {
       await gate.ready();
       const release = await calls.acquire();
@@ -118,6 +120,7 @@ async function gradePending(deps: RunnerDeps, jobId: string, options: RunOptions
           gate.pause(failure.retryAfter !== undefined ? failure.retryAfter * 1000 : backoff);
         }
         release();
+        return yieldToEventLoop();
       };
     }
   };
