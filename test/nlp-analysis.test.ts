@@ -95,7 +95,7 @@ describe("offline feedback is about this answer", () => {
   it("quotes the words, not the markdown around them", async () => {
     const { grade: g } = await grade("**Situation**: our checkout was failing for 4% of users.\n- **Action**: I decided to profile the slowest query first.\n- **Result**: errors fell to 0.2%.");
     const step = g.followUps.find((q) => q.includes("I decided to profile"));
-    expect(step).toContain("“Action: I decided to profile the slowest query first”");
+    expect(step).toContain("“I decided to profile the slowest query first”");
     expect(g.followUps.join(" ")).not.toContain("*");
   });
 

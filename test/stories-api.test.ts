@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { PRINCIPLES } from "../src/core/principles.js";
 import { FeedbackSchema } from "../src/core/feedback.js";
+import { defaultTitle } from "../src/practice/bank.js";
 import { buildTestApp, postGrade, SAMPLE_ANSWER, type TestApp } from "./support/app.js";
 
 const EDITED = SAMPLE_ANSWER.replace("I learned that data beats opinions in a disagreement.", "It cut support tickets by 30% in the month after. I learned that data beats opinions in a disagreement.");
@@ -58,6 +59,17 @@ describe("storyId on grading", () => {
     expect(stream.json.error.code).toBe("story_not_found");
     expect((await call(app, "GET", "/v1/gradings")).json.items).toEqual([]);
     expect((await call(app, "GET", "/v1/stories")).json.stories).toEqual([]);
+  });
+});
+
+describe("the default title", () => {
+  it("is the answer's first words without the markup pasted from notes", () => {
+    expect(defaultTitle("- **Situation**: In my last role at Acme, I was the tech lead")).toBe("In my last role at Acme, I was…");
+    expect(defaultTitle("1. Task: cut the error rate.")).toBe("cut the error rate");
+    expect(defaultTitle("Salt was the issue")).toBe("Salt was the issue");
+    expect(defaultTitle("Action-oriented people ran it")).toBe("Action-oriented people ran it");
+    expect(defaultTitle("Result — errors fell")).toBe("errors fell");
+    expect(defaultTitle("**")).toBe("Untitled story");
   });
 });
 

@@ -12,6 +12,7 @@ import { judgeFit, principleFeatures } from "../core/principle-fit.js";
 import type { Principle } from "../core/principles.js";
 import { STAR_PARTS, type LabelledSentence, type StarPart } from "../core/star-split.js";
 import { calibrate, type Calibrated } from "../core/calibration.js";
+import { plainWords } from "../core/plain-words.js";
 
 type PartGrade = ModelGrade[StarPart];
 
@@ -23,9 +24,9 @@ const DECISION = new Set(["decide", "choose", "propose", "suggest", "recommend",
 const DISAGREEMENT = new Set(["disagree", "disagreement", "object", "objection", "argue", "argument", "pushback", "resist", "resistance", "oppose", "conflict", "challenge", "sceptical", "skeptical", "debate", "overrule", "contradict", "reject", "unconvinced"]);
 
 const clamp = (n: number) => Math.max(0, Math.min(4, n));
-/** A quote of the candidate's own words, cut at a word boundary, without list or bold markup ("- **Result**: …"). */
+/** A quote of the candidate's own words, cut at a word boundary, without the markup around them. */
 export function quote(s: string): string {
-  const text = s.replace(/\*\*|__/gu, "").replace(/^[-*•]\s*/u, "").replace(/[.!?,;:]+$/u, "");
+  const text = plainWords(s).replace(/[.!?,;:]+$/u, "");
   if (text.length <= 90) return `“${text}”`;
   const cut = text.slice(0, 88);
   return `“${cut.slice(0, Math.max(cut.lastIndexOf(" "), 60))}…”`;

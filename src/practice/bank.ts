@@ -9,6 +9,7 @@ import type { Band } from "../core/band.js";
 import { band } from "../core/score.js";
 import { PRINCIPLES, principleById } from "../core/principles.js";
 import { questionsFor, type BankQuestion } from "../core/questions.js";
+import { plainWords } from "../core/plain-words.js";
 
 /** One stored grading as a version of its story (no answer text beyond the opening). */
 export interface VersionRow {
@@ -73,9 +74,9 @@ const DEFAULT_TITLE_WORDS = 8;
 export const MAX_PRINCIPLES_PER_STORY = 3;
 export { DEFAULT_COVERAGE_TARGET } from "../config.js";
 
-/** The default title: the answer's first words, cut at a word boundary. */
+/** The default title: the answer's first words (without pasted markup), cut at a word boundary. */
 export function defaultTitle(opening: string): string {
-  const words = opening.trim().split(/\s+/u).filter(Boolean);
+  const words = plainWords(opening).split(/\s+/u).filter(Boolean);
   const head = words.slice(0, DEFAULT_TITLE_WORDS).join(" ").replace(/[,;:.!?—–-]+$/u, "");
   const title = head.length > 60 ? `${head.slice(0, 60).replace(/\s+\S*$/, "")}` : head;
   return (title || "Untitled story") + (words.length > DEFAULT_TITLE_WORDS || head.length > 60 ? "…" : "");
