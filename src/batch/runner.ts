@@ -1,7 +1,7 @@
 /**
  * Grades a job's pending rows through the grading service (same validation, grounding, scoring and
- * cache as POST /v1/grade), with at most `concurrency` model calls in flight. A row that fails gets its error
- * recorded and the batch goes on. Outcomes are written in small transactions; a row is only
+ * cache as POST /v1/grade), with at most `concurrency` model calls in flight. A row that fails gets
+ * its error recorded and the batch goes on. Outcomes are written in small transactions; a row is only
  * "done" once its grading is stored, so a killed run re-grades nothing it already recorded, and a
  * grading stored just before the kill comes back from the cache (LLM mode).
  */
@@ -97,32 +97,29 @@ async function gradePending(deps: RunnerDeps, jobId: string, options: RunOptions
   const progress: Progress = { total: start.total, done: start.done, failed: start.error, thisRun: 0, startedAt: Date.now(), retries: 0 };
   const gate = createGate();
   const calls = createSemaphore(options.concurrency);
-  const rateLimited = (err: unknown): err is ModelError => err instanceof ModelError && err.code === "model_rate_limited";
+  /** A rate-limited attempt that the row gets to try again. */
+  const retriesAfter = (err: unknown, attempt: number): err is ModelError =>
+    err instanceof ModelError && err.code === "model_rate_limited" && attempt < retry.attempts;
   /**
-   * A model call's slot for a row's `attempt`, once no rate-limit pause is in effect (checked again
-   * after the wait: a pause may begin meanwhile). A call the provider rate-limits pauses every row
-   * before its slot is handed on, so no other call slips out during the pause. After a reply the
-   * row's own work (grounding, storing) waits for pending I/O: when many replies arrive together,
-   * each frees its slot for the next call before any row's local work runs.
+   * A model call's slot for a row's `attempt`, once no rate-limit pause is in effect (a pause that
+   * began while it waited for the slot is waited out too). A call the provider rate-limits pauses
+   * every row before its slot is handed on, so no other call slips out during the pause. After a
+   * reply the row's own work (grounding, storing) waits for pending I/O: when many replies arrive
+   * together, each frees its slot for the next call before any row's local work runs.
    */
   const modelSlot = async (attempt: number): Promise<(failure?: unknown) => Promise<void>> => {
-    for (;;) {
-      await gate.ready();
-      const release = await calls.acquire();
-      if (gate.pausedUntil > Date.now()) {
-        release();
-        continue;
+    await gate.ready();
+    const release = await calls.acquire();
+    await gate.ready();
+    return (failure) => {
+      if (retriesAfter(failure, attempt)) {
+        // Retry-After from the provider when it sent one, else exponential backoff with jitter.
+        const backoff = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
+        gate.pause(failure.retryAfter !== undefined ? failure.retryAfter * 1000 : backoff);
       }
-      return (failure) => {
-        if (rateLimited(failure) && attempt < retry.attempts) {
-          // Retry-After from the provider when it sent one, else exponential backoff with jitter.
-          const backoff = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
-          gate.pause(failure.retryAfter !== undefined ? failure.retryAfter * 1000 : backoff);
-        }
-        release();
-        return yieldToEventLoop();
-      };
-    }
+      release();
+      return yieldToEventLoop();
+    };
   };
 
   let buffer: RowOutcome[] = [];
@@ -153,7 +150,7 @@ async function gradePending(deps: RunnerDeps, jobId: string, options: RunOptions
         return { ordinal: row.ordinal, status: "done", gradingId: feedback.id, cached: feedback.meta.cached };
       } catch (err) {
         // The slot's release has paused the batch already.
-        if (rateLimited(err) && attempt < retry.attempts) {
+        if (retriesAfter(err, attempt)) {
           progress.retries++;
           continue;
         }
