@@ -47,10 +47,20 @@ export async function startMockModel(options: { latencyMs?: number } = {}): Prom
   const server: Server = createServer((req, res) => {
     state.inflight++;
     state.maxInflight = Math.max(state.maxInflight, state.inflight);
-    res.on("close", () => {
+    // A call ends when its response is sent or its client hangs up. The hang-up is taken from the
+    // client's FIN ('end', handled before the next socket's data) rather than from 'close', which
+    // Node emits a loop phase later: when this process is slow, a stalled loop would otherwise
+    // see the caller's next calls arrive before the calls it already cancelled had ended.
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      req.socket.off("end", end);
       state.inflight--;
       if (!res.writableFinished) state.abandoned++;
-    });
+    };
+    req.socket.once("end", end);
+    res.on("close", end);
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
