@@ -20,13 +20,18 @@ if (major < required) {
 const args = process.argv.slice(2);
 const command = args.find((a) => !a.startsWith("-"));
 
-// A batch streams through the process, but V8 grows its reserved heap to ~200 MB over the run
-// unless told otherwise; a cap makes it collect instead (100k rows: ~480 MB peak RSS uncapped, 251 MB
-// at 160 MB once the NLP model came in, 229 MB at 128 MB).
-// execve keeps the PID, so signals and kill -9 still reach the real program. The server (`serve`)
-// holds many concurrent gradings and keeps V8's default.
-const HEAP_FLAGS = ["--max-old-space-size=128", "--max-semi-space-size=2"];
-if (command !== "serve" && !process.execArgv.some((a) => a.startsWith("--max-old-space-size"))) {
+// V8's heap sizes, set by re-executing this process with flags (execve keeps the PID, so signals
+// and kill -9 still reach the real program); skipped when the caller set them.
+// - Commands (grade, eval, …): a batch streams through the process, but V8 grows its reserved heap
+//   to ~200 MB over the run unless told otherwise; a cap makes it collect instead (100k rows:
+//   ~480 MB peak RSS uncapped, 229 MB at 128 MB).
+// - The server (`serve`) holds many concurrent gradings, so its old space keeps V8's default. Its
+//   young generation does not: Node 24 sizes it from the machine's memory (64 MB semi-spaces on a
+//   24 GB machine, 128 MB per thread, the analysis thread included). 16 MB serves the same load
+//   with ~200 MB less peak RSS (docs/PERFORMANCE.md).
+const HEAP_FLAGS = command === "serve" ? ["--max-semi-space-size=16"] : ["--max-old-space-size=128", "--max-semi-space-size=2"];
+const callerSetHeap = process.execArgv.some((a) => /^--max-(old|semi)-space-size/.test(a));
+if (!callerSetHeap && typeof process.execve === "function") {
   process.execve(process.execPath, [process.execPath, ...HEAP_FLAGS, ...process.execArgv, self, ...args], process.env);
 }
 
