@@ -16,7 +16,7 @@ import { runJob } from "../batch/runner.js";
 import type { BatchStore } from "../store/batch-types.js";
 import { printable } from "../core/control-chars.js";
 import { CliError, EXIT, openContext, type CliContext, type CliIO } from "./context.js";
-import { ioReason, prepareOutput, writeChunks, writeOutput, type OutputTarget } from "./output-target.js";
+import { ioReason, oneChunk, prepareOutput, writeChunks, writeOutput, type OutputTarget } from "./output-target.js";
 import { submitToOpenAi } from "./provider.js";
 
 export function positiveInt(max: number) {
@@ -57,10 +57,6 @@ export async function prepareOutputs(o: OutputOptions, protectedPaths: readonly 
   };
 }
 
-async function* single(text: Promise<string>): AsyncGenerator<string> {
-  yield await text;
-}
-
 /** Write the job's results to --out (or stdout) and the report to --report; with --rewrite, each answer's rewrite too. */
 export async function emitResults(io: CliIO, batches: BatchStore, jobId: string, o: OutputOptions, targets: OutputTargets, rewriting?: Rewriting): Promise<void> {
   const lines = o.rewrite && rewriting ? rewrittenResultLines(batches, jobId, o.format, rewriting) : resultLines(batches, jobId, o.format);
@@ -70,7 +66,7 @@ export async function emitResults(io: CliIO, batches: BatchStore, jobId: string,
       throw new CliError(`cannot write the results to standard output: ${ioReason(err)}`, EXIT.io);
     });
   }
-  if (targets.report) await writeOutput(targets.report, single(buildReport(batches, jobId)));
+  if (targets.report) await writeOutput(targets.report, oneChunk(buildReport(batches, jobId)));
 }
 
 /**

@@ -18,6 +18,7 @@ import { registerEval } from "./eval.js";
 import { registerGrade } from "./grade.js";
 import { registerMcp } from "./mcp.js";
 import { registerServe } from "./serve.js";
+import { registerStories } from "./stories.js";
 import pkg from "../../package.json" with { type: "json" };
 
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
@@ -37,6 +38,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   registerGrade(program, io, setExit);
   registerBatch(program, io, setExit);
   registerEval(program, io, setExit);
+  registerStories(program, io, setExit);
   registerData(program, io, setExit);
   registerDoctor(program, io, setExit);
   registerMcp(program, io, setExit);

@@ -113,6 +113,11 @@ function writable(target: Writable): Promise<void> {
   });
 }
 
+/** One text (or the promise of one) as the chunk stream the writers below take. */
+export async function* oneChunk(text: string | Promise<string>): AsyncGenerator<string> {
+  yield await text;
+}
+
 /**
  * Write every chunk to `target`, waiting when it is full. A failed write (a full disk, a closed pipe,
  * /dev/full) rejects with that error instead of being emitted where nothing listens.

@@ -1,0 +1,128 @@
+/**
+ * `starcoach stories`: the story bank from the command line, for a candidate who grades prepared
+ * answers with `starcoach grade` (every graded answer is a story): the stories, the coverage of the
+ * 16 principles with what to practise next, and the Markdown export. The same use cases as the
+ * /stories page and the API (src/practice/stories.ts); `--json` prints the API's shapes.
+ */
+import type { Command } from "commander";
+import { existsSync } from "node:fs";
+import { printable } from "../core/control-chars.js";
+import { principleById } from "../core/principles.js";
+import { bankOverview, exportMarkdown, listStories, toSummary, type BankOverview, type StoryDeps } from "../practice/stories.js";
+import type { StoryDetail } from "../practice/bank.js";
+import { openSqlite } from "../store/sqlite.js";
+import { cliConfig, CliError, EXIT, type CliIO } from "./context.js";
+import { ioReason, oneChunk, prepareOutput, writeChunks, writeOutput } from "./output-target.js";
+
+interface BankFlags {
+  db?: string;
+  json?: boolean;
+  out?: string;
+}
+
+/**
+ * Run `use` on the bank. Reading never creates the database: a file that does not exist yet is an
+ * empty bank (an empty in-memory database, so the same code answers).
+ */
+async function withBank<T>(io: CliIO, flags: BankFlags, use: (deps: StoryDeps) => Promise<T>): Promise<T> {
+  const config = cliConfig(io.env, flags);
+  const { store, stories, close } = openSqlite(existsSync(config.dbFile) ? config.dbFile : ":memory:");
+  try {
+    return await use({ store, stories, coverageTarget: config.coverageTarget });
+  } finally {
+    await close();
+  }
+}
+
+async function print(io: CliIO, text: string): Promise<void> {
+  await writeChunks(io.stdout, oneChunk(text)).catch((err: unknown) => {
+    throw new CliError(`cannot write to standard output: ${ioReason(err)}`, EXIT.io);
+  });
+}
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+/** A story's own words on one line, with anything a terminal would act on made visible. */
+const shown = (text: string, maxLength = 100) => printable(text.replace(/\s+/g, " ").trim(), { maxLength });
+
+const NO_STORIES = "No stories yet: grade an answer (`starcoach grade FILE`, or the web form) to start one.\n";
+
+export function storyLines(stories: readonly StoryDetail[]): string {
+  if (!stories.length) return NO_STORIES;
+  const lines = [`${plural(stories.length, "story", "stories")}, most recently practised first:`, ""];
+  for (const s of stories) {
+    const versions = s.versions > 1 ? `${plural(s.versions, "version")} (${s.trend.join(" → ")})` : "1 version";
+    lines.push(`  ${String(s.best.score).padStart(3)}/100  ${shown(s.title)}`);
+    lines.push(`           ${s.principles.map((p) => principleById(p).name).join(", ")} · ${versions} · last practised ${s.updatedAt.slice(0, 10)} · id ${s.id}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function coverageLines({ coverage, warnings, next }: BankOverview): string {
+  const count = (status: string) => coverage.principles.filter((p) => p.status === status).length;
+  const width = Math.max(...coverage.principles.map((p) => p.name.length));
+  const lines = [
+    `Coverage of the ${coverage.principles.length} principles (target: ${plural(coverage.target, "story", "stories")} each): ${count("covered")} covered, ${count("thin")} thin, ${count("missing")} missing.`,
+    "",
+    ...coverage.principles.map((p) => `  ${p.status.padEnd(7)}  ${p.name.padEnd(width)}  ${p.stories ? `${plural(p.stories, "story", "stories")}, best ${p.bestScore}/100` : "—"}`),
+  ];
+  if (warnings.length) lines.push("", "Warnings:", ...warnings.map((w) => `  - ${shown(w.message, 400)}`));
+  if (next.length) {
+    lines.push("", "Practise next:");
+    next.forEach((n, i) => {
+      lines.push(`  ${i + 1}. ${n.principle.name}: ${n.reason}`);
+      if (n.question) lines.push(`     “${n.question.text}”`);
+    });
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function registerStories(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  const stories = program
+    .command("stories")
+    .summary("the story bank: list, coverage, export")
+    .description("The story bank in the SQLite database (STARCOACH_DB or --db): every graded answer is a story, and re-grades of it are its versions.");
+  const dbOption = ["--db <file>", "SQLite database file (overrides STARCOACH_DB)"] as const;
+
+  stories
+    .command("list", { isDefault: true })
+    .description("List the stories, most recently practised first: best score, title, principles, versions with their score trend, last practice, id.")
+    .option(...dbOption)
+    .option("--json", "print { stories: [...] } as GET /v1/stories does")
+    .action(async (flags: BankFlags) => {
+      const all = await withBank(io, flags, (deps) => listStories(deps));
+      await print(io, flags.json ? json({ stories: all.map(toSummary) }) : storyLines(all));
+      setExit(EXIT.ok);
+    });
+
+  stories
+    .command("coverage")
+    .description(
+      "Which of the 16 principles your stories cover (missing, thin: fewer than STARCOACH_COVERAGE_TARGET stories, covered), " +
+        "stories stretched over too many principles or telling the same story, and what to practise next with a question.",
+    )
+    .option(...dbOption)
+    .option("--json", "print { target, principles: [...] } as GET /v1/coverage does")
+    .action(async (flags: BankFlags) => {
+      const overview = await withBank(io, flags, (deps) => bankOverview(deps));
+      await print(io, flags.json ? json(overview.coverage) : coverageLines(overview));
+      setExit(EXIT.ok);
+    });
+
+  stories
+    .command("export")
+    .description("Write the bank as Markdown (each story's best version, its principles, its top fixes), as GET /v1/stories/export.md does.")
+    .option(...dbOption)
+    .option("--out <file>", "write to this file (replaced atomically) instead of standard output")
+    .action(async (flags: BankFlags) => {
+      const target = flags.out ? await prepareOutput(flags.out, "--out") : null;
+      const markdown = await withBank(io, flags, (deps) => exportMarkdown(deps));
+      if (target) {
+        await writeOutput(target, oneChunk(markdown));
+        io.stderr.write(`starcoach: story bank written to ${printable(flags.out!)}\n`);
+      } else {
+        await print(io, io.stdout.isTTY ? printable(markdown, { keepNewlines: true }) : markdown);
+      }
+      setExit(EXIT.ok);
+    });
+}
