@@ -1,11 +1,24 @@
 /** Configuration, parsed once from the environment with zod; a bad value fails fast with its name. */
 import { z } from "zod";
+import { printable } from "./core/control-chars.js";
 import { pricesFor, type TokenPrices } from "./core/cost.js";
 import { DEFAULT_LENGTH } from "./core/length.js";
 import { REASONING_EFFORTS, STRUCTURED_MODES, type ReasoningEffort, type StructuredSetting } from "./grader/types.js";
 
-const intFrom = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+/** A whole number from min to max; every way of missing says so (not zod's "expected number, received NaN"). */
+const intIn = (min: number, max: number) => {
+  const error = `use a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+};
+const intFrom = (fallback: number, min: number, max: number) => intIn(min, max).default(fallback);
+/** Any number (decimals allowed) within a range. */
+const numberIn = (min: number, max: number) => {
+  const error = `use a number from ${min} to ${max}`;
+  return z.coerce.number({ error }).min(min, { error }).max(max, { error });
+};
+const DB_MAX_MB = "use a size in MB above 0, at most 1000000 (decimals allowed)";
+/** An http(s) URL, e.g. an OpenAI-compatible server's base URL with its /v1. */
+const baseUrl = () => z.url({ protocol: /^https?$/, error: "use a full http(s) URL, e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1" });
 
 /** One STARCOACH_ALLOWED_HOSTS entry: a name or IP literal, optionally with a port; or `*` (any). */
 const HOST_ENTRY = /^(\*|(\[[0-9a-f:.]+\]|[a-z0-9_.-]+)(:\d{1,5})?)$/;
@@ -21,22 +34,22 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   STARCOACH_DB: z.string().min(1).default(".data/starcoach.db"),
   // Cap on the SQLite file's size in MB (decimals allowed); over it, writes answer 507 storage_full.
-  STARCOACH_DB_MAX_MB: z.coerce.number().positive().max(1_000_000).optional(),
+  STARCOACH_DB_MAX_MB: z.coerce.number({ error: DB_MAX_MB }).positive({ error: DB_MAX_MB }).max(1_000_000, { error: DB_MAX_MB }).optional(),
   OPENAI_API_KEY: z.string().optional(),
-  OPENAI_BASE_URL: z.url().optional(),
+  OPENAI_BASE_URL: baseUrl().optional(),
   STARCOACH_MODEL: z.string().min(1).default("gpt-4.1-mini"),
   STARCOACH_OFFLINE: z.enum(["0", "1", "true", "false", ""]).optional(),
   // Cost per graded answer (meta.cost): US dollars per million input / output tokens.
-  STARCOACH_PRICE_INPUT: z.coerce.number().min(0).max(10_000).optional(),
-  STARCOACH_PRICE_OUTPUT: z.coerce.number().min(0).max(10_000).optional(),
+  STARCOACH_PRICE_INPUT: numberIn(0, 10_000).optional(),
+  STARCOACH_PRICE_OUTPUT: numberIn(0, 10_000).optional(),
   STARCOACH_MODEL_TIMEOUT_MS: intFrom(60_000, 100, 600_000),
   STARCOACH_MODEL_RETRIES: intFrom(2, 0, 10),
   // Local and other OpenAI-compatible servers (README: "Run it with a local model").
   STARCOACH_STRUCTURED: z.enum(["auto", ...STRUCTURED_MODES]).default("auto"),
   STARCOACH_REASONING_EFFORT: z.enum(REASONING_EFFORTS).optional(),
-  STARCOACH_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(256).max(200_000).optional(),
+  STARCOACH_MAX_OUTPUT_TOKENS: intIn(256, 200_000).optional(),
   // Speech to text for spoken answers: an OpenAI-compatible /audio/transcriptions endpoint.
-  STARCOACH_TRANSCRIBE_BASE_URL: z.url().optional(),
+  STARCOACH_TRANSCRIBE_BASE_URL: baseUrl().optional(),
   STARCOACH_TRANSCRIBE_MODEL: z.string().min(1).default("whisper-1"),
   STARCOACH_TRANSCRIBE_API_KEY: z.string().optional(),
   STARCOACH_TRANSCRIBE_TIMEOUT_MS: intFrom(120_000, 1_000, 600_000),
@@ -49,7 +62,7 @@ const EnvSchema = z.object({
   // Reliability and security (docs/RELIABILITY.md).
   STARCOACH_API_TOKEN: z.string().min(16, "use at least 16 characters (e.g. `openssl rand -hex 32`)").optional(),
   STARCOACH_RATE_LIMIT: intFrom(DEFAULTS.rateLimitPerMinute, 0, 100_000),
-  STARCOACH_BATCH_ROWS_PER_HOUR: z.coerce.number().int().min(0).max(10_000_000).optional(),
+  STARCOACH_BATCH_ROWS_PER_HOUR: intIn(0, 10_000_000).optional(),
   STARCOACH_MAX_CONCURRENT: intFrom(DEFAULTS.maxConcurrent, 1, 10_000),
   STARCOACH_MAX_QUEUE: intFrom(DEFAULTS.maxQueue, 0, 100_000),
   STARCOACH_QUEUE_TIMEOUT_MS: intFrom(DEFAULTS.queueTimeoutMs, 100, 600_000),
@@ -69,7 +82,7 @@ const EnvSchema = z.object({
   STARCOACH_LOG_ANSWERS: z.enum(["0", "1", "true", "false"]).optional(),
   STARCOACH_SHUTDOWN_TIMEOUT_MS: intFrom(DEFAULTS.shutdownTimeoutMs, 0, 600_000),
   // Worker threads that analyse answers (Node only); 0: on the main thread. Unset: cores − 1, at least 1.
-  STARCOACH_ANALYSIS_THREADS: z.coerce.number().int().min(0).max(64).optional(),
+  STARCOACH_ANALYSIS_THREADS: intIn(0, 64).optional(),
 });
 
 const truthy = (v: string | undefined) => v === "1" || v === "true";
@@ -194,12 +207,22 @@ function hostPolicy(list: string[] | undefined, runtime: Runtime, host: string, 
   return token && !isLoopbackAddress(host) ? null : [];
 }
 
+/**
+ * A setting as the message names it: with the value given, for a person to spot the typo. Never
+ * a key or a token, and never the password in a URL.
+ */
+function given(name: string, env: Record<string, string | undefined>): string {
+  const value = env[name];
+  if (value === undefined || /KEY|TOKEN/.test(name)) return name;
+  return `${name}=${JSON.stringify(printable(value.replace(/\/\/[^/@\s]*@/, "//…@"), { maxLength: 60 }))}`;
+}
+
 export function loadConfig(env: Record<string, string | undefined>, runtime: Runtime = "node"): Config {
   // Empty strings mean "not set" (a common shell habit: OPENAI_BASE_URL= ).
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = EnvSchema.safeParse(cleaned);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    const problems = parsed.error.issues.map((i) => `${given(String(i.path[0]), cleaned)}: ${i.message}`).join("; ");
     throw new ConfigError(`Invalid configuration: ${problems}`);
   }
   const e = parsed.data;
