@@ -15,6 +15,8 @@ import { PRINCIPLE_IDS } from "../src/core/principles.js";
 import { questionsFor } from "../src/core/questions.js";
 import { MAX_ANSWER_CHARS } from "../src/grading.js";
 import { openSqlite } from "../src/store/sqlite.js";
+import type { StorySummary } from "../src/practice/bank.js";
+import { listStories, toSummary } from "../src/practice/stories.js";
 import { SAMPLE_ANSWER, tempDbFile } from "./support/app.js";
 import { startOpenAiServer, type OpenAiServer } from "./support/openai-server.js";
 import { startSlowModelServer } from "./support/slow-model-server.js";
@@ -59,10 +61,10 @@ describe("starcoach mcp (offline, no OPENAI_API_KEY)", () => {
     await s?.close();
   });
 
-  it("introduces itself and lists the four tools", async () => {
+  it("introduces itself and lists the five tools", async () => {
     expect(s.client.getServerVersion()?.name).toBe("starcoach");
     const { tools } = await s.client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(["grade_answer", "list_principles", "story_coverage", "suggest_question"]);
+    expect(tools.map((t) => t.name).sort()).toEqual(["grade_answer", "list_principles", "list_stories", "story_coverage", "suggest_question"]);
     const grade = tools.find((t) => t.name === "grade_answer")!;
     expect(grade.inputSchema.required).toEqual(["answer", "principle"]);
     expect(Object.keys(grade.inputSchema.properties ?? {})).toEqual(["answer", "principle", "question"]);
@@ -130,6 +132,23 @@ describe("starcoach mcp (offline, no OPENAI_API_KEY)", () => {
     expect(backbone).toMatchObject({ stories: 1, status: "thin", bestScore: expect.any(Number) });
     expect(coverage.principles.filter((p) => p.status === "missing")).toHaveLength(15);
     expect(textOf(r)).toContain("Thin: Have Backbone; Disagree and Commit (1).");
+  });
+
+  it("lists the stories: the graded answer is one, with its score, as the API lists it", async () => {
+    const r = await call(s, "list_stories");
+    expect(r.isError).toBeFalsy();
+    const { stories } = r.structuredContent as { stories: StorySummary[] };
+    expect(stories).toHaveLength(1);
+    const { stories: bank, close } = openSqlite(db);
+    try {
+      expect(stories).toEqual((await listStories({ stories: bank })).map(toSummary));
+    } finally {
+      await close();
+    }
+    const [story] = stories;
+    expect(story).toMatchObject({ principles: ["have-backbone-disagree-and-commit"], versions: 1, title: "In my last role at Acme, I was…" });
+    expect(textOf(r)).toContain(`1 story, most recently practised first:\n\n  ${String(story!.best.score).padStart(3)}/100  ${story!.title}\n`);
+    expect(textOf(r)).toContain(`Have Backbone; Disagree and Commit · 1 version · last practised ${story!.updatedAt.slice(0, 10)} · id ${story!.id}`);
   });
 
   it("lists the 16 principles", async () => {

@@ -7,9 +7,8 @@
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { printable } from "../core/control-chars.js";
-import { principleById } from "../core/principles.js";
-import { bankOverview, exportMarkdown, listStories, toSummary, type BankOverview, type StoryDeps } from "../practice/stories.js";
-import type { StoryDetail } from "../practice/bank.js";
+import { coverageLines, storyLines } from "../practice/bank-text.js";
+import { bankOverview, exportMarkdown, listStories, toSummary, type StoryDeps } from "../practice/stories.js";
 import { openSqlite } from "../store/sqlite.js";
 import { cliConfig, CliError, EXIT, type CliIO } from "./context.js";
 import { ioReason, oneChunk, prepareOutput, writeChunks, writeOutput } from "./output-target.js";
@@ -41,41 +40,6 @@ async function print(io: CliIO, text: string): Promise<void> {
 }
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-/** A story's own words on one line, with anything a terminal would act on made visible. */
-const shown = (text: string, maxLength = 100) => printable(text.replace(/\s+/g, " ").trim(), { maxLength });
-
-const NO_STORIES = "No stories yet: grade an answer (`starcoach grade FILE`, or the web form) to start one.\n";
-
-export function storyLines(stories: readonly StoryDetail[]): string {
-  if (!stories.length) return NO_STORIES;
-  const lines = [`${plural(stories.length, "story", "stories")}, most recently practised first:`, ""];
-  for (const s of stories) {
-    const versions = s.versions > 1 ? `${plural(s.versions, "version")} (${s.trend.join(" → ")})` : "1 version";
-    lines.push(`  ${String(s.best.score).padStart(3)}/100  ${shown(s.title)}`);
-    lines.push(`           ${s.principles.map((p) => principleById(p).name).join(", ")} · ${versions} · last practised ${s.updatedAt.slice(0, 10)} · id ${s.id}`);
-  }
-  return `${lines.join("\n")}\n`;
-}
-
-export function coverageLines({ coverage, warnings, next }: BankOverview): string {
-  const count = (status: string) => coverage.principles.filter((p) => p.status === status).length;
-  const width = Math.max(...coverage.principles.map((p) => p.name.length));
-  const lines = [
-    `Coverage of the ${coverage.principles.length} principles (target: ${plural(coverage.target, "story", "stories")} each): ${count("covered")} covered, ${count("thin")} thin, ${count("missing")} missing.`,
-    "",
-    ...coverage.principles.map((p) => `  ${p.status.padEnd(7)}  ${p.name.padEnd(width)}  ${p.stories ? `${plural(p.stories, "story", "stories")}, best ${p.bestScore}/100` : "—"}`),
-  ];
-  if (warnings.length) lines.push("", "Warnings:", ...warnings.map((w) => `  - ${shown(w.message, 400)}`));
-  if (next.length) {
-    lines.push("", "Practise next:");
-    next.forEach((n, i) => {
-      lines.push(`  ${i + 1}. ${n.principle.name}: ${n.reason}`);
-      if (n.question) lines.push(`     “${n.question.text}”`);
-    });
-  }
-  return `${lines.join("\n")}\n`;
-}
 
 export function registerStories(program: Command, io: CliIO, setExit: (code: number) => void): void {
   const stories = program

@@ -11,8 +11,9 @@
  * instead of showing their code. The success content of grade_answer is the Feedback of
  * POST /v1/grade (schema: FeedbackSchema, published in /openapi.json).
  *
- * story_coverage reads the story bank: every principle with the number of the candidate's stories
- * that serve it, so an assistant can say which principles still need a story.
+ * story_coverage and list_stories read the story bank: every principle with the number of the
+ * candidate's stories that serve it, so an assistant can say which principles still need a story,
+ * and the stories themselves with their scores.
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
@@ -20,7 +21,9 @@ import { z } from "zod";
 import { PRINCIPLES } from "../core/principles.js";
 import { questionsFor } from "../core/questions.js";
 import { MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, requirePrinciple, type GradingService } from "../grading.js";
-import { storyCoverage } from "../practice/stories.js";
+import { CoverageSchema, StorySummarySchema } from "../practice/bank-schema.js";
+import { storyLines } from "../practice/bank-text.js";
+import { listStories, storyCoverage, toSummary } from "../practice/stories.js";
 import type { StoryStore } from "../store/stories.js";
 import { errorResult, toolError, toolResult } from "./results.js";
 import { pickQuestion } from "./suggest.js";
@@ -43,7 +46,7 @@ export const MAX_TOOL_INPUT_ELEMENTS = 64;
 
 const INSTRUCTIONS = [
   "starcoach grades STAR answers to behavioural interview questions against Amazon's 16 Leadership Principles.",
-  "Call list_principles for the principle ids, story_coverage for the principles the candidate still lacks a story for, suggest_question for a question to practise, and grade_answer on the candidate's draft;",
+  "Call list_principles for the principle ids, story_coverage for the principles the candidate still lacks a story for, list_stories for the stories they have, suggest_question for a question to practise, and grade_answer on the candidate's draft;",
   "read the scores and the top improvements back to the candidate and let them revise and grade again.",
 ].join(" ");
 
@@ -140,10 +143,7 @@ export function createMcpServer(deps: McpDeps): McpServer {
         "the best overall score among them and a status (missing, thin: fewer than the target, covered). Every graded answer is a story;",
         "grade_answer adds to the bank. Use it to pick the next principle to practise.",
       ].join(" "),
-      outputSchema: {
-        target: z.number().int(),
-        principles: z.array(z.object({ id: z.string(), name: z.string(), stories: z.number().int(), bestScore: z.number().int().nullable(), status: z.enum(["missing", "thin", "covered"]), storyIds: z.array(z.string()) })),
-      },
+      outputSchema: CoverageSchema.shape,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     () =>
@@ -157,6 +157,25 @@ export function createMcpServer(deps: McpDeps): McpServer {
           `Missing: ${line("missing").join(", ") || "none"}.`,
         ].join("\n");
         return toolResult(text, { ...coverage });
+      }),
+  );
+
+  server.registerTool(
+    "list_stories",
+    {
+      title: "List the candidate's stories",
+      description: [
+        "The candidate's story bank, most recently practised first: each story's title, the principles it serves, its number of versions",
+        "(re-grades of the same story), its best and newest overall score and when it was last practised. Every graded answer is a story.",
+        "Use it to recall which stories the candidate already has before suggesting a new one, or to spot a story stretched over many principles.",
+      ].join(" "),
+      outputSchema: { stories: z.array(StorySummarySchema) },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    () =>
+      call(async () => {
+        const stories = await listStories({ stories: deps.stories });
+        return toolResult(storyLines(stories, "No stories yet: grade an answer with grade_answer to start one."), { stories: stories.map(toSummary) });
       }),
   );
 

@@ -4,28 +4,13 @@ import { BANDS } from "../../core/band.js";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { TITLE_MAX_CHARS } from "../../practice/bank.js";
+import { CoverageSchema, StorySummarySchema } from "../../practice/bank-schema.js";
 import { deleteStory, exportMarkdown, getStory, listStories, storyCoverage, toSummary, updateStory, type StoryDeps } from "../../practice/stories.js";
 import { InputError } from "../../grading.js";
 import type { AppEnv } from "../context.js";
 import { errorDoc } from "../errors.js";
 
-const ScoreRef = z.object({ gradingId: z.string(), score: z.number().int() });
-
-export const StorySummarySchema = z
-  .object({
-    id: z.string(),
-    title: z.string().describe("Set by the user, or the first words of the first version"),
-    titleEdited: z.boolean().describe("true when the user set the title"),
-    principles: z.array(z.string()).describe("Ids of the principles the story serves: each version's target plus the ones added"),
-    versions: z.number().int().describe("How many gradings (versions) the story has"),
-    best: ScoreRef.describe("The best-scoring version"),
-    last: ScoreRef.extend({ createdAt: z.string() }).describe("The newest version"),
-    createdAt: z.string(),
-    updatedAt: z.string().describe("When the story was last practised (a version or a follow-up drill)"),
-  })
-  .openapi("StorySummary");
-
-export const StoryDetailSchema = StorySummarySchema.extend({
+const StoryDetailSchema = StorySummarySchema.extend({
   versionList: z.array(
     z.object({
       gradingId: z.string(),
@@ -40,22 +25,6 @@ export const StoryDetailSchema = StorySummarySchema.extend({
   ),
   trend: z.array(z.number().int()).describe("Overall scores, oldest version first"),
 }).openapi("Story");
-
-export const CoverageSchema = z
-  .object({
-    target: z.number().int().describe("Stories per principle that count as covered (STARCOACH_COVERAGE_TARGET)"),
-    principles: z.array(
-      z.object({
-        id: z.string(),
-        name: z.string(),
-        stories: z.number().int().describe("Distinct stories that serve the principle"),
-        bestScore: z.number().int().nullable().describe("Best overall score among those stories"),
-        status: z.enum(["missing", "thin", "covered"]),
-        storyIds: z.array(z.string()),
-      }),
-    ),
-  })
-  .openapi("Coverage");
 
 const StoryChangeSchema = z
   .object({
