@@ -87,6 +87,11 @@ describe("starcoach stories", () => {
     expect(refused.stderr).toMatch(/^starcoach: .*is a folder/);
   });
 
+  it("names a misspelt subcommand and the three there are", async () => {
+    const r = await runCli(["stories", "coverag", "--db", db]);
+    expect([r.code, r.stdout, r.stderr]).toEqual([2, "", 'starcoach: unknown command "stories coverag": use stories list, stories coverage or stories export (starcoach stories --help).\n']);
+  });
+
   it("reads a database that does not exist yet as an empty bank, without creating it", async () => {
     const none = join(dirname(tempDbFile()), "none.db");
     const text = await runCli(["stories", "--db", none]);

@@ -53,7 +53,12 @@ export function registerStories(program: Command, io: CliIO, setExit: (code: num
     .description("List the stories, most recently practised first: best score, title, principles, versions with their score trend, last practice, id.")
     .option(...dbOption)
     .option("--json", "print { stories: [...] } as GET /v1/stories does")
-    .action(async (flags: BankFlags) => {
+    // As the default subcommand, list receives a misspelt subcommand's name: say what it is.
+    .allowExcessArguments()
+    .action(async (flags: BankFlags, command: Command) => {
+      if (command.args.length) {
+        throw new CliError(`unknown command "stories ${printable(command.args[0]!, { maxLength: 40 })}": use stories list, stories coverage or stories export (starcoach stories --help).`, EXIT.usage);
+      }
       const all = await withBank(io, flags, (deps) => listStories(deps));
       await print(io, flags.json ? json({ stories: all.map(toSummary) }) : storyLines(all));
       setExit(EXIT.ok);
