@@ -16,7 +16,7 @@ import { runJob } from "../batch/runner.js";
 import type { BatchStore } from "../store/batch-types.js";
 import { printable } from "../core/control-chars.js";
 import { CliError, EXIT, openContext, type CliContext, type CliIO } from "./context.js";
-import { ioReason, oneChunk, prepareOutput, writeChunks, writeOutput, type OutputTarget } from "./output-target.js";
+import { ioReason, oneChunk, prepareOutput, writeOutput, writeToStdout, type OutputTarget } from "./output-target.js";
 import { submitToOpenAi } from "./provider.js";
 
 export function positiveInt(max: number) {
@@ -39,11 +39,6 @@ export function rewritingFor(ctx: CliContext, concurrency: number): Rewriting {
   return { rewrite: (feedback) => ctx.rewrite.rewriteGrading(feedback), concurrency };
 }
 
-/** Results shown on a terminal: control characters in the answers' text become visible escapes. */
-async function* forTerminal(chunks: AsyncIterable<string>): AsyncGenerator<string> {
-  for await (const chunk of chunks) yield printable(chunk, { keepNewlines: true });
-}
-
 export interface OutputTargets {
   out: OutputTarget | null;
   report: OutputTarget | null;
@@ -62,9 +57,7 @@ export async function emitResults(io: CliIO, batches: BatchStore, jobId: string,
   const lines = o.rewrite && rewriting ? rewrittenResultLines(batches, jobId, o.format, rewriting) : resultLines(batches, jobId, o.format);
   if (targets.out) await writeOutput(targets.out, lines);
   else {
-    await writeChunks(io.stdout, io.stdout.isTTY ? forTerminal(lines) : lines).catch((err: unknown) => {
-      throw new CliError(`cannot write the results to standard output: ${ioReason(err)}`, EXIT.io);
-    });
+    await writeToStdout(io.stdout, lines, "the results");
   }
   if (targets.report) await writeOutput(targets.report, oneChunk(buildReport(batches, jobId)));
 }

@@ -113,6 +113,18 @@ function writable(target: Writable): Promise<void> {
   });
 }
 
+/** Text shown on a terminal: control characters in the answers' text become visible escapes. */
+async function* forTerminal(chunks: AsyncIterable<string>): AsyncGenerator<string> {
+  for await (const chunk of chunks) yield printable(chunk, { keepNewlines: true });
+}
+
+/** Write `what` to standard output, made inert on a terminal; a failed write ends the command with exit 74. */
+export async function writeToStdout(stdout: Writable & { isTTY?: boolean }, chunks: AsyncIterable<string>, what: string): Promise<void> {
+  await writeChunks(stdout, stdout.isTTY ? forTerminal(chunks) : chunks).catch((err: unknown) => {
+    throw new CliError(`cannot write ${what} to standard output: ${ioReason(err)}`, EXIT.io);
+  });
+}
+
 /** One text (or the promise of one) as the chunk stream the writers below take. */
 export async function* oneChunk(text: string | Promise<string>): AsyncGenerator<string> {
   yield await text;

@@ -11,7 +11,7 @@ import { coverageLines, storyLines } from "../practice/bank-text.js";
 import { bankOverview, exportMarkdown, listStories, toSummary, type StoryDeps } from "../practice/stories.js";
 import { openSqlite } from "../store/sqlite.js";
 import { cliConfig, CliError, EXIT, type CliIO } from "./context.js";
-import { ioReason, oneChunk, prepareOutput, writeChunks, writeOutput } from "./output-target.js";
+import { oneChunk, prepareOutput, writeOutput, writeToStdout } from "./output-target.js";
 
 interface BankFlags {
   db?: string;
@@ -31,12 +31,6 @@ async function withBank<T>(io: CliIO, flags: BankFlags, use: (deps: StoryDeps) =
   } finally {
     await close();
   }
-}
-
-async function print(io: CliIO, text: string): Promise<void> {
-  await writeChunks(io.stdout, oneChunk(text)).catch((err: unknown) => {
-    throw new CliError(`cannot write to standard output: ${ioReason(err)}`, EXIT.io);
-  });
 }
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
@@ -60,7 +54,7 @@ export function registerStories(program: Command, io: CliIO, setExit: (code: num
         throw new CliError(`unknown command "stories ${printable(command.args[0]!, { maxLength: 40 })}": use stories list, stories coverage or stories export (starcoach stories --help).`, EXIT.usage);
       }
       const all = await withBank(io, flags, (deps) => listStories(deps));
-      await print(io, flags.json ? json({ stories: all.map(toSummary) }) : storyLines(all));
+      await writeToStdout(io.stdout, oneChunk(flags.json ? json({ stories: all.map(toSummary) }) : storyLines(all)), "the stories");
       setExit(EXIT.ok);
     });
 
@@ -74,7 +68,7 @@ export function registerStories(program: Command, io: CliIO, setExit: (code: num
     .option("--json", "print { target, principles: [...] } as GET /v1/coverage does")
     .action(async (flags: BankFlags) => {
       const overview = await withBank(io, flags, (deps) => bankOverview(deps));
-      await print(io, flags.json ? json(overview.coverage) : coverageLines(overview));
+      await writeToStdout(io.stdout, oneChunk(flags.json ? json(overview.coverage) : coverageLines(overview)), "the coverage");
       setExit(EXIT.ok);
     });
 
@@ -90,7 +84,7 @@ export function registerStories(program: Command, io: CliIO, setExit: (code: num
         await writeOutput(target, oneChunk(markdown));
         io.stderr.write(`starcoach: story bank written to ${printable(flags.out!)}\n`);
       } else {
-        await print(io, io.stdout.isTTY ? printable(markdown, { keepNewlines: true }) : markdown);
+        await writeToStdout(io.stdout, oneChunk(markdown), "the story bank");
       }
       setExit(EXIT.ok);
     });
